@@ -1,0 +1,82 @@
+//! The chat platforms. An adapter only turns a platform's update into an `Inbound` and a
+//! `Reply` into the platform's calls; everything about households lives behind the engine.
+
+pub mod console;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Lang;
+
+/// One message from a user, in the engine's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbound {
+    /// "console", "telegram", "zalo"
+    pub channel: String,
+    /// Where replies go.
+    pub chat_id: String,
+    /// Who wrote: the identity the person is known by on this channel.
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    /// Unique per channel; a message seen twice is handled once.
+    pub message_id: String,
+    /// The platform's idea of the user's language, used for new users only.
+    pub lang_hint: Option<Lang>,
+    pub content: Content,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Text(String),
+    /// A pressed button's data.
+    Choice(String),
+    /// A shared phone contact; `own` when it is the sender's own number.
+    Contact { phone: String, own: bool },
+    /// Something the bot cannot read (sticker, voice, location…), named for the log.
+    Unsupported(String),
+}
+
+/// A message from the bot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Reply {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    /// Offer the platform's "share my phone number" button.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ask_contact: bool,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            ..Reply::default()
+        }
+    }
+}
+
+/// A button, or a numbered line where there are no buttons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub label: String,
+    /// What a button press sends back (kept under Telegram's 64 bytes).
+    pub data: String,
+    /// What to type instead of pressing: "2", or a record's number. None for commands, where
+    /// the data itself ("/dangky") is what one types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// Renders a reply as plain lines, for channels without buttons (console, Zalo): numbered
+/// choices as "[2] Hộ cận nghèo", commands as "/dangky – Đăng ký hộ".
+pub fn render_plain(reply: &Reply) -> String {
+    let mut out = reply.text.clone();
+    for c in &reply.choices {
+        out.push('\n');
+        match &c.key {
+            Some(k) => out.push_str(&format!("[{k}] {}", c.label)),
+            None => out.push_str(&format!("{} – {}", c.data, c.label)),
+        }
+    }
+    out
+}

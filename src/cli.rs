@@ -1,0 +1,110 @@
+//! The command line: `chat`, `init`, `grant`, `check`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use tokio::io::BufReader;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::domain::Role;
+use crate::{app, channels, seed};
+
+#[derive(Parser)]
+#[command(name = "giamngheo", version, about = "Trợ lý giảm nghèo bền vững cho xã (poverty-reduction chatbot for communes)")]
+pub struct Cli {
+    /// Settings file (default: giamngheo.toml in the current folder, if present).
+    #[arg(long, global = true, env = "GIAMNGHEO_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Chat with the bot in this terminal (one message per line; a pipe works too).
+    Chat {
+        /// Who is talking: a console name. The demo commune has truongxom1..3 (hamlet
+        /// heads) and canbo (officer); any other name is a resident.
+        #[arg(long = "as", default_value = "nguoidan")]
+        who: String,
+    },
+    /// Load a real commune from a TOML file (code, name, province, hamlets).
+    Init {
+        #[arg(long)]
+        commune: PathBuf,
+    },
+    /// Give a person a role: `grant console:ba-lan hamlet_head --hamlet "Xóm Đồng Tâm"`.
+    Grant {
+        /// CHANNEL:ID, e.g. console:ba-lan or telegram:123456789
+        identity: String,
+        /// hamlet_head, culture_officer, agri_officer or leader
+        role: Role,
+        #[arg(long)]
+        hamlet: Option<String>,
+        /// The commune's code, when the database holds several.
+        #[arg(long)]
+        commune: Option<String>,
+    },
+    /// Check the dialogue files and exit (non-zero on any error).
+    Check,
+}
+
+pub async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let settings = Settings::load(cli.config.as_deref())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Command::Check => {
+            let d = app::dialogues(&settings)?;
+            println!("{} dialogues OK", d.list.len());
+        }
+        Command::Init { commune } => {
+            let store = app::open_store(&settings).await?;
+            let done = seed::init_commune(&store, &commune, clock.now()).await?;
+            println!("{done}");
+        }
+        Command::Grant {
+            identity,
+            role,
+            hamlet,
+            commune,
+        } => {
+            let store = app::open_store(&settings).await?;
+            let done = seed::grant(
+                &store,
+                &identity,
+                role,
+                hamlet.as_deref(),
+                commune.as_deref(),
+                clock.now(),
+            )
+            .await?;
+            println!("{done}");
+        }
+        Command::Chat { who } => {
+            let store = app::open_store(&settings).await?;
+            if seed::ensure_demo(&store, clock.now()).await? {
+                eprintln!(
+                    "Đã tạo xã mẫu (demo): trưởng xóm truongxom1..3, cán bộ canbo. Dùng --as để đổi người."
+                );
+            }
+            let engine = app::engine(store, &settings, clock)?;
+            use std::io::IsTerminal;
+            let interactive = std::io::stdin().is_terminal();
+            let stdin = BufReader::new(tokio::io::stdin());
+            channels::console::run(&engine, &who, stdin, tokio::io::stdout(), interactive)
+                .await?;
+            engine.store().close().await;
+        }
+    }
+    Ok(())
+}

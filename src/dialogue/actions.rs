@@ -1,0 +1,356 @@
+//! What runs when a dialogue completes. Each action takes the collected answers as a typed
+//! struct, applies the program's rules and permissions, and writes through the store. The
+//! field lists let the loader refuse a dialogue file whose answers an action cannot take.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::Kind;
+use crate::channels::Reply;
+use crate::domain::input::format_date;
+use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role};
+use crate::store::households::{self, Household, NewHousehold};
+use crate::store::{Tx, audit, communes, persons};
+use crate::text::Arg;
+
+use super::engine::Ctx;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RegisterHousehold,
+    ReviewHousehold,
+    MyHouseholds,
+}
+
+/// One answer an action takes.
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The step must always be asked and may not be skipped.
+    pub required: bool,
+    /// For choices with options written in the file: the values the action understands.
+    pub values: Option<&'static [&'static str]>,
+}
+
+const fn field(name: &'static str, kind: Kind, required: bool) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        values: None,
+    }
+}
+
+const CATEGORIES: &[&str] = &["poor", "near_poor", "newly_escaped", "disabled"];
+
+const REGISTER_FIELDS: &[Field] = &[
+    field("head_name", Kind::Name, true),
+    field("hamlet", Kind::Choice, false),
+    field("address", Kind::Text, true),
+    field("phone", Kind::Phone, true),
+    field("members", Kind::Number, true),
+    Field {
+        name: "category",
+        kind: Kind::Choice,
+        required: true,
+        values: Some(CATEGORIES),
+    },
+    field("escaped_on", Kind::Date, false),
+    field("escape_decision", Kind::Text, false),
+    field("cccd", Kind::Cccd, false),
+];
+
+const REVIEW_FIELDS: &[Field] = &[
+    field("household", Kind::Choice, true),
+    Field {
+        name: "decision",
+        kind: Kind::Choice,
+        required: true,
+        values: Some(&["confirm", "reject"]),
+    },
+    field("reason", Kind::Text, false),
+];
+
+/// What an action produced: replies to the user, notices to other people.
+#[derive(Default)]
+pub struct Outcome {
+    pub replies: Vec<Reply>,
+    pub notices: Vec<Notice>,
+}
+
+/// A message to another person, written in their language when it is queued.
+pub struct Notice {
+    pub person_id: i64,
+    pub message: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Action {
+    pub fn parse(s: &str) -> Option<Action> {
+        match s {
+            "register_household" => Some(Action::RegisterHousehold),
+            "review_household" => Some(Action::ReviewHousehold),
+            "my_households" => Some(Action::MyHouseholds),
+            _ => None,
+        }
+    }
+
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Action::RegisterHousehold => REGISTER_FIELDS,
+            Action::ReviewHousehold => REVIEW_FIELDS,
+            Action::MyHouseholds => &[],
+        }
+    }
+
+    pub async fn run(
+        self,
+        ctx: &Ctx<'_>,
+        tx: &mut Tx,
+        answers: &Map<String, Value>,
+    ) -> anyhow::Result<Outcome> {
+        match self {
+            Action::RegisterHousehold => register(ctx, tx, typed(answers)?).await,
+            Action::ReviewHousehold => review(ctx, tx, typed(answers)?).await,
+            Action::MyHouseholds => my_households(ctx, tx).await,
+        }
+    }
+}
+
+/// The answers as the action's input type. Answers were parsed step by step already, so a
+/// failure here means a dialogue file and an action disagree: a bug, reported as one.
+fn typed<T: for<'de> Deserialize<'de>>(answers: &Map<String, Value>) -> anyhow::Result<T> {
+    let answers: Map<String, Value> = answers
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_json::from_value(Value::Object(answers))
+        .map_err(|e| anyhow::anyhow!("answers do not fit the action: {e}"))
+}
+
+#[derive(Deserialize)]
+struct RegisterInput {
+    head_name: PersonName,
+    hamlet: Option<String>,
+    address: FreeText,
+    phone: Phone,
+    members: MemberCount,
+    category: Category,
+    escaped_on: Option<NaiveDate>,
+    escape_decision: Option<FreeText>,
+    cccd: Option<Cccd>,
+}
+
+async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::Result<Outcome> {
+    // A hamlet head registers in their own hamlet and is not asked; a resident chooses.
+    let head_hamlet = ctx.hamlet_of(Role::HamletHead);
+    let hamlet_id = match (&input.hamlet, head_hamlet) {
+        (Some(h), _) => h.parse::<i64>()?,
+        (None, Some(h)) => h,
+        (None, None) => anyhow::bail!("register_household: no hamlet answered"),
+    };
+    let hamlet = communes::hamlet(tx, hamlet_id)
+        .await?
+        .filter(|h| h.commune_id == ctx.commune.id)
+        .ok_or_else(|| anyhow::anyhow!("hamlet {hamlet_id} is not in the commune"))?;
+
+    if let Some(existing) =
+        households::find_duplicate(tx, hamlet.id, input.head_name.as_str(), input.phone.as_str())
+            .await?
+    {
+        let msg = ctx.t(
+            "household-duplicate",
+            &[
+                ("id", existing.id.into()),
+                ("name", existing.head_name.clone().into()),
+                ("hamlet", hamlet.name.clone().into()),
+                ("status", Arg::T(existing.status().message_id())),
+            ],
+        );
+        return Ok(Outcome {
+            replies: vec![Reply::text(msg)],
+            notices: vec![],
+        });
+    }
+
+    // Status is only claimed until the hamlet head who knows the household confirms it.
+    let status = if head_hamlet == Some(hamlet.id) {
+        HouseholdStatus::Confirmed
+    } else {
+        HouseholdStatus::Claimed
+    };
+    let (escaped_on, escape_decision) = match input.category {
+        Category::NewlyEscaped => (input.escaped_on, input.escape_decision.as_ref()),
+        _ => (None, None),
+    };
+    let id = households::insert(
+        tx,
+        &NewHousehold {
+            commune_id: ctx.commune.id,
+            hamlet_id: hamlet.id,
+            head_name: input.head_name.as_str(),
+            address: input.address.as_str(),
+            phone: input.phone.as_str(),
+            members: input.members.get(),
+            category: input.category.code(),
+            escaped_on,
+            escape_decision: escape_decision.map(FreeText::as_str),
+            cccd: input.cccd.as_ref().map(Cccd::as_str),
+            status,
+            registered_by: ctx.person.id,
+        },
+        ctx.now,
+    )
+    .await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "register",
+        "household",
+        id,
+        &json!({ "status": status.code(), "hamlet_id": hamlet.id, "category": input.category.code() }),
+        ctx.now,
+    )
+    .await?;
+
+    let mut out = Outcome::default();
+    let args = [
+        ("id", Arg::from(id)),
+        ("name", input.head_name.to_string().into()),
+        ("hamlet", hamlet.name.clone().into()),
+    ];
+    if status == HouseholdStatus::Confirmed {
+        out.replies.push(Reply::text(ctx.t("household-saved-confirmed", &args)));
+    } else {
+        out.replies.push(Reply::text(ctx.t("household-saved-claimed", &args)));
+        for head in persons::hamlet_heads(tx, hamlet.id).await? {
+            out.notices.push(Notice {
+                person_id: head,
+                message: "notice-new-household",
+                args: args.to_vec(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+struct ReviewInput {
+    household: String,
+    decision: String,
+    reason: Option<FreeText>,
+}
+
+async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Result<Outcome> {
+    let id: i64 = input.household.parse()?;
+    let refused = |msg: String| Ok(Outcome {
+        replies: vec![Reply::text(msg)],
+        notices: vec![],
+    });
+    let Some(h) = households::get(tx, id).await? else {
+        return refused(ctx.t("review-not-found", &[("id", id.into())]));
+    };
+    if !ctx.may_review(&h) {
+        return refused(ctx.t("review-not-yours", &[("id", id.into())]));
+    }
+    let (status, reason) = match input.decision.as_str() {
+        "confirm" => (HouseholdStatus::Confirmed, None),
+        _ => (HouseholdStatus::Rejected, input.reason.as_ref().map(FreeText::as_str)),
+    };
+    if !households::review(tx, id, status, reason, ctx.person.id, ctx.now).await? {
+        return refused(ctx.t(
+            "review-already",
+            &[("id", id.into()), ("status", Arg::T(h.status().message_id()))],
+        ));
+    }
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        status.code(),
+        "household",
+        id,
+        &json!({ "reason": reason }),
+        ctx.now,
+    )
+    .await?;
+    let args = vec![
+        ("id", Arg::from(id)),
+        ("name", h.head_name.clone().into()),
+        ("reason", reason.unwrap_or("—").to_string().into()),
+    ];
+    let (mine, theirs) = match status {
+        HouseholdStatus::Confirmed => ("review-confirmed", "notice-household-confirmed"),
+        _ => ("review-rejected", "notice-household-rejected"),
+    };
+    let mut out = Outcome::default();
+    out.replies.push(Reply::text(ctx.t(mine, &args)));
+    if h.registered_by != ctx.person.id {
+        out.notices.push(Notice {
+            person_id: h.registered_by,
+            message: theirs,
+            args,
+        });
+    }
+    Ok(out)
+}
+
+async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
+    let list = households::registered_by(tx, ctx.person.id).await?;
+    if list.is_empty() {
+        return Ok(Outcome {
+            replies: vec![Reply::text(ctx.t("my-households-none", &[]))],
+            notices: vec![],
+        });
+    }
+    let mut text = ctx.t("my-households-title", &[("count", list.len().into())]);
+    for h in &list {
+        text.push_str("\n\n");
+        text.push_str(&describe(ctx, h, false));
+        if let Some(r) = &h.reject_reason {
+            text.push('\n');
+            text.push_str(&ctx.t("household-reason", &[("reason", r.clone().into())]));
+        }
+    }
+    Ok(Outcome {
+        replies: vec![Reply::text(text)],
+        notices: vec![],
+    })
+}
+
+/// A household in a few short lines. The phone shows in full only to those who must call
+/// the household (its own registrant, the hamlet head); the CCCD is always masked in lists.
+pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
+    let category = Category::from_code(&h.category)
+        .map(|c| ctx.t(c.message_id(), &[]))
+        .unwrap_or_else(|| h.category.clone());
+    let phone = Phone::parse(&h.phone)
+        .map(|p| p.local())
+        .unwrap_or_else(|_| h.phone.clone());
+    let mut s = format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name);
+    s.push('\n');
+    s.push_str(&ctx.t(
+        "household-line",
+        &[
+            ("category", category.into()),
+            ("members", h.members.into()),
+            ("phone", phone.into()),
+        ],
+    ));
+    if let Some(d) = h.escaped_on {
+        s.push('\n');
+        s.push_str(&ctx.t("household-escaped", &[("date", format_date(d).into())]));
+    }
+    if let Some(c) = h.cccd.as_deref().and_then(|c| Cccd::parse(c).ok()) {
+        s.push_str(&format!("\nCCCD {}", c.masked()));
+    }
+    s.push('\n');
+    if with_age {
+        let days = (ctx.today - h.created_at.date_naive()).num_days().max(0);
+        s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
+    } else {
+        s.push_str(&ctx.t("household-status", &[("status", Arg::T(h.status().message_id()))]));
+    }
+    s
+}

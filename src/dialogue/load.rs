@@ -1,0 +1,502 @@
+//! Reading and checking dialogue files. Every problem names the file and line, and the
+//! program refuses to start with any of them: a hamlet head must never meet a broken question.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Action, Check, Cond, CondKey, Dialogue, Dialogues, Kind, OptionSpec, Source, Step};
+use crate::domain::Role;
+use crate::text::{Localized, fold};
+
+/// A problem in a dialogue file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct LoadError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// The dialogues shipped with the program, compiled in so the binary works from any folder.
+pub const SHIPPED: &[(&str, &str)] = &[
+    (
+        "register_household.toml",
+        include_str!("../../dialogues/register_household.toml"),
+    ),
+    (
+        "review_household.toml",
+        include_str!("../../dialogues/review_household.toml"),
+    ),
+    (
+        "my_households.toml",
+        include_str!("../../dialogues/my_households.toml"),
+    ),
+];
+
+pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {
+    load_sources(SHIPPED.iter().map(|(f, s)| (f.to_string(), s.to_string())))
+}
+
+/// Loads every `*.toml` in `dir`.
+pub fn load_dir(dir: &Path) -> Result<Dialogues, Vec<LoadError>> {
+    let mut files = vec![];
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        vec![LoadError {
+            file: dir.display().to_string(),
+            line: 0,
+            message: format!("cannot read the folder: {e}"),
+        }]
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let name = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(src) => files.push((name, src)),
+                Err(e) => {
+                    return Err(vec![LoadError {
+                        file: name,
+                        line: 0,
+                        message: e.to_string(),
+                    }]);
+                }
+            }
+        }
+    }
+    files.sort();
+    load_sources(files.into_iter())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDialogue {
+    id: Spanned<String>,
+    title: Spanned<Localized>,
+    commands: Spanned<Vec<String>>,
+    roles: Option<Spanned<Vec<String>>>,
+    action: Spanned<String>,
+    #[serde(default = "yes")]
+    confirm: bool,
+    #[serde(default)]
+    steps: Vec<Spanned<FileStep>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStep {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    ask: Spanned<Localized>,
+    label: Option<Localized>,
+    help: Option<Localized>,
+    #[serde(default)]
+    optional: bool,
+    when: Option<Spanned<String>>,
+    #[serde(default)]
+    options: Vec<Spanned<FileOption>>,
+    source: Option<Spanned<String>>,
+    empty: Option<Localized>,
+    min: Option<i64>,
+    max: Option<i64>,
+    check: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOption {
+    value: String,
+    vi: String,
+    en: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// Loads and checks a set of files given as (name, text); all problems are reported at once.
+pub fn load_sources(
+    files: impl Iterator<Item = (String, String)>,
+) -> Result<Dialogues, Vec<LoadError>> {
+    let mut errors = vec![];
+    let mut list: Vec<Dialogue> = vec![];
+    let mut commands_seen: HashSet<String> = HashSet::new();
+    for (file, src) in files {
+        let line_of = |offset: usize| src[..offset.min(src.len())].matches('\n').count() + 1;
+        let mut err = |offset: usize, message: String| {
+            errors.push(LoadError {
+                file: file.clone(),
+                line: line_of(offset),
+                message,
+            })
+        };
+        let parsed: FileDialogue = match toml::from_str(&src) {
+            Ok(p) => p,
+            Err(e) => {
+                let offset = e.span().map(|s| s.start).unwrap_or(0);
+                err(offset, e.message().to_string());
+                continue;
+            }
+        };
+        let Some(d) = check_dialogue(parsed, &mut err, &mut commands_seen, &list, &file) else {
+            continue;
+        };
+        list.push(d);
+    }
+    if errors.is_empty() {
+        Ok(Dialogues::new(list))
+    } else {
+        Err(errors)
+    }
+}
+
+fn check_localized(l: &Localized, what: &str, at: usize, err: &mut impl FnMut(usize, String)) {
+    if l.vi.trim().is_empty() {
+        err(at, format!("{what}: the Vietnamese text is missing"));
+    }
+    if l.en.trim().is_empty() {
+        err(at, format!("{what}: the English translation is missing"));
+    }
+}
+
+fn check_dialogue(
+    f: FileDialogue,
+    err: &mut impl FnMut(usize, String),
+    commands_seen: &mut HashSet<String>,
+    earlier: &[Dialogue],
+    file: &str,
+) -> Option<Dialogue> {
+    let before = std::cell::Cell::new(0usize);
+    let mut err = |at: usize, m: String| {
+        before.set(before.get() + 1);
+        err(at, m)
+    };
+    let id = f.id.get_ref().clone();
+    if earlier.iter().any(|d| d.id == id) {
+        err(f.id.span().start, format!("dialogue id `{id}` is used twice"));
+    }
+    check_localized(f.title.get_ref(), "title", f.title.span().start, &mut err);
+
+    let mut commands = vec![];
+    for c in f.commands.get_ref() {
+        let folded = fold(c);
+        if !folded.starts_with('/') || folded.len() < 2 || folded.contains(' ') {
+            err(f.commands.span().start, format!("command `{c}` must be one word starting with /"));
+        } else if crate::dialogue::engine::BUILTIN_COMMANDS.contains(&folded.as_str()) {
+            err(f.commands.span().start, format!("command `{c}` is built in"));
+        } else if !commands_seen.insert(folded.clone()) {
+            err(f.commands.span().start, format!("command `{c}` is used by another dialogue"));
+        } else {
+            commands.push(folded);
+        }
+    }
+    if commands.is_empty() {
+        err(f.commands.span().start, "a dialogue needs at least one command".into());
+    }
+
+    let mut roles = vec![];
+    if let Some(rs) = &f.roles {
+        for r in rs.get_ref() {
+            match Role::from_code(r) {
+                Some(role) => roles.push(role),
+                None => err(rs.span().start, format!("unknown role `{r}`")),
+            }
+        }
+    }
+
+    let action = Action::parse(f.action.get_ref());
+    if action.is_none() {
+        err(f.action.span().start, format!("unknown action `{}`", f.action.get_ref()));
+    }
+
+    let mut steps: Vec<Step> = vec![];
+    for s in &f.steps {
+        let at = s.span().start;
+        let s = s.get_ref();
+        let sid = s.id.get_ref().clone();
+        if sid.is_empty() || !sid.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
+            err(s.id.span().start, format!("step id `{sid}` must be lower-case letters, digits and _"));
+        }
+        if steps.iter().any(|x| x.id == sid) {
+            err(s.id.span().start, format!("step id `{sid}` is used twice"));
+        }
+        let kind = Kind::parse(s.kind.get_ref());
+        if kind.is_none() {
+            err(s.kind.span().start, format!("unknown kind `{}`", s.kind.get_ref()));
+        }
+        let kind = kind.unwrap_or(Kind::Text);
+        check_localized(s.ask.get_ref(), &format!("step `{sid}`: ask"), s.ask.span().start, &mut err);
+        for name in placeholders(&s.ask.get_ref().vi).chain(placeholders(&s.ask.get_ref().en)) {
+            if !steps.iter().any(|x| x.id == name) {
+                err(s.ask.span().start, format!("step `{sid}`: `{{{name}}}` is not an earlier step"));
+            }
+        }
+        if f.confirm && s.label.is_none() {
+            err(at, format!("step `{sid}`: a label for the summary is missing"));
+        }
+        if let Some(l) = &s.label {
+            check_localized(l, &format!("step `{sid}`: label"), at, &mut err);
+        }
+        if let Some(h) = &s.help {
+            check_localized(h, &format!("step `{sid}`: help"), at, &mut err);
+        }
+
+        let mut options = vec![];
+        for o in &s.options {
+            let o_at = o.span().start;
+            let o = o.get_ref();
+            let label = Localized { vi: o.vi.clone(), en: o.en.clone() };
+            check_localized(&label, &format!("step `{sid}`: option `{}`", o.value), o_at, &mut err);
+            // Button data is "step=value" and must fit Telegram's 64 bytes.
+            if sid.len() + 1 + o.value.len() > 64 || o.value.is_empty() {
+                err(o_at, format!("step `{sid}`: option value `{}` is empty or too long", o.value));
+            }
+            options.push(OptionSpec {
+                value: o.value.clone(),
+                label,
+                aliases: o.aliases.iter().map(|a| fold(a)).collect(),
+            });
+        }
+        let source = match &s.source {
+            Some(src) => {
+                let parsed = Source::parse(src.get_ref());
+                if parsed.is_none() {
+                    err(src.span().start, format!("unknown source `{}`", src.get_ref()));
+                }
+                parsed
+            }
+            None => None,
+        };
+        if kind == Kind::Choice && options.is_empty() == source.is_none() {
+            err(at, format!("step `{sid}`: a choice needs either options or a source"));
+        }
+        if kind != Kind::Choice && (!options.is_empty() || source.is_some()) {
+            err(at, format!("step `{sid}`: only a choice has options or a source"));
+        }
+        if source.is_some() {
+            match &s.empty {
+                Some(e) => check_localized(e, &format!("step `{sid}`: empty"), at, &mut err),
+                None => err(at, format!("step `{sid}`: `empty` (what to say with nothing to choose) is missing")),
+            }
+        }
+        if (s.min.is_some() || s.max.is_some()) && kind != Kind::Number {
+            err(at, format!("step `{sid}`: min and max are for numbers"));
+        }
+        let check = match &s.check {
+            Some(c) => match Check::parse(c.get_ref()) {
+                Some(ch) if ch.kind() == kind => Some(ch),
+                Some(_) => {
+                    err(c.span().start, format!("step `{sid}`: check `{}` does not apply to this kind", c.get_ref()));
+                    None
+                }
+                None => {
+                    err(c.span().start, format!("unknown check `{}`", c.get_ref()));
+                    None
+                }
+            },
+            None => None,
+        };
+        let when = match &s.when {
+            Some(w) => match parse_when(w.get_ref(), &steps) {
+                Ok(c) => c,
+                Err(m) => {
+                    err(w.span().start, format!("step `{sid}`: when: {m}"));
+                    vec![]
+                }
+            },
+            None => vec![],
+        };
+        steps.push(Step {
+            id: sid,
+            kind,
+            ask: s.ask.get_ref().clone(),
+            label: s.label.clone().unwrap_or_else(|| s.ask.get_ref().clone()),
+            help: s.help.clone(),
+            optional: s.optional,
+            when,
+            options,
+            source,
+            empty: s.empty.clone(),
+            min: s.min,
+            max: s.max,
+            check,
+        });
+    }
+
+    // The action must be able to take every answer, and get every answer it needs.
+    if let Some(action) = action {
+        let fields = action.fields();
+        for (i, s) in steps.iter().enumerate() {
+            let at = f.steps[i].span().start;
+            match fields.iter().find(|fl| fl.name == s.id) {
+                None => err(at, format!("step `{}`: action `{}` takes no such answer", s.id, f.action.get_ref())),
+                Some(fl) => {
+                    if fl.kind != s.kind {
+                        err(at, format!("step `{}`: action `{}` needs kind {:?} here", s.id, f.action.get_ref(), fl.kind));
+                    }
+                    if fl.required && (s.optional || !s.when.is_empty()) {
+                        err(at, format!("step `{}`: action `{}` needs this answer always; it cannot be optional or conditional", s.id, f.action.get_ref()));
+                    }
+                    if let Some(values) = fl.values {
+                        for o in &s.options {
+                            if !values.contains(&o.value.as_str()) {
+                                err(at, format!("step `{}`: action `{}` does not know option `{}` (one of: {})", s.id, f.action.get_ref(), o.value, values.join(", ")));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for fl in fields.iter().filter(|fl| fl.required) {
+            if !steps.iter().any(|s| s.id == fl.name) {
+                err(0, format!("action `{}` needs a step `{}`", f.action.get_ref(), fl.name));
+            }
+        }
+    }
+
+    if before.get() > 0 {
+        let _ = file;
+        return None;
+    }
+    Some(Dialogue {
+        id,
+        file: file.to_string(),
+        title: f.title.into_inner(),
+        commands,
+        roles,
+        action: action?,
+        confirm: f.confirm,
+        steps,
+    })
+}
+
+/// Names inside `{…}` in a question.
+fn placeholders(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+}
+
+/// Parses `category == newly_escaped and role != hamlet_head`.
+fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
+    let mut conds = vec![];
+    for part in s.split(" and ") {
+        let (key, equal, value) = if let Some((k, v)) = part.split_once("!=") {
+            (k.trim(), false, v.trim())
+        } else if let Some((k, v)) = part.split_once("==") {
+            (k.trim(), true, v.trim())
+        } else {
+            return Err(format!("`{part}` is not `key == value` or `key != value`"));
+        };
+        let key = if key == "role" {
+            if Role::from_code(value).is_none() {
+                return Err(format!("unknown role `{value}`"));
+            }
+            CondKey::Role
+        } else {
+            let Some(step) = earlier.iter().find(|st| st.id == key) else {
+                return Err(format!("`{key}` is not an earlier step"));
+            };
+            match step.kind {
+                Kind::Choice if step.source.is_none() => {
+                    if !step.options.iter().any(|o| o.value == value) {
+                        return Err(format!("step `{key}` has no option `{value}`"));
+                    }
+                }
+                Kind::YesNo => {
+                    if value != "yes" && value != "no" {
+                        return Err(format!("step `{key}` is yes or no, not `{value}`"));
+                    }
+                }
+                _ => return Err(format!("step `{key}` is not a choice with fixed options")),
+            }
+            CondKey::Step(key.to_string())
+        };
+        conds.push(Cond { key, equal, value: value.to_string() });
+    }
+    Ok(conds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_one(src: &str) -> Result<Dialogues, Vec<LoadError>> {
+        load_sources(std::iter::once(("t.toml".to_string(), src.to_string())))
+    }
+
+    #[test]
+    fn every_shipped_dialogue_loads() {
+        let d = load_embedded().unwrap_or_else(|e| panic!("{e:#?}"));
+        assert!(d.by_command("/dangky").is_some());
+    }
+
+    #[test]
+    fn the_files_on_disk_are_the_ones_compiled_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogues");
+        let on_disk = load_dir(&dir).unwrap_or_else(|e| panic!("{e:#?}"));
+        assert_eq!(on_disk.list.len(), SHIPPED.len());
+    }
+
+    const GOOD: &str = r#"
+id = "x"
+title = { vi = "X", en = "X" }
+commands = ["/x"]
+action = "my_households"
+confirm = false
+"#;
+
+    #[test]
+    fn a_minimal_dialogue_loads() {
+        load_one(GOOD).unwrap();
+    }
+
+    #[test]
+    fn problems_name_the_line() {
+        let src = format!("{GOOD}\n[[steps]]\nid = \"a\"\nkind = \"colour\"\nask = {{ vi = \"?\", en = \"?\" }}\n");
+        let errs = load_one(&src).unwrap_err();
+        assert!(errs.iter().any(|e| e.line == 10 && e.message.contains("unknown kind `colour`")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.message.contains("takes no such answer")), "{errs:?}");
+    }
+
+    #[test]
+    fn a_missing_translation_is_refused() {
+        let src = GOOD.replace("en = \"X\"", "en = \"\"");
+        let errs = load_one(&src).unwrap_err();
+        assert_eq!(errs[0].line, 3);
+        assert!(errs[0].message.contains("English translation is missing"), "{errs:?}");
+    }
+
+    #[test]
+    fn unknown_actions_fields_and_syntax_are_refused() {
+        let errs = load_one(&GOOD.replace("my_households", "fly")).unwrap_err();
+        assert!(errs[0].message.contains("unknown action `fly`"), "{errs:?}");
+        let errs = load_one(&format!("{GOOD}\ncolour = 1\n")).unwrap_err();
+        assert!(errs[0].message.contains("unknown field"), "{errs:?}");
+        let errs = load_one("id = ").unwrap_err();
+        assert_eq!(errs[0].line, 1);
+    }
+
+    #[test]
+    fn a_condition_must_name_an_earlier_choice_and_a_real_option() {
+        let shipped = SHIPPED[0].1;
+        let broken = shipped.replace("category == newly_escaped", "category == rich");
+        let errs = load_one(&broken).unwrap_err();
+        assert!(errs.iter().any(|e| e.message.contains("no option `rich`")), "{errs:?}");
+        let line = broken.lines().position(|l| l.contains("category == rich")).unwrap() + 1;
+        assert!(errs.iter().any(|e| e.line == line), "{errs:?}");
+    }
+
+    #[test]
+    fn an_answer_the_action_cannot_take_is_refused() {
+        let shipped = SHIPPED[0].1;
+        let broken = shipped.replace("value = \"disabled\"", "value = \"rich\"");
+        let errs = load_one(&broken).unwrap_err();
+        assert!(errs.iter().any(|e| e.message.contains("does not know option `rich`")), "{errs:?}");
+        let broken = shipped.replacen("kind = \"phone\"", "kind = \"text\"", 1);
+        let errs = load_one(&broken).unwrap_err();
+        assert!(errs.iter().any(|e| e.message.contains("needs kind Phone")), "{errs:?}");
+    }
+}

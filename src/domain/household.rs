@@ -1,0 +1,154 @@
+//! Target households (đối tượng) and the rules that decide who counts as one.
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The four kinds of beneficiary named in the commune's letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// hộ nghèo
+    Poor,
+    /// hộ cận nghèo
+    NearPoor,
+    /// hộ mới thoát nghèo, within the window after the escape was recognised
+    NewlyEscaped,
+    /// người khuyết tật không có sinh kế ổn định
+    Disabled,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Poor,
+        Category::NearPoor,
+        Category::NewlyEscaped,
+        Category::Disabled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Poor => "poor",
+            Category::NearPoor => "near_poor",
+            Category::NewlyEscaped => "newly_escaped",
+            Category::Disabled => "disabled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// Catalogue message id of the category's name.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Category::Poor => "cat-poor",
+            Category::NearPoor => "cat-near-poor",
+            Category::NewlyEscaped => "cat-newly-escaped",
+            Category::Disabled => "cat-disabled",
+        }
+    }
+}
+
+/// Where a registration stands. Self-registered status is only *claimed* until the hamlet
+/// head (or an officer) who knows the household confirms it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HouseholdStatus {
+    Claimed,
+    Confirmed,
+    Rejected,
+}
+
+impl HouseholdStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            HouseholdStatus::Claimed => "claimed",
+            HouseholdStatus::Confirmed => "confirmed",
+            HouseholdStatus::Rejected => "rejected",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<HouseholdStatus> {
+        [Self::Claimed, Self::Confirmed, Self::Rejected]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+    pub fn message_id(self) -> &'static str {
+        match self {
+            HouseholdStatus::Claimed => "status-claimed",
+            HouseholdStatus::Confirmed => "status-confirmed",
+            HouseholdStatus::Rejected => "status-rejected",
+        }
+    }
+}
+
+/// How long a household that escaped poverty still counts as a target: the letter says
+/// 36 months from the date a competent authority recognised the escape. A commune's rules
+/// may set another length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscapeWindow {
+    pub months: u32,
+}
+
+impl Default for EscapeWindow {
+    fn default() -> Self {
+        EscapeWindow { months: 36 }
+    }
+}
+
+impl EscapeWindow {
+    /// The first day on which the household no longer counts. Month arithmetic clamps to the
+    /// month's end, so 29/02/2024 + 36 months is 28/02/2027 (the household gets the shorter
+    /// month rather than a day past the window).
+    pub fn ends_on(self, recognised_on: NaiveDate) -> NaiveDate {
+        recognised_on
+            .checked_add_months(Months::new(self.months))
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Eligible iff today < recognised_on + window.
+    pub fn is_open(self, recognised_on: NaiveDate, today: NaiveDate) -> bool {
+        today < self.ends_on(recognised_on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_36_month_window_closes_on_the_anniversary() {
+        let w = EscapeWindow::default();
+        let recognised = d(2023, 11, 27);
+        assert!(w.is_open(recognised, d(2026, 11, 26)));
+        assert!(!w.is_open(recognised, d(2026, 11, 27)));
+        assert!(!w.is_open(recognised, d(2030, 1, 1)));
+        assert!(w.is_open(d(2023, 11, 28), d(2026, 11, 27)));
+    }
+
+    #[test]
+    fn a_leap_day_recognition_ends_at_the_end_of_february() {
+        let w = EscapeWindow::default();
+        assert_eq!(w.ends_on(d(2024, 2, 29)), d(2027, 2, 28));
+        assert!(w.is_open(d(2024, 2, 29), d(2027, 2, 27)));
+        assert!(!w.is_open(d(2024, 2, 29), d(2027, 2, 28)));
+    }
+
+    #[test]
+    fn a_commune_may_set_another_window() {
+        let w = EscapeWindow { months: 24 };
+        assert!(!w.is_open(d(2024, 11, 27), d(2026, 11, 27)));
+        assert!(w.is_open(d(2024, 11, 28), d(2026, 11, 27)));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Category::ALL {
+            assert_eq!(Category::from_code(c.code()), Some(c));
+        }
+        assert_eq!(HouseholdStatus::from_code("confirmed"), Some(HouseholdStatus::Confirmed));
+    }
+}

@@ -1,0 +1,15 @@
+//! The program's domain: parse-don't-validate types for what people type (names, phones, CCCD,
+//! dates, amounts) and the rules of the poverty-reduction program (target categories, the
+//! 36-month window, roles).
+
+pub mod household;
+pub mod input;
+pub mod roles;
+pub mod rules;
+
+pub use household::{Category, EscapeWindow, HouseholdStatus};
+pub use input::{
+    Cccd, FreeText, InputError, MemberCount, PastDate, PersonName, Phone, parse_integer,
+};
+pub use roles::Role;
+pub use rules::CommuneRules;

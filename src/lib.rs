@@ -1,0 +1,24 @@
+//! giamngheo: a chatbot backend for the National Target Program for Sustainable Poverty
+//! Reduction, run by a commune.
+//!
+//! Hamlet heads and residents chat with the bot to register households; the bot keeps it all
+//! in a database and tells the right people. The parts:
+//!
+//! - [`channels`]: the chat platforms (the console for now). They only translate messages.
+//! - [`dialogue`]: conversations as data files, checked at start, and the engine that steps a
+//!   chat through them in one database transaction per message.
+//! - [`domain`]: the program's types and rules (phones, CCCD, dates, the 36-month window).
+//! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group.
+//! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
+//! - [`seed`], [`config`], [`clock`], [`cli`]: setting up, settings, time, the command line.
+
+pub mod app;
+pub mod channels;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod dialogue;
+pub mod domain;
+pub mod seed;
+pub mod store;
+pub mod text;

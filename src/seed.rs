@@ -1,0 +1,178 @@
+//! Setting up a commune: the demo commune a fresh database starts with, a real commune from a
+//! small file, and roles given to people.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::domain::{CommuneRules, Role};
+use crate::store::communes::{self, NewCommune};
+use crate::store::{Store, Tx, audit, persons};
+
+/// A commune as written in `giamngheo init --commune FILE`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommuneFile {
+    /// Short code, unique in the database: "tan-cuong".
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub district: String,
+    pub province: String,
+    #[serde(default = "default_tz")]
+    pub time_zone: String,
+    pub hamlets: Vec<String>,
+    #[serde(default)]
+    pub rules: CommuneRules,
+}
+
+fn default_tz() -> String {
+    "Asia/Ho_Chi_Minh".into()
+}
+
+pub const DEMO_CODE: &str = "demo";
+
+/// The console identities of the demo commune and what they are.
+pub const DEMO_PEOPLE: &[(&str, Role, Option<usize>)] = &[
+    ("truongxom1", Role::HamletHead, Some(0)),
+    ("truongxom2", Role::HamletHead, Some(1)),
+    ("truongxom3", Role::HamletHead, Some(2)),
+    ("canbo", Role::CultureOfficer, None),
+];
+
+/// Creates the demo commune if the database has no commune at all. Returns whether it did.
+pub async fn ensure_demo(store: &Store, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let mut tx = store.begin().await?;
+    if communes::count(&mut tx).await? > 0 {
+        return Ok(false);
+    }
+    let file = CommuneFile {
+        code: DEMO_CODE.into(),
+        name: "Xã Mẫu (dữ liệu mẫu)".into(),
+        district: "Huyện Mẫu".into(),
+        province: "Tỉnh Mẫu".into(),
+        time_zone: default_tz(),
+        hamlets: vec!["Xóm Đồng Tâm".into(), "Xóm Nam Sơn".into(), "Xóm Hồng Thái".into()],
+        rules: CommuneRules::default(),
+    };
+    let (commune_id, hamlets) = create_commune(&mut tx, &file, true, now).await?;
+    for (name, role, hamlet) in DEMO_PEOPLE {
+        let person = persons::create(&mut tx, commune_id, name, "vi", now).await?;
+        persons::link_identity(&mut tx, "console", name, person, name).await?;
+        persons::grant(&mut tx, person, commune_id, *role, hamlet.map(|i| hamlets[i]), now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn create_commune(
+    tx: &mut Tx,
+    c: &CommuneFile,
+    is_demo: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(i64, Vec<i64>)> {
+    let rules = serde_json::to_string(&c.rules)?;
+    let id = communes::create(
+        tx,
+        &NewCommune {
+            code: &c.code,
+            name: &c.name,
+            district: &c.district,
+            province: &c.province,
+            time_zone: &c.time_zone,
+            rules: &rules,
+            is_demo,
+        },
+        now,
+    )
+    .await?;
+    let mut hamlets = vec![];
+    for (i, h) in c.hamlets.iter().enumerate() {
+        hamlets.push(communes::add_hamlet(tx, id, h.trim(), i as i64).await?);
+    }
+    Ok((id, hamlets))
+}
+
+/// Loads a real commune from its file.
+pub async fn init_commune(
+    store: &Store,
+    path: &std::path::Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let src = std::fs::read_to_string(path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let file: CommuneFile =
+        toml::from_str(&src).with_context(|| format!("reading {}", path.display()))?;
+    if file.hamlets.is_empty() {
+        anyhow::bail!("{}: a commune needs at least one hamlet", path.display());
+    }
+    if file.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        anyhow::bail!("{}: unknown time zone {:?}", path.display(), file.time_zone);
+    }
+    let mut tx = store.begin().await?;
+    if communes::by_code(&mut tx, &file.code).await?.is_some() {
+        anyhow::bail!("commune {:?} already exists", file.code);
+    }
+    create_commune(&mut tx, &file, false, now).await?;
+    tx.commit().await?;
+    Ok(format!("{} ({} hamlets)", file.name, file.hamlets.len()))
+}
+
+/// Gives `identity` ("console:NAME", "telegram:12345") a role in a commune, creating the
+/// person if the bot has not met them yet.
+pub async fn grant(
+    store: &Store,
+    identity: &str,
+    role: Role,
+    hamlet: Option<&str>,
+    commune_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let (channel, sender) = identity
+        .split_once(':')
+        .filter(|(c, s)| !c.is_empty() && !s.is_empty())
+        .context("the identity is CHANNEL:ID, e.g. console:ba-lan or telegram:123456789")?;
+    let mut tx = store.begin().await?;
+    let commune = communes::default_commune(&mut tx, commune_code)
+        .await?
+        .with_context(|| match commune_code {
+            Some(c) => format!("no commune {c:?}"),
+            None => "no commune yet: run `giamngheo init --commune FILE` first".into(),
+        })?;
+    let hamlet_id = match (role, hamlet) {
+        (Role::HamletHead, None) => anyhow::bail!("a hamlet head needs --hamlet NAME"),
+        (Role::HamletHead, Some(name)) => {
+            let h = communes::hamlet_by_name(&mut tx, commune.id, name)
+                .await?
+                .with_context(|| {
+                    format!("no hamlet {name:?} in {}", commune.name)
+                })?;
+            Some(h.id)
+        }
+        (_, Some(_)) => anyhow::bail!("--hamlet is only for hamlet heads"),
+        (Role::Resident, None) => anyhow::bail!("everyone is a resident already"),
+        (_, None) => None,
+    };
+    let person = match persons::by_identity(&mut tx, channel, sender).await? {
+        Some(p) => p.id,
+        None => {
+            let id = persons::create(&mut tx, commune.id, sender, "vi", now).await?;
+            // Private chats reply to the sender's own id on every platform we serve.
+            persons::link_identity(&mut tx, channel, sender, id, sender).await?;
+            id
+        }
+    };
+    persons::grant(&mut tx, person, commune.id, role, hamlet_id, now).await?;
+    audit::record(
+        &mut tx,
+        None,
+        "grant",
+        "person",
+        person,
+        &serde_json::json!({ "role": role.code(), "hamlet_id": hamlet_id, "commune": commune.code }),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(format!("{identity}: {} in {}", role.code(), commune.name))
+}

@@ -1,0 +1,52 @@
+//! Who changed or read what personal data, when.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Tx, on_tx};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Entry {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: i64,
+    pub detail: String,
+}
+
+pub async fn record(
+    tx: &mut Tx,
+    actor_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: i64,
+    detail: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(now)
+    .bind(actor_id)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(detail.to_string())
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn for_entity(tx: &mut Tx, entity: &str, entity_id: i64) -> sqlx::Result<Vec<Entry>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT at, actor_id, action, entity, entity_id, detail FROM audit_log
+         WHERE entity = $1 AND entity_id = $2 ORDER BY id"
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .fetch_all(conn)
+    .await)
+}

@@ -1,0 +1,198 @@
+//! Storage on SQLite (embedded, the default) or PostgreSQL (for many communes and processes).
+//!
+//! Each query is written once: SQLite understands PostgreSQL's `$1` placeholders, and the two
+//! schemas (in `migrations/sqlite` and `migrations/postgres`) use types that decode to the same
+//! Rust types. `on_tx!` expands a query once per backend, so every store function is plain
+//! sqlx taking a transaction, with no trait objects and no second copy of the SQL. Where the
+//! dialects differ (row locks), the function picks its text by `Tx::is_postgres`.
+
+pub mod audit;
+pub mod communes;
+pub mod conversations;
+pub mod households;
+pub mod inbox;
+pub mod outbox;
+pub mod persons;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// Runs `$body` with `$conn` bound to the transaction's connection, whatever the backend.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::store::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub use on_tx;
+
+/// A pool of connections to one of the two databases.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction. Dropped without `commit`, it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+/// What `Store::open` did, for the one line printed at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    CreatedSqlite(String),
+    Sqlite(String),
+    Postgres,
+}
+
+impl Store {
+    /// Opens `url` (`sqlite:PATH` or `postgres://…`), creating a SQLite file if needed, and
+    /// brings the schema up to date.
+    pub async fn open(url: &str) -> anyhow::Result<(Store, Opened)> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+            let store = Store::open_postgres(opts).await?;
+            Ok((store, Opened::Postgres))
+        } else if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            let existed = path == ":memory:" || std::path::Path::new(path).exists();
+            let opts = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("parsing the SQLite URL {url}"))?;
+            let store = Store::open_sqlite(opts).await?;
+            let opened = if existed {
+                Opened::Sqlite(path.to_string())
+            } else {
+                Opened::CreatedSqlite(path.to_string())
+            };
+            Ok((store, opened))
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://, got {url:?}")
+        }
+    }
+
+    pub async fn open_sqlite(opts: SqliteConnectOptions) -> anyhow::Result<Store> {
+        let opts = opts
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a registration the user was told is saved survives a power cut too.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(opts)
+            .await
+            .context("opening the SQLite database")?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .context("migrating the SQLite database")?;
+        Ok(Store::Sqlite(pool))
+    }
+
+    pub async fn open_postgres(opts: PgConnectOptions) -> anyhow::Result<Store> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(opts)
+            .await
+            .context("connecting to PostgreSQL")?;
+        sqlx::migrate!("migrations/postgres")
+            .run(&pool)
+            .await
+            .context("migrating the PostgreSQL database")?;
+        Ok(Store::Postgres(pool))
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that later writes can fail with SQLITE_BUSY instead of waiting.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(p) => p.close().await,
+            Store::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A fresh, empty database for one test: a SQLite file in `dir`, or a new schema on the
+/// PostgreSQL server at `pg_url`. Used by the test suites and the benchmark.
+pub async fn fresh(backend: Backend<'_>) -> anyhow::Result<Store> {
+    match backend {
+        Backend::Sqlite(dir) => {
+            let opts = SqliteConnectOptions::new().filename(dir.join("test.db"));
+            Store::open_sqlite(opts).await
+        }
+        Backend::Postgres(url) => {
+            use std::sync::atomic::{AtomicU32, Ordering};
+            static N: AtomicU32 = AtomicU32::new(0);
+            let schema = format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                chrono::Utc::now().timestamp_micros(),
+                N.fetch_add(1, Ordering::Relaxed)
+            );
+            let base = PgConnectOptions::from_str(url).context("TEST_POSTGRES_URL")?;
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(base.clone())
+                .await
+                .context("connecting to TEST_POSTGRES_URL")?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
+                .execute(&admin)
+                .await?;
+            admin.close().await;
+            Store::open_postgres(base.options([("search_path", schema.as_str())])).await
+        }
+    }
+}
+
+/// Which database `fresh` creates.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend<'a> {
+    Sqlite(&'a std::path::Path),
+    Postgres(&'a str),
+}

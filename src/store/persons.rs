@@ -1,0 +1,173 @@
+//! People, the chat identities they write from, and the roles the commune gave them.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Tx, on_tx};
+use crate::domain::Role;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Person {
+    pub id: i64,
+    pub commune_id: i64,
+    pub display_name: String,
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct RoleRow {
+    role: String,
+    hamlet_id: Option<i64>,
+}
+
+/// One role of a person; `hamlet_id` is set for hamlet heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub hamlet_id: Option<i64>,
+}
+
+/// Where to reach a person.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct Contact {
+    pub channel: String,
+    pub chat_id: String,
+}
+
+pub async fn by_identity(
+    tx: &mut Tx,
+    channel: &str,
+    sender_id: &str,
+) -> sqlx::Result<Option<Person>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT p.id, p.commune_id, p.display_name, p.lang
+         FROM identities i JOIN persons p ON p.id = i.person_id
+         WHERE i.channel = $1 AND i.sender_id = $2"
+    )
+    .bind(channel)
+    .bind(sender_id)
+    .fetch_optional(conn)
+    .await)
+}
+
+pub async fn by_id(tx: &mut Tx, id: i64) -> sqlx::Result<Person> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, commune_id, display_name, lang FROM persons WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await)
+}
+
+pub async fn create(
+    tx: &mut Tx,
+    commune_id: i64,
+    display_name: &str,
+    lang: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "INSERT INTO persons (commune_id, display_name, lang, created_at) VALUES ($1, $2, $3, $4)
+         RETURNING id"
+    )
+    .bind(commune_id)
+    .bind(display_name)
+    .bind(lang)
+    .bind(now)
+    .fetch_one(conn)
+    .await)
+}
+
+/// Links a chat identity to a person, or moves the reply chat of an existing link.
+pub async fn link_identity(
+    tx: &mut Tx,
+    channel: &str,
+    sender_id: &str,
+    person_id: i64,
+    chat_id: &str,
+) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO identities (channel, sender_id, person_id, chat_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (channel, sender_id) DO UPDATE SET chat_id = excluded.chat_id"
+    )
+    .bind(channel)
+    .bind(sender_id)
+    .bind(person_id)
+    .bind(chat_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_lang(tx: &mut Tx, person_id: i64, lang: &str) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| sqlx::query("UPDATE persons SET lang = $1 WHERE id = $2")
+        .bind(lang)
+        .bind(person_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn contacts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Contact>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT channel, chat_id FROM identities WHERE person_id = $1 ORDER BY channel"
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)
+}
+
+pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
+    let rows: Vec<RoleRow> = on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT role, hamlet_id FROM roles WHERE person_id = $1 ORDER BY id"
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)?;
+    // A role code this build does not know (written by a newer version) is ignored rather
+    // than locking the person out.
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Role::from_code(&r.role).map(|role| Grant {
+                role,
+                hamlet_id: r.hamlet_id,
+            })
+        })
+        .collect())
+}
+
+pub async fn grant(
+    tx: &mut Tx,
+    person_id: i64,
+    commune_id: i64,
+    role: Role,
+    hamlet_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO roles (person_id, commune_id, role, hamlet_id, granted_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
+    )
+    .bind(person_id)
+    .bind(commune_id)
+    .bind(role.code())
+    .bind(hamlet_id)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The people who review registrations in a hamlet.
+pub async fn hamlet_heads(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<i64>> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT person_id FROM roles WHERE role = 'hamlet_head' AND hamlet_id = $1 ORDER BY id"
+    )
+    .bind(hamlet_id)
+    .fetch_all(conn)
+    .await)
+}
