@@ -26,11 +26,7 @@ pub fn dialogues(settings: &Settings) -> anyhow::Result<Dialogues> {
 }
 
 /// Builds the engine over an open store.
-pub fn engine(
-    store: Store,
-    settings: &Settings,
-    clock: Arc<dyn Clock>,
-) -> anyhow::Result<Engine> {
+pub fn engine(store: Store, settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Engine> {
     let dialogues = dialogues(settings)?;
     let texts = Texts::load().context("loading the message catalogue")?;
     Ok(Engine::new(
@@ -46,7 +42,9 @@ pub fn engine(
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let (store, opened) = Store::open(settings.database_url()).await?;
     match opened {
-        Opened::CreatedSqlite(p) => eprintln!("Đã tạo cơ sở dữ liệu SQLite mới: {p} (created a new SQLite database)"),
+        Opened::CreatedSqlite(p) => {
+            eprintln!("Đã tạo cơ sở dữ liệu SQLite mới: {p} (created a new SQLite database)")
+        }
         Opened::Sqlite(p) => eprintln!("Cơ sở dữ liệu SQLite: {p}"),
         Opened::Postgres => eprintln!(
             "Cơ sở dữ liệu PostgreSQL: {}",

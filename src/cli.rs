@@ -12,7 +12,11 @@ use crate::domain::Role;
 use crate::{app, channels, seed};
 
 #[derive(Parser)]
-#[command(name = "giamngheo", version, about = "Trợ lý giảm nghèo bền vững cho xã (poverty-reduction chatbot for communes)")]
+#[command(
+    name = "giamngheo",
+    version,
+    about = "Trợ lý giảm nghèo bền vững cho xã (poverty-reduction chatbot for communes)"
+)]
 pub struct Cli {
     /// Settings file (default: giamngheo.toml in the current folder, if present).
     #[arg(long, global = true, env = "GIAMNGHEO_CONFIG")]
@@ -55,8 +59,7 @@ pub async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -101,8 +104,7 @@ pub async fn main() -> anyhow::Result<()> {
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal();
             let stdin = BufReader::new(tokio::io::stdin());
-            channels::console::run(&engine, &who, stdin, tokio::io::stdout(), interactive)
-                .await?;
+            channels::console::run(&engine, &who, stdin, tokio::io::stdout(), interactive).await?;
             engine.store().close().await;
         }
     }

@@ -52,14 +52,26 @@ pub async fn ensure_demo(store: &Store, now: DateTime<Utc>) -> anyhow::Result<bo
         district: "Huyện Mẫu".into(),
         province: "Tỉnh Mẫu".into(),
         time_zone: default_tz(),
-        hamlets: vec!["Xóm Đồng Tâm".into(), "Xóm Nam Sơn".into(), "Xóm Hồng Thái".into()],
+        hamlets: vec![
+            "Xóm Đồng Tâm".into(),
+            "Xóm Nam Sơn".into(),
+            "Xóm Hồng Thái".into(),
+        ],
         rules: CommuneRules::default(),
     };
     let (commune_id, hamlets) = create_commune(&mut tx, &file, true, now).await?;
     for (name, role, hamlet) in DEMO_PEOPLE {
         let person = persons::create(&mut tx, commune_id, name, "vi", now).await?;
         persons::link_identity(&mut tx, "console", name, person, name).await?;
-        persons::grant(&mut tx, person, commune_id, *role, hamlet.map(|i| hamlets[i]), now).await?;
+        persons::grant(
+            &mut tx,
+            person,
+            commune_id,
+            *role,
+            hamlet.map(|i| hamlets[i]),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -99,8 +111,8 @@ pub async fn init_commune(
     path: &std::path::Path,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
-    let src = std::fs::read_to_string(path)
-        .with_context(|| format!("reading {}", path.display()))?;
+    let src =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let file: CommuneFile =
         toml::from_str(&src).with_context(|| format!("reading {}", path.display()))?;
     if file.hamlets.is_empty() {
@@ -144,9 +156,7 @@ pub async fn grant(
         (Role::HamletHead, Some(name)) => {
             let h = communes::hamlet_by_name(&mut tx, commune.id, name)
                 .await?
-                .with_context(|| {
-                    format!("no hamlet {name:?} in {}", commune.name)
-                })?;
+                .with_context(|| format!("no hamlet {name:?} in {}", commune.name))?;
             Some(h.id)
         }
         (_, Some(_)) => anyhow::bail!("--hamlet is only for hamlet heads"),

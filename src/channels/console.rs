@@ -13,57 +13,77 @@ use crate::store::outbox;
 
 pub const CHANNEL: &str = "console";
 
-/// Chats as `identity` until the input ends. Opening the chat counts as `/start`, so a
-/// person coming back sees the question they stopped at.
+/// Chats as `identity` until the input ends.
 pub async fn run<R, W>(
     engine: &Engine,
     identity: &str,
     input: R,
-    mut output: W,
+    output: W,
     prompt: bool,
 ) -> anyhow::Result<()>
 where
     R: AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    deliver(engine, identity, &mut output).await?;
-    send(engine, identity, "/start", &mut output).await?;
+    let mut session = Session::open(engine, identity, output).await?;
     let mut lines = input.lines();
     loop {
         if prompt {
-            output.write_all(b"> ").await?;
-            output.flush().await?;
+            session.output.write_all(b"> ").await?;
+            session.output.flush().await?;
         }
         let Some(line) = lines.next_line().await.context("reading input")? else {
             break;
         };
-        send(engine, identity, &line, &mut output).await?;
+        session.send(&line).await?;
     }
     Ok(())
 }
 
-async fn send<W: AsyncWrite + Unpin>(
-    engine: &Engine,
-    identity: &str,
-    text: &str,
-    output: &mut W,
-) -> anyhow::Result<()> {
-    let msg = Inbound {
-        channel: CHANNEL.into(),
-        chat_id: identity.into(),
-        sender_id: identity.into(),
-        sender_name: Some(identity.into()),
-        message_id: next_message_id(identity),
-        lang_hint: None,
-        content: Content::Text(text.to_string()),
-    };
-    if let Err(e) = engine.handle(&msg).await {
-        tracing::error!(error = %e, "handling a console message");
-        let apology = render_plain(&engine.apology(None));
-        output.write_all(format!("{apology}\n\n").as_bytes()).await?;
-        return Ok(());
+/// One person's chat in the terminal.
+pub struct Session<'a, W> {
+    engine: &'a Engine,
+    identity: String,
+    pub output: W,
+}
+
+impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
+    /// Opens the chat: prints what was queued for this person while away (a hamlet head's
+    /// decision, say), then counts as `/start`, so a person coming back mid-dialogue sees the
+    /// question they stopped at.
+    pub async fn open(engine: &'a Engine, identity: &str, output: W) -> anyhow::Result<Self> {
+        let mut s = Session {
+            engine,
+            identity: identity.to_string(),
+            output,
+        };
+        deliver(engine, identity, &mut s.output).await?;
+        s.send("/start").await?;
+        Ok(s)
     }
-    deliver(engine, identity, output).await
+
+    /// Sends one line as a message and prints the replies.
+    pub async fn send(&mut self, text: &str) -> anyhow::Result<()> {
+        let msg = Inbound {
+            channel: CHANNEL.into(),
+            chat_id: self.identity.clone(),
+            sender_id: self.identity.clone(),
+            sender_name: Some(self.identity.clone()),
+            message_id: next_message_id(&self.identity),
+            lang_hint: None,
+            content: Content::Text(text.to_string()),
+        };
+        if let Err(e) = self.engine.handle(&msg).await {
+            tracing::error!(error = %e, "handling a console message");
+            let apology = render_plain(&self.engine.apology(None));
+            self.output
+                .write_all(format!("{apology}\n\n").as_bytes())
+                .await?;
+            self.output.flush().await?;
+            return Ok(());
+        }
+        deliver(self.engine, &self.identity, &mut self.output).await
+    }
 }
 
 /// Prints the replies queued for this console chat and marks them sent.

@@ -30,7 +30,10 @@ pub enum Content {
     /// A pressed button's data.
     Choice(String),
     /// A shared phone contact; `own` when it is the sender's own number.
-    Contact { phone: String, own: bool },
+    Contact {
+        phone: String,
+        own: bool,
+    },
     /// Something the bot cannot read (sticker, voice, location…), named for the log.
     Unsupported(String),
 }

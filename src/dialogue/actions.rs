@@ -9,7 +9,9 @@ use serde_json::{Map, Value, json};
 use super::Kind;
 use crate::channels::Reply;
 use crate::domain::input::format_date;
-use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role};
+use crate::domain::{
+    Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role,
+};
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;
@@ -156,9 +158,13 @@ async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::R
         .filter(|h| h.commune_id == ctx.commune.id)
         .ok_or_else(|| anyhow::anyhow!("hamlet {hamlet_id} is not in the commune"))?;
 
-    if let Some(existing) =
-        households::find_duplicate(tx, hamlet.id, input.head_name.as_str(), input.phone.as_str())
-            .await?
+    if let Some(existing) = households::find_duplicate(
+        tx,
+        hamlet.id,
+        input.head_name.as_str(),
+        input.phone.as_str(),
+    )
+    .await?
     {
         let msg = ctx.t(
             "household-duplicate",
@@ -222,9 +228,11 @@ async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::R
         ("hamlet", hamlet.name.clone().into()),
     ];
     if status == HouseholdStatus::Confirmed {
-        out.replies.push(Reply::text(ctx.t("household-saved-confirmed", &args)));
+        out.replies
+            .push(Reply::text(ctx.t("household-saved-confirmed", &args)));
     } else {
-        out.replies.push(Reply::text(ctx.t("household-saved-claimed", &args)));
+        out.replies
+            .push(Reply::text(ctx.t("household-saved-claimed", &args)));
         for head in persons::hamlet_heads(tx, hamlet.id).await? {
             out.notices.push(Notice {
                 person_id: head,
@@ -245,10 +253,12 @@ struct ReviewInput {
 
 async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Result<Outcome> {
     let id: i64 = input.household.parse()?;
-    let refused = |msg: String| Ok(Outcome {
-        replies: vec![Reply::text(msg)],
-        notices: vec![],
-    });
+    let refused = |msg: String| {
+        Ok(Outcome {
+            replies: vec![Reply::text(msg)],
+            notices: vec![],
+        })
+    };
     let Some(h) = households::get(tx, id).await? else {
         return refused(ctx.t("review-not-found", &[("id", id.into())]));
     };
@@ -257,12 +267,18 @@ async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Resul
     }
     let (status, reason) = match input.decision.as_str() {
         "confirm" => (HouseholdStatus::Confirmed, None),
-        _ => (HouseholdStatus::Rejected, input.reason.as_ref().map(FreeText::as_str)),
+        _ => (
+            HouseholdStatus::Rejected,
+            input.reason.as_ref().map(FreeText::as_str),
+        ),
     };
     if !households::review(tx, id, status, reason, ctx.person.id, ctx.now).await? {
         return refused(ctx.t(
             "review-already",
-            &[("id", id.into()), ("status", Arg::T(h.status().message_id()))],
+            &[
+                ("id", id.into()),
+                ("status", Arg::T(h.status().message_id())),
+            ],
         ));
     }
     audit::record(
@@ -350,7 +366,10 @@ pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
         let days = (ctx.today - h.created_at.date_naive()).num_days().max(0);
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     } else {
-        s.push_str(&ctx.t("household-status", &[("status", Arg::T(h.status().message_id()))]));
+        s.push_str(&ctx.t(
+            "household-status",
+            &[("status", Arg::T(h.status().message_id()))],
+        ));
     }
     s
 }

@@ -272,7 +272,10 @@ impl Engine {
         else {
             return Ok(None);
         };
-        let name = msg.sender_name.clone().unwrap_or_else(|| msg.sender_id.clone());
+        let name = msg
+            .sender_name
+            .clone()
+            .unwrap_or_else(|| msg.sender_id.clone());
         let lang = msg.lang_hint.unwrap_or_default();
         let id = persons::create(tx, commune.id, &name, lang.code(), now).await?;
         persons::link_identity(tx, &msg.channel, &msg.sender_id, id, &msg.chat_id).await?;
@@ -303,17 +306,25 @@ impl Engine {
                 None => Said::Text(data.clone()),
             },
             Content::Contact { phone, own } => {
-                let at_phone = self.current_step(state).is_some_and(|s| s.kind == Kind::Phone);
+                let at_phone = self
+                    .current_step(state)
+                    .is_some_and(|s| s.kind == Kind::Phone);
                 if !at_phone {
-                    return self.refuse(ctx, tx, state, Refusal("err-unsupported", vec![]), out).await;
+                    return self
+                        .refuse(ctx, tx, state, Refusal("err-unsupported", vec![]), out)
+                        .await;
                 }
                 if !own {
-                    return self.refuse(ctx, tx, state, Refusal("err-contact-not-own", vec![]), out).await;
+                    return self
+                        .refuse(ctx, tx, state, Refusal("err-contact-not-own", vec![]), out)
+                        .await;
                 }
                 Said::Text(phone.clone())
             }
             Content::Unsupported(_) => {
-                return self.refuse(ctx, tx, state, Refusal("err-unsupported", vec![]), out).await;
+                return self
+                    .refuse(ctx, tx, state, Refusal("err-unsupported", vec![]), out)
+                    .await;
             }
         };
 
@@ -362,7 +373,11 @@ impl Engine {
                 out.replies.push(self.menu(ctx, None));
             }
             "/huy" | "/cancel" => {
-                let id = if active { "cancelled" } else { "nothing-to-cancel" };
+                let id = if active {
+                    "cancelled"
+                } else {
+                    "nothing-to-cancel"
+                };
                 state.active = None;
                 out.replies.push(self.menu(ctx, Some(id)));
             }
@@ -403,7 +418,9 @@ impl Engine {
                 if !active {
                     out.replies.push(self.menu(ctx, Some("nothing-to-skip")));
                 } else {
-                    return self.answer(ctx, tx, state, Said::Text("-".into()), out).await;
+                    return self
+                        .answer(ctx, tx, state, Said::Text("-".into()), out)
+                        .await;
                 }
             }
             _ => match self.dialogues.by_command(cmd) {
@@ -421,7 +438,9 @@ impl Engine {
                         .refuse(ctx, tx, state, Refusal("err-unknown-command", vec![]), out)
                         .await;
                 }
-                None => out.replies.push(self.menu(ctx, Some("err-unknown-command"))),
+                None => out
+                    .replies
+                    .push(self.menu(ctx, Some("err-unknown-command"))),
             },
         }
         Ok(())
@@ -456,7 +475,8 @@ impl Engine {
                     Ok(())
                 } else {
                     // "/duyet 12": the words after the command answer the first question.
-                    self.answer(ctx, tx, state, Said::Text(args.to_string()), out).await
+                    self.answer(ctx, tx, state, Said::Text(args.to_string()), out)
+                        .await
                 }
             }
             None => self.complete(ctx, tx, state, out).await,
@@ -464,7 +484,10 @@ impl Engine {
     }
 
     fn dialogue(&self, state: &ChatState) -> Option<&Dialogue> {
-        state.active.as_ref().and_then(|a| self.dialogues.get(&a.dialogue))
+        state
+            .active
+            .as_ref()
+            .and_then(|a| self.dialogues.get(&a.dialogue))
     }
 
     fn current_step(&self, state: &ChatState) -> Option<&Step> {
@@ -515,7 +538,9 @@ impl Engine {
         };
         let input = match said {
             Said::Button(q, _) if q != question => {
-                return self.refuse(ctx, tx, state, Refusal("err-stale-button", vec![]), out).await;
+                return self
+                    .refuse(ctx, tx, state, Refusal("err-stale-button", vec![]), out)
+                    .await;
             }
             Said::Button(_, v) => Input::Exact(v),
             Said::Text(t) => Input::Typed(t),
@@ -561,10 +586,14 @@ impl Engine {
                     Input::Typed(t) | Input::Exact(t) => t.as_str(),
                 };
                 if step.optional && SKIP_WORDS.contains(&fold(typed).as_str()) {
-                    return self.accept(ctx, tx, state, &step, Value::Null, None, out).await;
+                    return self
+                        .accept(ctx, tx, state, &step, Value::Null, None, out)
+                        .await;
                 }
                 if typed.trim() == "-" {
-                    return self.refuse(ctx, tx, state, Refusal("err-cannot-skip", vec![]), out).await;
+                    return self
+                        .refuse(ctx, tx, state, Refusal("err-cannot-skip", vec![]), out)
+                        .await;
                 }
                 match self.parse_answer(ctx, tx, &step, &input).await? {
                     Ok((v, label)) => self.accept(ctx, tx, state, &step, v, label, out).await,
@@ -817,9 +846,9 @@ impl Engine {
             (Kind::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(format_date)
                 .unwrap_or_else(|_| s.clone()),
-            (Kind::Phone, Value::String(s)) => {
-                Phone::parse(s).map(|p| p.local()).unwrap_or_else(|_| s.clone())
-            }
+            (Kind::Phone, Value::String(s)) => Phone::parse(s)
+                .map(|p| p.local())
+                .unwrap_or_else(|_| s.clone()),
             (Kind::YesNo, Value::Bool(b)) => ctx.t(if *b { "yes" } else { "no" }, &[]),
             (_, Value::String(s)) => s.clone(),
             (_, other) => other.to_string(),
@@ -828,7 +857,11 @@ impl Engine {
 
     fn confirm_options(&self, ctx: &Ctx<'_>) -> Vec<Opt> {
         [
-            ("yes", "confirm-yes", &["co", "dong y", "xac nhan", "ok", "yes", "luu"][..]),
+            (
+                "yes",
+                "confirm-yes",
+                &["co", "dong y", "xac nhan", "ok", "yes", "luu"][..],
+            ),
             ("edit", "confirm-edit", &["sua", "edit", "thay doi"][..]),
             ("cancel", "confirm-cancel", &["huy", "cancel", "khong"][..]),
         ]
@@ -959,7 +992,9 @@ impl Engine {
             Kind::Date => match PastDate::parse(typed, ctx.today) {
                 Err(e) => Err(e.into()),
                 Ok(PastDate(d)) => match step.check {
-                    Some(Check::EscapeWindow) if !ctx.rules.escape_window().is_open(d, ctx.today) => {
+                    Some(Check::EscapeWindow)
+                        if !ctx.rules.escape_window().is_open(d, ctx.today) =>
+                    {
                         let w = ctx.rules.escape_window();
                         Err(Refusal(
                             "err-escape-expired",
@@ -1034,7 +1069,11 @@ impl Engine {
     fn help(&self, ctx: &Ctx<'_>) -> Reply {
         let mut text = ctx.t("help", &[]);
         for d in self.dialogues.list.iter().filter(|d| self.allowed(ctx, d)) {
-            text.push_str(&format!("\n{} – {}", command_for(d, ctx.lang), d.title.get(ctx.lang)));
+            text.push_str(&format!(
+                "\n{} – {}",
+                command_for(d, ctx.lang),
+                d.title.get(ctx.lang)
+            ));
         }
         Reply::text(text)
     }

@@ -177,7 +177,10 @@ fn check_dialogue(
     };
     let id = f.id.get_ref().clone();
     if earlier.iter().any(|d| d.id == id) {
-        err(f.id.span().start, format!("dialogue id `{id}` is used twice"));
+        err(
+            f.id.span().start,
+            format!("dialogue id `{id}` is used twice"),
+        );
     }
     check_localized(f.title.get_ref(), "title", f.title.span().start, &mut err);
 
@@ -185,17 +188,29 @@ fn check_dialogue(
     for c in f.commands.get_ref() {
         let folded = fold(c);
         if !folded.starts_with('/') || folded.len() < 2 || folded.contains(' ') {
-            err(f.commands.span().start, format!("command `{c}` must be one word starting with /"));
+            err(
+                f.commands.span().start,
+                format!("command `{c}` must be one word starting with /"),
+            );
         } else if crate::dialogue::engine::BUILTIN_COMMANDS.contains(&folded.as_str()) {
-            err(f.commands.span().start, format!("command `{c}` is built in"));
+            err(
+                f.commands.span().start,
+                format!("command `{c}` is built in"),
+            );
         } else if !commands_seen.insert(folded.clone()) {
-            err(f.commands.span().start, format!("command `{c}` is used by another dialogue"));
+            err(
+                f.commands.span().start,
+                format!("command `{c}` is used by another dialogue"),
+            );
         } else {
             commands.push(folded);
         }
     }
     if commands.is_empty() {
-        err(f.commands.span().start, "a dialogue needs at least one command".into());
+        err(
+            f.commands.span().start,
+            "a dialogue needs at least one command".into(),
+        );
     }
 
     let mut roles = vec![];
@@ -210,7 +225,10 @@ fn check_dialogue(
 
     let action = Action::parse(f.action.get_ref());
     if action.is_none() {
-        err(f.action.span().start, format!("unknown action `{}`", f.action.get_ref()));
+        err(
+            f.action.span().start,
+            format!("unknown action `{}`", f.action.get_ref()),
+        );
     }
 
     let mut steps: Vec<Step> = vec![];
@@ -218,25 +236,46 @@ fn check_dialogue(
         let at = s.span().start;
         let s = s.get_ref();
         let sid = s.id.get_ref().clone();
-        if sid.is_empty() || !sid.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit()) {
-            err(s.id.span().start, format!("step id `{sid}` must be lower-case letters, digits and _"));
+        if sid.is_empty()
+            || !sid
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        {
+            err(
+                s.id.span().start,
+                format!("step id `{sid}` must be lower-case letters, digits and _"),
+            );
         }
         if steps.iter().any(|x| x.id == sid) {
             err(s.id.span().start, format!("step id `{sid}` is used twice"));
         }
         let kind = Kind::parse(s.kind.get_ref());
         if kind.is_none() {
-            err(s.kind.span().start, format!("unknown kind `{}`", s.kind.get_ref()));
+            err(
+                s.kind.span().start,
+                format!("unknown kind `{}`", s.kind.get_ref()),
+            );
         }
         let kind = kind.unwrap_or(Kind::Text);
-        check_localized(s.ask.get_ref(), &format!("step `{sid}`: ask"), s.ask.span().start, &mut err);
+        check_localized(
+            s.ask.get_ref(),
+            &format!("step `{sid}`: ask"),
+            s.ask.span().start,
+            &mut err,
+        );
         for name in placeholders(&s.ask.get_ref().vi).chain(placeholders(&s.ask.get_ref().en)) {
             if !steps.iter().any(|x| x.id == name) {
-                err(s.ask.span().start, format!("step `{sid}`: `{{{name}}}` is not an earlier step"));
+                err(
+                    s.ask.span().start,
+                    format!("step `{sid}`: `{{{name}}}` is not an earlier step"),
+                );
             }
         }
         if f.confirm && s.label.is_none() {
-            err(at, format!("step `{sid}`: a label for the summary is missing"));
+            err(
+                at,
+                format!("step `{sid}`: a label for the summary is missing"),
+            );
         }
         if let Some(l) = &s.label {
             check_localized(l, &format!("step `{sid}`: label"), at, &mut err);
@@ -249,11 +288,25 @@ fn check_dialogue(
         for o in &s.options {
             let o_at = o.span().start;
             let o = o.get_ref();
-            let label = Localized { vi: o.vi.clone(), en: o.en.clone() };
-            check_localized(&label, &format!("step `{sid}`: option `{}`", o.value), o_at, &mut err);
+            let label = Localized {
+                vi: o.vi.clone(),
+                en: o.en.clone(),
+            };
+            check_localized(
+                &label,
+                &format!("step `{sid}`: option `{}`", o.value),
+                o_at,
+                &mut err,
+            );
             // Button data is "step=value" and must fit Telegram's 64 bytes.
             if sid.len() + 1 + o.value.len() > 64 || o.value.is_empty() {
-                err(o_at, format!("step `{sid}`: option value `{}` is empty or too long", o.value));
+                err(
+                    o_at,
+                    format!(
+                        "step `{sid}`: option value `{}` is empty or too long",
+                        o.value
+                    ),
+                );
             }
             options.push(OptionSpec {
                 value: o.value.clone(),
@@ -265,22 +318,36 @@ fn check_dialogue(
             Some(src) => {
                 let parsed = Source::parse(src.get_ref());
                 if parsed.is_none() {
-                    err(src.span().start, format!("unknown source `{}`", src.get_ref()));
+                    err(
+                        src.span().start,
+                        format!("unknown source `{}`", src.get_ref()),
+                    );
                 }
                 parsed
             }
             None => None,
         };
         if kind == Kind::Choice && options.is_empty() == source.is_none() {
-            err(at, format!("step `{sid}`: a choice needs either options or a source"));
+            err(
+                at,
+                format!("step `{sid}`: a choice needs either options or a source"),
+            );
         }
         if kind != Kind::Choice && (!options.is_empty() || source.is_some()) {
-            err(at, format!("step `{sid}`: only a choice has options or a source"));
+            err(
+                at,
+                format!("step `{sid}`: only a choice has options or a source"),
+            );
         }
         if source.is_some() {
             match &s.empty {
                 Some(e) => check_localized(e, &format!("step `{sid}`: empty"), at, &mut err),
-                None => err(at, format!("step `{sid}`: `empty` (what to say with nothing to choose) is missing")),
+                None => err(
+                    at,
+                    format!(
+                        "step `{sid}`: `empty` (what to say with nothing to choose) is missing"
+                    ),
+                ),
             }
         }
         if (s.min.is_some() || s.max.is_some()) && kind != Kind::Number {
@@ -290,7 +357,13 @@ fn check_dialogue(
             Some(c) => match Check::parse(c.get_ref()) {
                 Some(ch) if ch.kind() == kind => Some(ch),
                 Some(_) => {
-                    err(c.span().start, format!("step `{sid}`: check `{}` does not apply to this kind", c.get_ref()));
+                    err(
+                        c.span().start,
+                        format!(
+                            "step `{sid}`: check `{}` does not apply to this kind",
+                            c.get_ref()
+                        ),
+                    );
                     None
                 }
                 None => {
@@ -333,18 +406,49 @@ fn check_dialogue(
         for (i, s) in steps.iter().enumerate() {
             let at = f.steps[i].span().start;
             match fields.iter().find(|fl| fl.name == s.id) {
-                None => err(at, format!("step `{}`: action `{}` takes no such answer", s.id, f.action.get_ref())),
+                None => err(
+                    at,
+                    format!(
+                        "step `{}`: action `{}` takes no such answer",
+                        s.id,
+                        f.action.get_ref()
+                    ),
+                ),
                 Some(fl) => {
                     if fl.kind != s.kind {
-                        err(at, format!("step `{}`: action `{}` needs kind {:?} here", s.id, f.action.get_ref(), fl.kind));
+                        err(
+                            at,
+                            format!(
+                                "step `{}`: action `{}` needs kind {:?} here",
+                                s.id,
+                                f.action.get_ref(),
+                                fl.kind
+                            ),
+                        );
                     }
                     if fl.required && (s.optional || !s.when.is_empty()) {
-                        err(at, format!("step `{}`: action `{}` needs this answer always; it cannot be optional or conditional", s.id, f.action.get_ref()));
+                        err(
+                            at,
+                            format!(
+                                "step `{}`: action `{}` needs this answer always; it cannot be optional or conditional",
+                                s.id,
+                                f.action.get_ref()
+                            ),
+                        );
                     }
                     if let Some(values) = fl.values {
                         for o in &s.options {
                             if !values.contains(&o.value.as_str()) {
-                                err(at, format!("step `{}`: action `{}` does not know option `{}` (one of: {})", s.id, f.action.get_ref(), o.value, values.join(", ")));
+                                err(
+                                    at,
+                                    format!(
+                                        "step `{}`: action `{}` does not know option `{}` (one of: {})",
+                                        s.id,
+                                        f.action.get_ref(),
+                                        o.value,
+                                        values.join(", ")
+                                    ),
+                                );
                             }
                         }
                     }
@@ -353,7 +457,10 @@ fn check_dialogue(
         }
         for fl in fields.iter().filter(|fl| fl.required) {
             if !steps.iter().any(|s| s.id == fl.name) {
-                err(0, format!("action `{}` needs a step `{}`", f.action.get_ref(), fl.name));
+                err(
+                    0,
+                    format!("action `{}` needs a step `{}`", f.action.get_ref(), fl.name),
+                );
             }
         }
     }
@@ -376,7 +483,9 @@ fn check_dialogue(
 
 /// Names inside `{…}` in a question.
 fn placeholders(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+    s.split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
 }
 
 /// Parses `category == newly_escaped and role != hamlet_head`.
@@ -414,7 +523,11 @@ fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
             }
             CondKey::Step(key.to_string())
         };
-        conds.push(Cond { key, equal, value: value.to_string() });
+        conds.push(Cond {
+            key,
+            equal,
+            value: value.to_string(),
+        });
     }
     Ok(conds)
 }
@@ -455,10 +568,20 @@ confirm = false
 
     #[test]
     fn problems_name_the_line() {
-        let src = format!("{GOOD}\n[[steps]]\nid = \"a\"\nkind = \"colour\"\nask = {{ vi = \"?\", en = \"?\" }}\n");
+        let src = format!(
+            "{GOOD}\n[[steps]]\nid = \"a\"\nkind = \"colour\"\nask = {{ vi = \"?\", en = \"?\" }}\n"
+        );
         let errs = load_one(&src).unwrap_err();
-        assert!(errs.iter().any(|e| e.line == 10 && e.message.contains("unknown kind `colour`")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.message.contains("takes no such answer")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.line == 10 && e.message.contains("unknown kind `colour`")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("takes no such answer")),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -466,7 +589,10 @@ confirm = false
         let src = GOOD.replace("en = \"X\"", "en = \"\"");
         let errs = load_one(&src).unwrap_err();
         assert_eq!(errs[0].line, 3);
-        assert!(errs[0].message.contains("English translation is missing"), "{errs:?}");
+        assert!(
+            errs[0].message.contains("English translation is missing"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -484,8 +610,15 @@ confirm = false
         let shipped = SHIPPED[0].1;
         let broken = shipped.replace("category == newly_escaped", "category == rich");
         let errs = load_one(&broken).unwrap_err();
-        assert!(errs.iter().any(|e| e.message.contains("no option `rich`")), "{errs:?}");
-        let line = broken.lines().position(|l| l.contains("category == rich")).unwrap() + 1;
+        assert!(
+            errs.iter().any(|e| e.message.contains("no option `rich`")),
+            "{errs:?}"
+        );
+        let line = broken
+            .lines()
+            .position(|l| l.contains("category == rich"))
+            .unwrap()
+            + 1;
         assert!(errs.iter().any(|e| e.line == line), "{errs:?}");
     }
 
@@ -494,9 +627,16 @@ confirm = false
         let shipped = SHIPPED[0].1;
         let broken = shipped.replace("value = \"disabled\"", "value = \"rich\"");
         let errs = load_one(&broken).unwrap_err();
-        assert!(errs.iter().any(|e| e.message.contains("does not know option `rich`")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("does not know option `rich`")),
+            "{errs:?}"
+        );
         let broken = shipped.replacen("kind = \"phone\"", "kind = \"text\"", 1);
         let errs = load_one(&broken).unwrap_err();
-        assert!(errs.iter().any(|e| e.message.contains("needs kind Phone")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.message.contains("needs kind Phone")),
+            "{errs:?}"
+        );
     }
 }

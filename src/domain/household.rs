@@ -149,6 +149,9 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(Category::from_code(c.code()), Some(c));
         }
-        assert_eq!(HouseholdStatus::from_code("confirmed"), Some(HouseholdStatus::Confirmed));
+        assert_eq!(
+            HouseholdStatus::from_code("confirmed"),
+            Some(HouseholdStatus::Confirmed)
+        );
     }
 }

@@ -365,13 +365,22 @@ mod tests {
         ] {
             assert_eq!(Phone::parse(s).unwrap().as_str(), "+84912345678", "{s}");
         }
-        assert_eq!(Phone::parse("0208 3855 123").unwrap().as_str(), "+842083855123");
+        assert_eq!(
+            Phone::parse("0208 3855 123").unwrap().as_str(),
+            "+842083855123"
+        );
     }
 
     #[test]
     fn phones_that_are_not_vietnamese_are_refused() {
         for s in [
-            "", "12345", "091234567", "09123456789", "0112345678", "+1 415 555 0100", "abc",
+            "",
+            "12345",
+            "091234567",
+            "09123456789",
+            "0112345678",
+            "+1 415 555 0100",
+            "abc",
             "0912-345-67x",
         ] {
             assert!(Phone::parse(s).is_err(), "{s}");
@@ -387,8 +396,14 @@ mod tests {
 
     #[test]
     fn cccd_is_twelve_digits() {
-        assert_eq!(Cccd::parse("019 203 004 567").unwrap().as_str(), "019203004567");
-        assert_eq!(Cccd::parse("019203004567").unwrap().masked(), "*********567");
+        assert_eq!(
+            Cccd::parse("019 203 004 567").unwrap().as_str(),
+            "019203004567"
+        );
+        assert_eq!(
+            Cccd::parse("019203004567").unwrap().masked(),
+            "*********567"
+        );
         for s in ["01920300456", "0192030045678", "01920300456a", ""] {
             assert!(Cccd::parse(s).is_err(), "{s}");
         }
@@ -397,21 +412,42 @@ mod tests {
     #[test]
     fn dates_are_day_month_year_and_not_in_the_future() {
         let today = d(2026, 11, 27);
-        assert_eq!(PastDate::parse("05/03/2024", today).unwrap().0, d(2024, 3, 5));
+        assert_eq!(
+            PastDate::parse("05/03/2024", today).unwrap().0,
+            d(2024, 3, 5)
+        );
         assert_eq!(PastDate::parse("5-3-2024", today).unwrap().0, d(2024, 3, 5));
         assert_eq!(PastDate::parse("27/11/2026", today).unwrap().0, today);
-        assert_eq!(PastDate::parse("31/02/2024", today), Err(InputError::DateImpossible));
-        assert_eq!(PastDate::parse("29/02/2023", today), Err(InputError::DateImpossible));
+        assert_eq!(
+            PastDate::parse("31/02/2024", today),
+            Err(InputError::DateImpossible)
+        );
+        assert_eq!(
+            PastDate::parse("29/02/2023", today),
+            Err(InputError::DateImpossible)
+        );
         assert!(PastDate::parse("29/02/2024", today).is_ok());
-        assert_eq!(PastDate::parse("28/11/2026", today), Err(InputError::DateFuture));
-        assert_eq!(PastDate::parse("hôm qua", today), Err(InputError::DateFormat));
-        assert_eq!(PastDate::parse("2024/03/05", today), Err(InputError::DateFormat));
+        assert_eq!(
+            PastDate::parse("28/11/2026", today),
+            Err(InputError::DateFuture)
+        );
+        assert_eq!(
+            PastDate::parse("hôm qua", today),
+            Err(InputError::DateFormat)
+        );
+        assert_eq!(
+            PastDate::parse("2024/03/05", today),
+            Err(InputError::DateFormat)
+        );
         assert_eq!(PastDate::parse("", today), Err(InputError::Empty));
     }
 
     #[test]
     fn names_are_letters_trimmed_and_collapsed() {
-        assert_eq!(PersonName::parse("  Nguyễn   Văn  An ").unwrap().as_str(), "Nguyễn Văn An");
+        assert_eq!(
+            PersonName::parse("  Nguyễn   Văn  An ").unwrap().as_str(),
+            "Nguyễn Văn An"
+        );
         assert_eq!(PersonName::parse("123"), Err(InputError::NameChars));
         assert_eq!(PersonName::parse("An 😀"), Err(InputError::NameChars));
         assert_eq!(PersonName::parse("😀😀"), Err(InputError::NoText));

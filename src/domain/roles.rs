@@ -43,7 +43,10 @@ impl Role {
 
     /// Officers of the commune see and act on every hamlet.
     pub fn is_officer(self) -> bool {
-        matches!(self, Role::CultureOfficer | Role::AgriOfficer | Role::Leader)
+        matches!(
+            self,
+            Role::CultureOfficer | Role::AgriOfficer | Role::Leader
+        )
     }
 }
 

@@ -34,9 +34,9 @@ pub struct NewCommune<'a> {
     pub is_demo: bool,
 }
 
-
 pub async fn create(tx: &mut Tx, c: &NewCommune<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
-    on_tx!(tx, |conn| sqlx::query_scalar(
+    on_tx!(tx, |conn| {
+        sqlx::query_scalar(
         "INSERT INTO communes (code, name, district, province, time_zone, rules, is_demo, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
     )
@@ -49,7 +49,8 @@ pub async fn create(tx: &mut Tx, c: &NewCommune<'_>, now: DateTime<Utc>) -> sqlx
     .bind(c.is_demo)
     .bind(now)
     .fetch_one(conn)
-    .await)
+    .await
+    })
 }
 
 pub async fn add_hamlet(
@@ -105,9 +106,11 @@ pub async fn default_commune(tx: &mut Tx, code: Option<&str>) -> sqlx::Result<Op
 }
 
 pub async fn count(tx: &mut Tx) -> sqlx::Result<i64> {
-    on_tx!(tx, |conn| sqlx::query_scalar("SELECT COUNT(*) FROM communes")
-        .fetch_one(conn)
-        .await)
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM communes"
+    )
+    .fetch_one(conn)
+    .await)
 }
 
 pub async fn hamlets(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Hamlet>> {

@@ -48,7 +48,6 @@ pub struct NewHousehold<'a> {
     pub registered_by: i64,
 }
 
-
 /// The columns of `Household`, followed by the rest of the query.
 macro_rules! select {
     ($rest:literal) => {
@@ -69,11 +68,9 @@ pub async fn find_duplicate(
     head_name: &str,
     phone: &str,
 ) -> sqlx::Result<Option<Household>> {
-    on_tx!(tx, |conn| sqlx::query_as(
-        select!(
+    on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE h.hamlet_id = $1 AND h.name_key = $2 AND h.phone = $3 AND h.status <> 'rejected'"
-    )
-    )
+    ))
     .bind(hamlet_id)
     .bind(crate::text::fold(head_name))
     .bind(phone)
@@ -110,14 +107,10 @@ pub async fn insert(tx: &mut Tx, h: &NewHousehold<'_>, now: DateTime<Utc>) -> sq
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> sqlx::Result<Option<Household>> {
-    on_tx!(tx, |conn| sqlx::query_as(
-        select!(
-        "WHERE h.id = $1"
-    )
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await)
+    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE h.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await)
 }
 
 /// Registrations waiting for confirmation, oldest first; in one hamlet, or in the whole
@@ -127,13 +120,11 @@ pub async fn pending(
     commune_id: i64,
     hamlet_id: Option<i64>,
 ) -> sqlx::Result<Vec<Household>> {
-    on_tx!(tx, |conn| sqlx::query_as(
-        select!(
+    on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE h.commune_id = $1 AND h.status = 'claimed'
            AND ($2 IS NULL OR h.hamlet_id = $2)
          ORDER BY h.created_at, h.id"
-    )
-    )
+    ))
     .bind(commune_id)
     .bind(hamlet_id)
     .fetch_all(conn)
@@ -142,11 +133,9 @@ pub async fn pending(
 
 /// What one person registered, newest first.
 pub async fn registered_by(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Household>> {
-    on_tx!(tx, |conn| sqlx::query_as(
-        select!(
+    on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE h.registered_by = $1 ORDER BY h.id DESC"
-    )
-    )
+    ))
     .bind(person_id)
     .fetch_all(conn)
     .await)

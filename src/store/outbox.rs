@@ -77,12 +77,7 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> sqlx::Result
 }
 
 /// Puts a reply back in the queue until `next`, after a failure worth retrying.
-pub async fn retry_at(
-    tx: &mut Tx,
-    id: i64,
-    error: &str,
-    next: DateTime<Utc>,
-) -> sqlx::Result<()> {
+pub async fn retry_at(tx: &mut Tx, id: i64, error: &str, next: DateTime<Utc>) -> sqlx::Result<()> {
     on_tx!(tx, |conn| sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2
          WHERE id = $3"
@@ -97,7 +92,12 @@ pub async fn retry_at(
 }
 
 /// Gives up on a reply that can never be delivered (the user blocked the bot).
-pub async fn mark_failed(tx: &mut Tx, id: i64, error: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn mark_failed(
+    tx: &mut Tx,
+    id: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     on_tx!(tx, |conn| sqlx::query(
         "UPDATE outbox SET failed_at = $1, last_error = $2, attempts = attempts + 1 WHERE id = $3"
     )

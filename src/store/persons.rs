@@ -101,12 +101,14 @@ pub async fn link_identity(
 }
 
 pub async fn set_lang(tx: &mut Tx, person_id: i64, lang: &str) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query("UPDATE persons SET lang = $1 WHERE id = $2")
-        .bind(lang)
-        .bind(person_id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE persons SET lang = $1 WHERE id = $2"
+    )
+    .bind(lang)
+    .bind(person_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

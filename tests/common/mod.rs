@@ -1,0 +1,69 @@
+//! Shared by the test suites: one fresh database per test on every backend under test, and
+//! an engine built exactly as the program builds it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use giamngheo::clock::Clock;
+use giamngheo::config::Settings;
+use giamngheo::dialogue::engine::Engine;
+use giamngheo::store::TestDb;
+
+/// A database for one test, with what keeps it alive.
+pub struct Db {
+    pub name: &'static str,
+    pub db: TestDb,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// SQLite always; PostgreSQL too when `TEST_POSTGRES_URL` is set.
+pub async fn databases() -> Vec<Db> {
+    let mut out = vec![];
+    let dir = tempfile::tempdir().expect("temp dir");
+    out.push(Db {
+        name: "sqlite",
+        db: TestDb::sqlite(dir.path()).await.expect("sqlite"),
+        _dir: Some(dir),
+    });
+    if let Ok(url) = std::env::var("TEST_POSTGRES_URL")
+        && !url.is_empty()
+    {
+        out.push(Db {
+            name: "postgres",
+            db: TestDb::postgres(&url)
+                .await
+                .expect("postgres at TEST_POSTGRES_URL"),
+            _dir: None,
+        });
+    }
+    out
+}
+
+pub fn engine(db: &TestDb, clock: Arc<dyn Clock>) -> Engine {
+    giamngheo::app::engine(db.store.clone(), &Settings::default(), clock).expect("engine")
+}
+
+/// Makes every household insert fail as a broken disk would, until `heal_db`.
+pub async fn break_db(db: &TestDb) {
+    let sql = match db.store.backend() {
+        "sqlite" => {
+            "CREATE TRIGGER fail_insert BEFORE INSERT ON households
+             BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;"
+        }
+        _ => {
+            "CREATE FUNCTION fail_insert() RETURNS trigger AS $$
+             BEGIN RAISE EXCEPTION 'disk trouble'; END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER fail_insert BEFORE INSERT ON households
+             FOR EACH ROW EXECUTE FUNCTION fail_insert();"
+        }
+    };
+    db.execute(sql).await.expect("break the database");
+}
+
+pub async fn heal_db(db: &TestDb) {
+    let sql = match db.store.backend() {
+        "sqlite" => "DROP TRIGGER fail_insert;",
+        _ => "DROP TRIGGER fail_insert ON households; DROP FUNCTION fail_insert();",
+    };
+    db.execute(sql).await.expect("heal the database");
+}
