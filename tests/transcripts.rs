@@ -42,7 +42,9 @@ async fn play(script: &str, db: &mut giamngheo::store::TestDb) -> String {
     let mut actual = String::new();
     let mut session: Option<Session<Vec<u8>>> = None;
     for line in script.lines() {
-        if line.starts_with("//") || line.starts_with('@') || line.starts_with("> ") {
+        // An empty message is a lone ">" (editors strip the trailing space).
+        let input = line.strip_prefix("> ").or((line == ">").then_some(""));
+        if line.starts_with("//") || line.starts_with('@') || input.is_some() {
             actual.push_str(line);
             actual.push('\n');
         }
@@ -62,7 +64,7 @@ async fn play(script: &str, db: &mut giamngheo::store::TestDb) -> String {
             common::break_db(db).await;
         } else if line.trim() == "@heal-db" {
             common::heal_db(db).await;
-        } else if let Some(text) = line.strip_prefix("> ") {
+        } else if let Some(text) = input {
             let s = session.as_mut().expect("a transcript starts with @as NAME");
             s.send(text).await.unwrap();
         }

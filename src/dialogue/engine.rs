@@ -30,7 +30,7 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
 ];
 
 /// Words that skip an optional question, compared folded.
-const SKIP_WORDS: &[&str] = &["bo qua", "skip", "khong", "khong co", "no", "none", "-"];
+const SKIP_WORDS: &[&str] = &["bo qua", "boqua", "skip", "khong", "khong co", "no", "none", "-"];
 
 /// Longest text answer kept; longer is refused rather than cut.
 const TEXT_MAX: usize = 200;
@@ -550,7 +550,22 @@ impl Engine {
                 let opts = self.confirm_options(ctx);
                 let v = match pick(&input, &opts) {
                     Ok(i) => opts[i].value.clone(),
-                    Err(r) => return self.refuse(ctx, tx, state, r, out).await,
+                    Err(r) => {
+                        // Naming an item on the summary ("dien", "so dien thoai") changes it.
+                        let items = self.edit_options(ctx, state);
+                        let named = match &input {
+                            Input::Typed(t) if parse_integer(t).is_err() => pick(&input, &items).ok(),
+                            _ => None,
+                        };
+                        let Some(i) = named else {
+                            return self.refuse(ctx, tx, state, r, out).await;
+                        };
+                        let a = state.active.as_mut().expect("active");
+                        a.at = At::Step(items[i].value.clone());
+                        a.editing = true;
+                        out.replies.push(self.prompt(ctx, tx, state).await?);
+                        return Ok(());
+                    }
                 };
                 match v.as_str() {
                     "yes" => return self.complete(ctx, tx, state, out).await,
