@@ -474,7 +474,13 @@ impl Engine {
                     out.replies.push(self.prompt(ctx, tx, state).await?);
                     Ok(())
                 } else {
-                    // "/duyet 12": the words after the command answer the first question.
+                    // "/duyet 12": the words after the command answer the first question,
+                    // unless there is nothing to choose from at all.
+                    let first = self.prompt(ctx, tx, state).await?;
+                    if state.active.is_none() {
+                        out.replies.push(first);
+                        return Ok(());
+                    }
                     self.answer(ctx, tx, state, Said::Text(args.to_string()), out)
                         .await
                 }
