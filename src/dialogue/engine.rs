@@ -30,7 +30,9 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
 ];
 
 /// Words that skip an optional question, compared folded.
-const SKIP_WORDS: &[&str] = &["bo qua", "boqua", "skip", "khong", "khong co", "no", "none", "-"];
+const SKIP_WORDS: &[&str] = &[
+    "bo qua", "boqua", "skip", "khong", "khong co", "no", "none", "-",
+];
 
 /// Longest text answer kept; longer is refused rather than cut.
 const TEXT_MAX: usize = 200;
@@ -560,7 +562,9 @@ impl Engine {
                         // Naming an item on the summary ("dien", "so dien thoai") changes it.
                         let items = self.edit_options(ctx, state);
                         let named = match &input {
-                            Input::Typed(t) if parse_integer(t).is_err() => pick(&input, &items).ok(),
+                            Input::Typed(t) if parse_integer(t).is_err() => {
+                                pick(&input, &items).ok()
+                            }
                             _ => None,
                         };
                         let Some(i) = named else {

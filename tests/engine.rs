@@ -1,0 +1,250 @@
+//! The engine as a channel adapter sees it: messages in, replies in the outbox. Redelivery,
+//! buttons, shared contacts and things the bot cannot read, on every backend under test.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use giamngheo::channels::{Content, Inbound, Reply};
+use giamngheo::clock::{Clock, FixedClock};
+use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::domain::Role;
+use giamngheo::seed;
+use giamngheo::store::{Store, audit, households, outbox};
+
+struct Chat<'a> {
+    engine: &'a Engine,
+    who: &'a str,
+    n: u32,
+}
+
+impl Chat<'_> {
+    fn msg(&mut self, content: Content) -> Inbound {
+        self.n += 1;
+        Inbound {
+            channel: "test".into(),
+            chat_id: format!("chat-{}", self.who),
+            sender_id: self.who.into(),
+            sender_name: Some(self.who.into()),
+            message_id: format!("{}-{}", self.who, self.n),
+            lang_hint: None,
+            content,
+        }
+    }
+
+    /// Sends and returns the replies the chat received.
+    async fn send(&mut self, content: Content) -> Vec<Reply> {
+        let m = self.msg(content);
+        assert_eq!(self.engine.handle(&m).await.unwrap(), Handled::Done);
+        replies(self.engine.store(), &m.chat_id).await
+    }
+
+    async fn say(&mut self, text: &str) -> String {
+        let r = self.send(Content::Text(text.into())).await;
+        r.iter()
+            .map(|r| r.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+async fn replies(store: &Store, chat: &str) -> Vec<Reply> {
+    let mut tx = store.begin().await.unwrap();
+    let far = chrono::Utc::now() + chrono::Duration::days(3650);
+    let rows = outbox::due(&mut tx, "test", Some(chat), far, 100)
+        .await
+        .unwrap();
+    for r in &rows {
+        outbox::mark_sent(&mut tx, r.id, far).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    rows.iter().map(|r| r.reply().unwrap()).collect()
+}
+
+async fn setup(db: &giamngheo::store::TestDb) -> Engine {
+    let clock = Arc::new(FixedClock::on(
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    ));
+    seed::ensure_demo(&db.store, clock.now()).await.unwrap();
+    common::engine(db, clock)
+}
+
+#[tokio::test]
+async fn a_redelivered_message_does_nothing_the_second_time() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "an",
+            n: 0,
+        };
+        for line in [
+            "/dangky",
+            "Lê Văn An",
+            "1",
+            "Số 1",
+            "0912345678",
+            "3",
+            "1",
+            "bỏ qua",
+        ] {
+            chat.say(line).await;
+        }
+        let confirm = chat.msg(Content::Text("1".into()));
+        assert_eq!(engine.handle(&confirm).await.unwrap(), Handled::Done);
+        let first = replies(engine.store(), &confirm.chat_id).await;
+        assert!(
+            first[0].text.contains("Đã lưu hộ #1"),
+            "{} {first:?}",
+            db.name
+        );
+
+        assert_eq!(
+            engine.handle(&confirm).await.unwrap(),
+            Handled::Duplicate,
+            "{}",
+            db.name
+        );
+        assert!(replies(engine.store(), &confirm.chat_id).await.is_empty());
+        let mut tx = engine.store().begin().await.unwrap();
+        assert_eq!(
+            households::pending(&mut tx, 1, None).await.unwrap().len(),
+            1
+        );
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn buttons_answer_their_own_question_only() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "binh",
+            n: 0,
+        };
+        chat.say("/dangky").await;
+        let r = chat.send(Content::Text("Trần Bình".into())).await;
+        let hamlet = &r[0].choices[1];
+        assert_eq!(hamlet.label, "Xóm Nam Sơn");
+        assert!(hamlet.data.len() <= 64);
+
+        // A button from another question is refused and the question asked again.
+        let r = chat.send(Content::Choice("category=poor".into())).await;
+        assert!(
+            r[0].text.starts_with("Nút này thuộc câu hỏi cũ."),
+            "{}",
+            db.name
+        );
+        assert!(r[0].text.ends_with("Hộ ở xóm nào?"));
+
+        let r = chat.send(Content::Choice(hamlet.data.clone())).await;
+        assert_eq!(r[0].text, "Địa chỉ cụ thể (số nhà, đường, khu)?");
+    }
+}
+
+#[tokio::test]
+async fn a_shared_contact_answers_the_phone_question_if_it_is_ones_own() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "cuong",
+            n: 0,
+        };
+        for line in ["/dangky", "Lò Văn Cường", "1"] {
+            chat.say(line).await;
+        }
+        let r = chat.send(Content::Text("Bản Trên".into())).await;
+        assert!(
+            r[0].ask_contact,
+            "the phone question offers the contact button"
+        );
+
+        let r = chat
+            .send(Content::Contact {
+                phone: "+84912345678".into(),
+                own: false,
+            })
+            .await;
+        assert!(
+            r[0].text
+                .starts_with("Chỉ nhận số điện thoại của chính bạn.")
+        );
+        let r = chat.send(Content::Unsupported("sticker".into())).await;
+        assert!(r[0].text.starts_with("Bot chỉ đọc được chữ."));
+        assert!(r[0].text.ends_with("Số điện thoại liên hệ?"));
+
+        let r = chat
+            .send(Content::Contact {
+                phone: "84912345678".into(),
+                own: true,
+            })
+            .await;
+        assert_eq!(r[0].text, "Hộ có bao nhiêu người?", "{}", db.name);
+        for line in ["2", "1", "bỏ qua"] {
+            chat.say(line).await;
+        }
+        let summary = chat.say("/trogiup").await;
+        assert!(summary.contains("Điện thoại: 0912 345 678"), "{summary}");
+    }
+}
+
+#[tokio::test]
+async fn registrations_and_reviews_are_audited() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut resident = Chat {
+            engine: &engine,
+            who: "dung",
+            n: 0,
+        };
+        for line in [
+            "/dangky",
+            "Hà Thị Dung",
+            "1",
+            "Số 2",
+            "0912000222",
+            "2",
+            "2",
+            "bỏ qua",
+            "1",
+        ] {
+            resident.say(line).await;
+        }
+        let now = engine.clock().now();
+        seed::grant(
+            engine.store(),
+            "test:head",
+            Role::HamletHead,
+            Some("xom dong tam"),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        let mut head = Chat {
+            engine: &engine,
+            who: "head",
+            n: 0,
+        };
+        let r = head.say("/duyet 1").await;
+        assert!(r.contains("Hà Thị Dung"), "{r}");
+        assert_eq!(head.say("Xác nhận").await, "Đã xác nhận hộ #1 Hà Thị Dung.");
+        let told = replies(engine.store(), "chat-dung").await;
+        assert_eq!(
+            told[0].text,
+            "Hộ #1 Hà Thị Dung đã được trưởng xóm xác nhận."
+        );
+
+        let mut tx = engine.store().begin().await.unwrap();
+        let log = audit::for_entity(&mut tx, "household", 1).await.unwrap();
+        tx.commit().await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["register", "confirmed"], "{}", db.name);
+        assert!(log.iter().all(|e| e.actor_id.is_some()));
+        assert_ne!(log[0].actor_id, log[1].actor_id);
+    }
+}

@@ -1,0 +1,338 @@
+//! The store on every backend under test: what each query promises, checked against a real
+//! database.
+
+mod common;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use giamngheo::channels::Reply;
+use giamngheo::domain::{HouseholdStatus, Role};
+use giamngheo::seed;
+use giamngheo::store::households::{self, NewHousehold};
+use giamngheo::store::{Tx, communes, conversations, inbox, outbox, persons};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 3, 0, 0).unwrap()
+}
+
+fn household<'a>(hamlet: i64, name: &'a str, phone: &'a str, by: i64) -> NewHousehold<'a> {
+    NewHousehold {
+        commune_id: 1,
+        hamlet_id: hamlet,
+        head_name: name,
+        address: "Số 1",
+        phone,
+        members: 4,
+        category: "newly_escaped",
+        escaped_on: NaiveDate::from_ymd_opt(2024, 2, 29),
+        escape_decision: None,
+        cccd: Some("019203004567"),
+        status: HouseholdStatus::Claimed,
+        registered_by: by,
+    }
+}
+
+async fn resident(tx: &mut Tx, name: &str) -> i64 {
+    let id = persons::create(tx, 1, name, "vi", now()).await.unwrap();
+    persons::link_identity(tx, "test", name, id, name)
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn households_round_trip_and_duplicates_are_found_by_folded_name() {
+    for db in common::databases().await {
+        seed::ensure_demo(&db.db.store, now()).await.unwrap();
+        let mut tx = db.db.store.begin().await.unwrap();
+        let by = resident(&mut tx, "an").await;
+        let id = households::insert(
+            &mut tx,
+            &household(1, "Đỗ Văn Hùng", "+84912000111", by),
+            now(),
+        )
+        .await
+        .unwrap();
+        let h = households::get(&mut tx, id).await.unwrap().unwrap();
+        assert_eq!(h.hamlet_name, "Xóm Đồng Tâm", "{}", db.name);
+        assert_eq!(h.escaped_on, NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(h.created_at, now());
+        assert_eq!(h.status(), HouseholdStatus::Claimed);
+
+        let dup = households::find_duplicate(&mut tx, 1, "do van hung", "+84912000111")
+            .await
+            .unwrap();
+        assert_eq!(dup.map(|d| d.id), Some(id));
+        assert!(
+            households::find_duplicate(&mut tx, 2, "do van hung", "+84912000111")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            households::find_duplicate(&mut tx, 1, "do van hung", "+84912000112")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // The unique index stops a second live row even if a caller skipped the check.
+        let again = households::insert(
+            &mut tx,
+            &household(1, "ĐỖ VĂN HÙNG", "+84912000111", by),
+            now(),
+        )
+        .await;
+        assert!(again.is_err(), "{}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn a_review_happens_once_and_pending_lists_oldest_first() {
+    for db in common::databases().await {
+        seed::ensure_demo(&db.db.store, now()).await.unwrap();
+        let mut tx = db.db.store.begin().await.unwrap();
+        let by = resident(&mut tx, "an").await;
+        let later = households::insert(&mut tx, &household(1, "B", "+84912000002", by), now())
+            .await
+            .unwrap();
+        let earlier = households::insert(
+            &mut tx,
+            &household(1, "A", "+84912000001", by),
+            now() - Duration::days(2),
+        )
+        .await
+        .unwrap();
+        let other = households::insert(&mut tx, &household(2, "C", "+84912000003", by), now())
+            .await
+            .unwrap();
+
+        let mine: Vec<i64> = households::pending(&mut tx, 1, Some(1))
+            .await
+            .unwrap()
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(mine, [earlier, later], "{}", db.name);
+        let all: Vec<i64> = households::pending(&mut tx, 1, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(all, [earlier, later, other]);
+
+        assert!(
+            households::review(
+                &mut tx,
+                earlier,
+                HouseholdStatus::Rejected,
+                Some("chuyển đi"),
+                by,
+                now()
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !households::review(
+                &mut tx,
+                earlier,
+                HouseholdStatus::Confirmed,
+                None,
+                by,
+                now()
+            )
+            .await
+            .unwrap()
+        );
+        let h = households::get(&mut tx, earlier).await.unwrap().unwrap();
+        assert_eq!(h.status(), HouseholdStatus::Rejected);
+        assert_eq!(h.reject_reason.as_deref(), Some("chuyển đi"));
+        // A rejected household may be registered again.
+        households::insert(&mut tx, &household(1, "A", "+84912000001", by), now())
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn inbox_outbox_and_conversations() {
+    for db in common::databases().await {
+        seed::ensure_demo(&db.db.store, now()).await.unwrap();
+        let mut tx = db.db.store.begin().await.unwrap();
+        assert!(
+            inbox::record(&mut tx, "telegram", "42", now())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !inbox::record(&mut tx, "telegram", "42", now())
+                .await
+                .unwrap()
+        );
+        assert!(inbox::record(&mut tx, "zalo", "42", now()).await.unwrap());
+
+        assert_eq!(
+            conversations::load_locked(&mut tx, "t", "1", now())
+                .await
+                .unwrap(),
+            None
+        );
+        conversations::save(&mut tx, "t", "1", "{\"active\":null}", now())
+            .await
+            .unwrap();
+        assert_eq!(
+            conversations::load_locked(&mut tx, "t", "1", now())
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("{\"active\":null}")
+        );
+
+        let a = outbox::enqueue(&mut tx, "t", "1", &Reply::text("một"), now())
+            .await
+            .unwrap();
+        let b = outbox::enqueue(&mut tx, "t", "1", &Reply::text("hai"), now())
+            .await
+            .unwrap();
+        outbox::enqueue(&mut tx, "t", "2", &Reply::text("khác"), now())
+            .await
+            .unwrap();
+        let due = outbox::due(&mut tx, "t", Some("1"), now(), 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            due.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [a, b],
+            "{}",
+            db.name
+        );
+        assert_eq!(due[0].reply().unwrap().text, "một");
+
+        outbox::retry_at(&mut tx, a, "429", now() + Duration::seconds(30))
+            .await
+            .unwrap();
+        outbox::mark_sent(&mut tx, b, now()).await.unwrap();
+        assert!(
+            outbox::due(&mut tx, "t", Some("1"), now(), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = outbox::due(&mut tx, "t", Some("1"), now() + Duration::seconds(30), 10)
+            .await
+            .unwrap();
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].attempts, 1);
+        outbox::mark_failed(&mut tx, a, "403 blocked", now())
+            .await
+            .unwrap();
+        assert!(
+            outbox::due(&mut tx, "t", None, now() + Duration::days(1), 10)
+                .await
+                .unwrap()
+                .len()
+                == 1
+        );
+    }
+}
+
+#[tokio::test]
+async fn roles_and_communes() {
+    for db in common::databases().await {
+        let store = &db.db.store;
+        assert!(seed::ensure_demo(store, now()).await.unwrap());
+        assert!(
+            !seed::ensure_demo(store, now()).await.unwrap(),
+            "seeded once only"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("xa.toml");
+        std::fs::write(
+            &file,
+            "code = \"tan-cuong\"\nname = \"Xã Tân Cương\"\ndistrict = \"Thành phố Thái Nguyên\"\nprovince = \"Thái Nguyên\"\nhamlets = [\"Xóm Nam Đồng\", \"Xóm Hồng Thái 1\"]\n",
+        )
+        .unwrap();
+        seed::init_commune(store, &file, now()).await.unwrap();
+        assert!(
+            seed::init_commune(store, &file, now()).await.is_err(),
+            "same code twice"
+        );
+
+        let mut tx = store.begin().await.unwrap();
+        let real = communes::default_commune(&mut tx, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            real.code, "tan-cuong",
+            "a real commune comes before the demo"
+        );
+        tx.commit().await.unwrap();
+
+        seed::grant(
+            store,
+            "telegram:777",
+            Role::HamletHead,
+            Some("xom nam dong"),
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        seed::grant(
+            store,
+            "telegram:777",
+            Role::HamletHead,
+            Some("Xóm Nam Đồng"),
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            seed::grant(store, "telegram:777", Role::HamletHead, None, None, now())
+                .await
+                .is_err()
+        );
+        assert!(
+            seed::grant(
+                store,
+                "telegram:777",
+                Role::HamletHead,
+                Some("Xóm Không Có"),
+                None,
+                now()
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            seed::grant(store, "nobody", Role::CultureOfficer, None, None, now())
+                .await
+                .is_err()
+        );
+
+        let mut tx = store.begin().await.unwrap();
+        let p = persons::by_identity(&mut tx, "telegram", "777")
+            .await
+            .unwrap()
+            .unwrap();
+        let grants = persons::grants(&mut tx, p.id).await.unwrap();
+        assert_eq!(
+            grants.len(),
+            1,
+            "granting twice keeps one role ({})",
+            db.name
+        );
+        assert_eq!(grants[0].role, Role::HamletHead);
+        let hamlet = communes::hamlet(&mut tx, grants[0].hamlet_id.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(hamlet.name, "Xóm Nam Đồng");
+        assert_eq!(
+            persons::hamlet_heads(&mut tx, hamlet.id).await.unwrap(),
+            [p.id]
+        );
+    }
+}
