@@ -168,7 +168,7 @@ pub struct TestDb {
 
 enum Target {
     Sqlite(std::path::PathBuf),
-    Postgres(PgConnectOptions),
+    Postgres(Box<PgConnectOptions>),
 }
 
 impl TestDb {
@@ -204,7 +204,7 @@ impl TestDb {
         let store = Store::open_postgres(opts.clone()).await?;
         Ok(TestDb {
             store,
-            target: Target::Postgres(opts),
+            target: Target::Postgres(Box::new(opts)),
         })
     }
 
@@ -215,7 +215,7 @@ impl TestDb {
             Target::Sqlite(p) => {
                 Store::open_sqlite(SqliteConnectOptions::new().filename(p)).await?
             }
-            Target::Postgres(o) => Store::open_postgres(o.clone()).await?,
+            Target::Postgres(o) => Store::open_postgres((**o).clone()).await?,
         };
         Ok(())
     }

@@ -1,0 +1,138 @@
+//! The newcomer's path through the real binary: `giamngheo chat` in an empty folder creates
+//! its database, a resident stops half-way and comes back, the hamlet head confirms, the
+//! resident sees it. Then a real commune from a file and a role from the command line.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn giamngheo(dir: &Path, args: &[&str], input: &str) -> (String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("GIAMNGHEO_COMMUNE")
+        .env_remove("GIAMNGHEO_DIALOGUES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run giamngheo");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "giamngheo {args:?} failed: {stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn a_resident_registers_in_two_sittings_and_the_hamlet_head_confirms() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = giamngheo(dir.path(), &["chat"], "/dangky\nNông Văn Tú\n3\nSố 8\n");
+    assert!(dir.path().join("giamngheo.db").exists());
+    assert!(
+        err.contains("giamngheo.db"),
+        "says which database it created: {err}"
+    );
+    assert!(out.contains("Số điện thoại liên hệ?"));
+
+    let (out, err) = giamngheo(dir.path(), &["chat"], "0912 468 024\n5\n1\nbỏ qua\n1\n");
+    assert!(
+        !err.contains("Đã tạo"),
+        "the second start creates nothing: {err}"
+    );
+    assert!(out.contains("Bạn đang làm dở một việc."), "{out}");
+    assert!(
+        out.contains("Đã lưu hộ #1 Nông Văn Tú (Xóm Hồng Thái)."),
+        "{out}"
+    );
+
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["chat", "--as", "truongxom3"],
+        "/duyet\n1\n1\n",
+    );
+    assert!(out.contains("Hộ mới chờ xác nhận: #1 Nông Văn Tú"), "{out}");
+    assert!(out.contains("Đã xác nhận hộ #1 Nông Văn Tú."), "{out}");
+
+    let (out, _) = giamngheo(dir.path(), &["chat"], "/hocuatoi\n");
+    assert!(
+        out.contains("Hộ #1 Nông Văn Tú đã được trưởng xóm xác nhận."),
+        "{out}"
+    );
+    assert!(out.contains("Trạng thái: đã xác nhận"), "{out}");
+}
+
+#[test]
+fn a_real_commune_and_its_hamlet_head_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xa.toml"),
+        "code = \"tan-cuong\"\nname = \"Xã Tân Cương\"\nprovince = \"Thái Nguyên\"\nhamlets = [\"Xóm Nam Đồng\", \"Xóm Soi Mít\"]\n",
+    )
+    .unwrap();
+    let (out, _) = giamngheo(dir.path(), &["init", "--commune", "xa.toml"], "");
+    assert!(out.contains("Xã Tân Cương (2 hamlets)"), "{out}");
+    let (out, _) = giamngheo(
+        dir.path(),
+        &[
+            "grant",
+            "console:ba-hoa",
+            "hamlet_head",
+            "--hamlet",
+            "xom soi mit",
+        ],
+        "",
+    );
+    assert!(out.contains("hamlet_head in Xã Tân Cương"), "{out}");
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["chat", "--as", "ba-hoa"],
+        "/dangky\nMa Văn Sáng\n",
+    );
+    assert!(out.contains("trợ lý giảm nghèo của Xã Tân Cương"), "{out}");
+    assert!(
+        out.contains("/duyet – Duyệt hộ đăng ký"),
+        "a hamlet head may review: {out}"
+    );
+    assert!(
+        out.contains("Địa chỉ cụ thể"),
+        "a hamlet head is not asked the hamlet: {out}"
+    );
+}
+
+#[test]
+fn a_broken_dialogue_file_stops_the_start_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogues = dir.path().join("dialogues");
+    std::fs::create_dir(&dialogues).unwrap();
+    let shipped = include_str!("../dialogues/register_household.toml");
+    std::fs::write(
+        dialogues.join("dk.toml"),
+        shipped.replace("kind = \"phone\"", "kind = \"phon\""),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["check"])
+        .current_dir(dir.path())
+        .env("GIAMNGHEO_DIALOGUES", &dialogues)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line = shipped
+        .lines()
+        .position(|l| l.contains("kind = \"phone\""))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("dk.toml:{line}: unknown kind `phon`")),
+        "{err}"
+    );
+}
