@@ -53,6 +53,16 @@ pub enum Command {
     },
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
+    /// Measure messages per second through the engine against a bare-write baseline, on a
+    /// fresh SQLite file and, with --postgres URL, on a fresh schema there.
+    Bench {
+        #[arg(long, default_value_t = 200)]
+        registrations: usize,
+        #[arg(long, default_value_t = 4)]
+        chats: usize,
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 pub async fn main() -> anyhow::Result<()> {
@@ -66,6 +76,28 @@ pub async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
+        Command::Bench {
+            registrations,
+            chats,
+            postgres,
+        } => {
+            let dir = std::env::temp_dir().join(format!("giamngheo-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            let db = crate::store::TestDb::sqlite(&dir).await?;
+            println!(
+                "{}",
+                crate::bench::run(&db, registrations, chats).await?.line()
+            );
+            db.store.close().await;
+            std::fs::remove_dir_all(&dir)?;
+            if let Some(url) = postgres {
+                let db = crate::store::TestDb::postgres(&url).await?;
+                println!(
+                    "{}",
+                    crate::bench::run(&db, registrations, chats).await?.line()
+                );
+            }
+        }
         Command::Check => {
             let d = app::dialogues(&settings)?;
             println!("{} dialogues OK", d.list.len());

@@ -11,8 +11,10 @@
 //! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group.
 //! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
 //! - [`seed`], [`config`], [`clock`], [`cli`]: setting up, settings, time, the command line.
+//! - [`bench`]: the throughput benchmark behind `giamngheo bench`.
 
 pub mod app;
+pub mod bench;
 pub mod channels;
 pub mod cli;
 pub mod clock;
