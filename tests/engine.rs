@@ -248,3 +248,59 @@ async fn registrations_and_reviews_are_audited() {
         assert_ne!(log[0].actor_id, log[1].actor_id);
     }
 }
+
+#[tokio::test]
+async fn a_failure_after_the_household_is_written_undoes_the_whole_message() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "mai",
+            n: 0,
+        };
+        for line in [
+            "/dangky",
+            "Đinh Thị Mai",
+            "1",
+            "Số 4",
+            "0912777666",
+            "2",
+            "1",
+            "bỏ qua",
+        ] {
+            chat.say(line).await;
+        }
+        // The audit entry is written after the household row, in the same transaction.
+        common::break_db(&db.db, "audit_log").await;
+        let m = chat.msg(Content::Text("1".into()));
+        assert!(engine.handle(&m).await.is_err(), "{}", db.name);
+        assert_eq!(
+            engine.apology(None).text,
+            "Xin lỗi, hệ thống đang bận nên chưa lưu được. Vui lòng gửi lại tin nhắn vừa rồi."
+        );
+        let mut tx = engine.store().begin().await.unwrap();
+        assert!(
+            households::pending(&mut tx, 1, None)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tx.commit().await.unwrap();
+        assert!(
+            replies(engine.store(), &m.chat_id).await.is_empty(),
+            "no reply was queued"
+        );
+
+        common::heal_db(&db.db, "audit_log").await;
+        // The same message, redelivered, is handled now: it was not marked as seen.
+        assert_eq!(engine.handle(&m).await.unwrap(), Handled::Done);
+        let r = replies(engine.store(), &m.chat_id).await;
+        assert!(r[0].text.starts_with("Đã lưu hộ #"), "{}: {r:?}", db.name);
+        let mut tx = engine.store().begin().await.unwrap();
+        assert_eq!(
+            households::pending(&mut tx, 1, None).await.unwrap().len(),
+            1
+        );
+        tx.commit().await.unwrap();
+    }
+}

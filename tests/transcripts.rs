@@ -4,8 +4,8 @@
 //!
 //! In a transcript, `> ` starts what the user types; `@` lines direct the scene:
 //! `@today DD/MM/YYYY`, `@as NAME` (open the chat as NAME), `@restart` (close the database
-//! and the engine, open them again, reopen the chat), `@break-db` / `@heal-db` (make writes
-//! of households fail). `//` lines are comments. Every other line is what the bot says.
+//! and the engine, open them again, reopen the chat), `@break-db` / `@heal-db` (make the
+//! database refuse every message). `//` lines are comments. Every other line is what the bot says.
 //! `BLESS=1 cargo test --test transcripts` rewrites the files from what the bot said; read
 //! the diff before committing it.
 
@@ -61,9 +61,9 @@ async fn play(script: &str, db: &mut giamngheo::store::TestDb) -> String {
             engine = common::engine(db, clock.clone());
             session = Some(Session::open(&engine, &who, vec![]).await.unwrap());
         } else if line.trim() == "@break-db" {
-            common::break_db(db).await;
+            common::break_db(db, "inbox").await;
         } else if line.trim() == "@heal-db" {
-            common::heal_db(db).await;
+            common::heal_db(db, "inbox").await;
         } else if let Some(text) = input {
             let s = session.as_mut().expect("a transcript starts with @as NAME");
             s.send(text).await.unwrap();

@@ -43,27 +43,27 @@ pub fn engine(db: &TestDb, clock: Arc<dyn Clock>) -> Engine {
     giamngheo::app::engine(db.store.clone(), &Settings::default(), clock).expect("engine")
 }
 
-/// Makes every household insert fail as a broken disk would, until `heal_db`.
-pub async fn break_db(db: &TestDb) {
+/// Makes every insert into `table` fail as a broken disk would, until `heal_db`.
+pub async fn break_db(db: &TestDb, table: &str) {
     let sql = match db.store.backend() {
-        "sqlite" => {
-            "CREATE TRIGGER fail_insert BEFORE INSERT ON households
+        "sqlite" => format!(
+            "CREATE TRIGGER fail_insert BEFORE INSERT ON {table}
              BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;"
-        }
-        _ => {
+        ),
+        _ => format!(
             "CREATE FUNCTION fail_insert() RETURNS trigger AS $$
              BEGIN RAISE EXCEPTION 'disk trouble'; END $$ LANGUAGE plpgsql;
-             CREATE TRIGGER fail_insert BEFORE INSERT ON households
+             CREATE TRIGGER fail_insert BEFORE INSERT ON {table}
              FOR EACH ROW EXECUTE FUNCTION fail_insert();"
-        }
+        ),
     };
-    db.execute(sql).await.expect("break the database");
+    db.execute(&sql).await.expect("break the database");
 }
 
-pub async fn heal_db(db: &TestDb) {
+pub async fn heal_db(db: &TestDb, table: &str) {
     let sql = match db.store.backend() {
-        "sqlite" => "DROP TRIGGER fail_insert;",
-        _ => "DROP TRIGGER fail_insert ON households; DROP FUNCTION fail_insert();",
+        "sqlite" => "DROP TRIGGER fail_insert;".to_string(),
+        _ => format!("DROP TRIGGER fail_insert ON {table}; DROP FUNCTION fail_insert();"),
     };
-    db.execute(sql).await.expect("heal the database");
+    db.execute(&sql).await.expect("heal the database");
 }
