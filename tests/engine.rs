@@ -304,3 +304,58 @@ async fn a_failure_after_the_household_is_written_undoes_the_whole_message() {
         tx.commit().await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_handle_one_chat_one_message_after_the_other() {
+    for db in common::databases().await {
+        let clock = Arc::new(FixedClock::on(
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        ));
+        seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
+        let a = Arc::new(common::engine(&db.db, clock.clone()));
+        let second = db.db.another_pool().await.unwrap();
+        let b =
+            Arc::new(giamngheo::app::engine(second, &Default::default(), clock.clone()).unwrap());
+        let mut chat = Chat {
+            engine: &a,
+            who: "race",
+            n: 0,
+        };
+        chat.say("/dangky").await;
+        // Two answers to the name question arrive at once, one at each process. Handled one
+        // after the other, one is the name and the other answers the hamlet question.
+        let m1 = chat.msg(Content::Text("Nguyễn Văn Một".into()));
+        let mut m2 = chat.msg(Content::Text("Nguyễn Văn Hai".into()));
+        // From another member of the same (group) chat: nothing but the chat is shared.
+        m2.sender_id = "race-2".into();
+        let (e1, e2) = (a.clone(), b.clone());
+        let t1 = tokio::spawn(async move { e1.handle(&m1).await.map_err(|e| e.to_string()) });
+        let t2 = tokio::spawn(async move { e2.handle(&m2).await.map_err(|e| e.to_string()) });
+        assert_eq!(t1.await.unwrap(), Ok(Handled::Done), "{}", db.name);
+        assert_eq!(t2.await.unwrap(), Ok(Handled::Done), "{}", db.name);
+        let texts: Vec<String> = replies(&db.db.store, "chat-race")
+            .await
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(texts.len(), 2);
+        assert_eq!(
+            texts
+                .iter()
+                .filter(|t| t.starts_with("Hộ ở xóm nào?"))
+                .count(),
+            1,
+            "{}: {texts:?}",
+            db.name
+        );
+        assert_eq!(
+            texts
+                .iter()
+                .filter(|t| t.starts_with("Không có lựa chọn này."))
+                .count(),
+            1,
+            "{}: {texts:?}",
+            db.name
+        );
+    }
+}

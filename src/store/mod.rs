@@ -211,13 +211,16 @@ impl TestDb {
     /// Closes every connection and opens the same database again.
     pub async fn reopen(&mut self) -> anyhow::Result<()> {
         self.store.close().await;
-        self.store = match &self.target {
-            Target::Sqlite(p) => {
-                Store::open_sqlite(SqliteConnectOptions::new().filename(p)).await?
-            }
-            Target::Postgres(o) => Store::open_postgres((**o).clone()).await?,
-        };
+        self.store = self.another_pool().await?;
         Ok(())
+    }
+
+    /// A second, independent pool on the same database, as a second process would have.
+    pub async fn another_pool(&self) -> anyhow::Result<Store> {
+        match &self.target {
+            Target::Sqlite(p) => Store::open_sqlite(SqliteConnectOptions::new().filename(p)).await,
+            Target::Postgres(o) => Store::open_postgres((**o).clone()).await,
+        }
     }
 
     /// Runs one statement outside any dialogue, to set a test's scene (or break it).
