@@ -363,7 +363,8 @@ pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
     }
     s.push('\n');
     if with_age {
-        let days = (ctx.today - h.created_at.date_naive()).num_days().max(0);
+        let registered = crate::clock::local_date(h.created_at, &ctx.commune.time_zone);
+        let days = (ctx.today - registered).num_days().max(0);
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     } else {
         s.push_str(&ctx.t(
