@@ -359,3 +359,93 @@ async fn two_processes_handle_one_chat_one_message_after_the_other() {
         );
     }
 }
+
+#[tokio::test]
+async fn odd_input_at_every_step_gets_an_answer_and_breaks_nothing() {
+    let odd = [
+        "",
+        " ",
+        "/",
+        "//",
+        "@",
+        "#",
+        "-",
+        "\u{0}",
+        "\u{200b}",
+        "🙂",
+        "1e9",
+        "-1",
+        "0",
+        "1.5",
+        "99999999999999999999999",
+        "ℌ𝔢𝔩𝔩𝔬",
+        "'; DROP TABLE households; --",
+        "%s%n",
+        "{}",
+        "{household}",
+        "/dangky@",
+        "/lang xx",
+        "/duyet 1",
+        "step=value",
+        "confirm=yes",
+    ];
+    let good = [
+        "Lê Thị Odd",
+        "1",
+        "Số 1",
+        "0912345678",
+        "2",
+        "3",
+        "01/01/2025",
+        "không",
+        "bỏ qua",
+    ];
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "odd",
+            n: 0,
+        };
+        for k in 0..=good.len() {
+            chat.say("/huy").await;
+            chat.say("/dangky").await;
+            for g in &good[..k] {
+                chat.say(g).await;
+            }
+            for o in odd {
+                let r = chat.send(Content::Text(o.into())).await;
+                assert!(
+                    !r.is_empty() && !r[0].text.is_empty(),
+                    "{} step {k}: {o:?}",
+                    db.name
+                );
+                let r = chat.send(Content::Choice(o.into())).await;
+                assert!(
+                    !r.is_empty() && !r[0].text.is_empty(),
+                    "{} step {k}: button {o:?}",
+                    db.name
+                );
+            }
+        }
+        // "/lang xx" switched to English on the way; the bot still answers.
+        let back = chat.say("/lang vi").await;
+        assert!(back.starts_with("Đã chuyển sang tiếng Việt."), "{back}");
+        // A NUL inside an answer is dropped, not a database error.
+        chat.say("/huy").await;
+        chat.say("/dangky").await;
+        for g in [
+            "Mạc Văn Nul",
+            "1",
+            "Số\u{0} 1",
+            "0912000999",
+            "2",
+            "1",
+            "bỏ qua",
+        ] {
+            chat.say(g).await;
+        }
+        let saved = chat.say("1").await;
+        assert!(saved.starts_with("Đã lưu hộ #"), "{}: {saved}", db.name);
+    }
+}

@@ -300,8 +300,25 @@ impl Engine {
             out.replies.push(self.menu(ctx, Some("dialogue-gone")));
             return Ok(());
         }
+        // A step removed from the file since the chat reached it: go on from where the
+        // answers say the chat stands now.
+        if let Some(At::Step(id)) = state.active.as_ref().map(|a| &a.at)
+            && self.dialogue(state).is_some_and(|d| d.step(id).is_none())
+        {
+            let next = self.next_step(ctx, state);
+            let a = state.active.as_mut().expect("active");
+            a.editing = false;
+            a.at = next.map(At::Step).unwrap_or(At::Confirm);
+        }
         let said = match content {
-            Content::Text(t) => Said::Text(t.clone()),
+            // Control characters (a NUL cannot even be stored by PostgreSQL) never belong in
+            // an answer; line breaks become spaces.
+            Content::Text(t) => Said::Text(
+                t.chars()
+                    .filter(|c| !c.is_control() || *c == '\n')
+                    .map(|c| if c == '\n' { ' ' } else { c })
+                    .collect(),
+            ),
             Content::Choice(data) if data.starts_with('/') => Said::Text(data.clone()),
             Content::Choice(data) => match data.split_once('=') {
                 Some((q, v)) => Said::Button(q.to_string(), v.to_string()),
