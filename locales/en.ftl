@@ -72,3 +72,7 @@ review-rejected = Rejected household #{ $id } { $name }. The registrant will be 
 review-not-found = There is no household #{ $id }.
 review-not-yours = Household #{ $id } is not in your hamlet.
 review-already = Household #{ $id } was already reviewed ({ $status }).
+share-contact = 📱 Send my phone number
+menu-cancel = Stop what you are doing
+menu-back = Back to the previous question
+menu-lang = Tiếng Việt

@@ -72,3 +72,7 @@ review-rejected = Đã từ chối hộ #{ $id } { $name }. Người đăng ký 
 review-not-found = Không có hộ số #{ $id }.
 review-not-yours = Hộ #{ $id } không thuộc xóm bạn phụ trách.
 review-already = Hộ #{ $id } đã được duyệt trước đó ({ $status }).
+share-contact = 📱 Gửi số điện thoại của tôi
+menu-cancel = Dừng việc đang làm
+menu-back = Quay lại câu trước
+menu-lang = English

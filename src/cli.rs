@@ -51,6 +51,8 @@ pub enum Command {
         #[arg(long)]
         commune: Option<String>,
     },
+    /// Serve the configured channels (Telegram: set TELOXIDE_TOKEN) until Ctrl-C.
+    Run,
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
     /// Measure messages per second through the engine against a bare-write baseline, on a
@@ -97,6 +99,21 @@ pub async fn main() -> anyhow::Result<()> {
                     crate::bench::run(&db, registrations, chats).await?.line()
                 );
             }
+        }
+        Command::Run => {
+            let store = app::open_store(&settings).await?;
+            if seed::ensure_demo(&store, clock.now()).await? {
+                eprintln!("Đã tạo xã mẫu (demo). Nạp xã thật: giamngheo init --commune FILE");
+            }
+            let engine = Arc::new(app::engine(store, &settings, clock)?);
+            let running = crate::run::start(&settings, engine.clone()).await?;
+            match running.addr {
+                Some(a) => eprintln!("Telegram: đang chạy; HTTP {a} (/healthz)"),
+                None => eprintln!("Telegram: đang chạy (long polling)"),
+            }
+            tokio::signal::ctrl_c().await?;
+            running.abort();
+            engine.store().close().await;
         }
         Command::Check => {
             let d = app::dialogues(&settings)?;

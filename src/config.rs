@@ -19,6 +19,28 @@ pub struct Settings {
     pub dialogues: Option<PathBuf>,
     /// Code of the commune new people join when the database holds several.
     pub commune: Option<String>,
+    /// The bot's token from @BotFather (also `TELOXIDE_TOKEN`). Without it, no Telegram.
+    pub telegram_token: Option<String>,
+    /// Another Bot API server (also `TELOXIDE_API_URL`), e.g. a local telegram-bot-api.
+    pub telegram_api_url: Option<String>,
+    /// Public HTTPS URL Telegram posts updates to; without it the bot polls.
+    pub telegram_webhook_url: Option<String>,
+    /// Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token`; required with a webhook.
+    pub telegram_webhook_secret: Option<String>,
+    /// Address the HTTP listener (webhook, /healthz) binds; default 0.0.0.0:8080 with a
+    /// webhook, none when polling unless set.
+    pub listen: Option<String>,
+    /// Telegram's rate limits, to lower (or, against a test server, raise) them.
+    pub telegram_limits: Option<TelegramLimits>,
+}
+
+/// Messages per second and minute, per chat and overall (defaults: Telegram's own limits).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TelegramLimits {
+    pub per_chat_per_sec: u32,
+    pub per_chat_per_min: u32,
+    pub overall_per_sec: u32,
 }
 
 impl Settings {
@@ -31,6 +53,16 @@ impl Settings {
             .merge(Toml::file(&file))
             .merge(Env::prefixed("GIAMNGHEO_").ignore(&["config"]))
             .merge(Env::raw().only(&["database_url"]))
+            .merge(
+                Env::raw()
+                    .only(&["teloxide_token"])
+                    .map(|_| "telegram_token".into()),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["teloxide_api_url"])
+                    .map(|_| "telegram_api_url".into()),
+            )
             .extract()
             .map_err(|e| anyhow::anyhow!("settings: {e}"))?;
         Ok(s)
@@ -47,6 +79,17 @@ impl fmt::Debug for Settings {
             .field("database_url", &redact_url(self.database_url()))
             .field("dialogues", &self.dialogues)
             .field("commune", &self.commune)
+            .field(
+                "telegram_token",
+                &self.telegram_token.as_ref().map(|_| "***"),
+            )
+            .field("telegram_api_url", &self.telegram_api_url)
+            .field("telegram_webhook_url", &self.telegram_webhook_url)
+            .field(
+                "telegram_webhook_secret",
+                &self.telegram_webhook_secret.as_ref().map(|_| "***"),
+            )
+            .field("listen", &self.listen)
             .finish()
     }
 }
@@ -81,5 +124,15 @@ mod tests {
             ..Settings::default()
         };
         assert!(!format!("{s:?}").contains("hunter2"));
+        let s = Settings {
+            telegram_token: Some("123:ABC".into()),
+            telegram_webhook_secret: Some("s3cr3t".into()),
+            ..Settings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("123:ABC") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
     }
 }

@@ -4,7 +4,8 @@
 //! Hamlet heads and residents chat with the bot to register households; the bot keeps it all
 //! in a database and tells the right people. The parts:
 //!
-//! - [`channels`]: the chat platforms (the console for now). They only translate messages.
+//! - [`channels`]: the chat platforms (console, Telegram). They only translate messages.
+//! - [`run`]: serving the channels and the HTTP listener (webhook, `/healthz`).
 //! - [`dialogue`]: conversations as data files, checked at start, and the engine that steps a
 //!   chat through them in one database transaction per message.
 //! - [`domain`]: the program's types and rules (phones, CCCD, dates, the 36-month window).
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod config;
 pub mod dialogue;
 pub mod domain;
+pub mod run;
 pub mod seed;
 pub mod store;
 pub mod text;

@@ -2,6 +2,7 @@
 //! `Reply` into the platform's calls; everything about households lives behind the engine.
 
 pub mod console;
+pub mod telegram;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +45,9 @@ pub struct Reply {
     pub text: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<Choice>,
-    /// Offer the platform's "share my phone number" button.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub ask_contact: bool,
+    /// Offer the platform's "share my phone number" button, with this label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_contact: Option<String>,
 }
 
 impl Reply {

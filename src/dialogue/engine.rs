@@ -802,13 +802,13 @@ impl Engine {
                 Ok(Reply {
                     text,
                     choices,
-                    ask_contact: false,
+                    ask_contact: None,
                 })
             }
             At::PickEdit => Ok(Reply {
                 text: ctx.t("pick-edit", &[]),
                 choices: buttons("edit", &self.edit_options(ctx, state)),
-                ask_contact: false,
+                ask_contact: None,
             }),
             At::Step(id) => {
                 let d = self.dialogue(state).expect("active dialogue");
@@ -850,7 +850,7 @@ impl Engine {
                 Ok(Reply {
                     text,
                     choices,
-                    ask_contact: step.kind == Kind::Phone,
+                    ask_contact: (step.kind == Kind::Phone).then(|| ctx.t("share-contact", &[])),
                 })
             }
         }
@@ -1104,8 +1104,36 @@ impl Engine {
         Reply {
             text,
             choices,
-            ask_contact: false,
+            ask_contact: None,
         }
+    }
+
+    /// Commands for a platform's command menu, in `lang`: the tasks, then the built-ins.
+    pub fn command_menu(&self, lang: Lang) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .dialogues
+            .list
+            .iter()
+            .map(|d| (command_for(d, lang), d.title.get(lang).to_string()))
+            .collect();
+        let builtins = match lang {
+            Lang::Vi => [
+                ("/huy", "menu-cancel"),
+                ("/quaylai", "menu-back"),
+                ("/trogiup", "help-title"),
+                ("/lang", "menu-lang"),
+            ],
+            Lang::En => [
+                ("/cancel", "menu-cancel"),
+                ("/back", "menu-back"),
+                ("/help", "help-title"),
+                ("/lang", "menu-lang"),
+            ],
+        };
+        for (c, id) in builtins {
+            out.push((c.to_string(), self.texts.get(lang, id, &[])));
+        }
+        out
     }
 
     fn help(&self, ctx: &Ctx<'_>) -> Reply {

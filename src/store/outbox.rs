@@ -14,6 +14,7 @@ pub struct Row {
     pub chat_id: String,
     pub body: String,
     pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
 }
 
 impl Row {
@@ -51,7 +52,7 @@ pub async fn due(
     limit: i64,
 ) -> sqlx::Result<Vec<Row>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT id, channel, chat_id, body, attempts FROM outbox
+        "SELECT id, channel, chat_id, body, attempts, next_attempt_at FROM outbox
          WHERE channel = $1 AND ($2 IS NULL OR chat_id = $2)
            AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $3
          ORDER BY id LIMIT $4"
@@ -104,6 +105,86 @@ pub async fn mark_failed(
     .bind(now)
     .bind(error)
     .bind(id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Chats of a channel with replies due, the longest waiting first.
+pub async fn due_chats(
+    tx: &mut Tx,
+    channel: &str,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT chat_id FROM outbox
+         WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+         GROUP BY chat_id ORDER BY MIN(id) LIMIT $3"
+    )
+    .bind(channel)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Every unsent reply of one chat, in order, due or not.
+pub async fn unsent_for_chat(tx: &mut Tx, channel: &str, chat_id: &str) -> sqlx::Result<Vec<Row>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, channel, chat_id, body, attempts, next_attempt_at FROM outbox
+         WHERE channel = $1 AND chat_id = $2 AND sent_at IS NULL AND failed_at IS NULL
+         ORDER BY id"
+    )
+    .bind(channel)
+    .bind(chat_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Takes the right to send a chat's replies until `now + for_`, unless another holder has
+/// it. True if `holder` has it now.
+pub async fn lease(
+    tx: &mut Tx,
+    channel: &str,
+    chat_id: &str,
+    holder: &str,
+    now: DateTime<Utc>,
+    for_: std::time::Duration,
+) -> sqlx::Result<bool> {
+    let until = now + chrono::Duration::from_std(for_).unwrap_or(chrono::Duration::seconds(60));
+    let got: Option<String> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "INSERT INTO outbox_leases (channel, chat_id, holder, until) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (channel, chat_id) DO UPDATE SET holder = excluded.holder,
+            until = excluded.until
+         WHERE outbox_leases.until <= $5 OR outbox_leases.holder = excluded.holder
+         RETURNING holder"
+    )
+    .bind(channel)
+    .bind(chat_id)
+    .bind(holder)
+    .bind(until)
+    .bind(now)
+    .fetch_optional(conn)
+    .await)?;
+    Ok(got.as_deref() == Some(holder))
+}
+
+pub async fn release(
+    tx: &mut Tx,
+    channel: &str,
+    chat_id: &str,
+    holder: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE outbox_leases SET until = $1 WHERE channel = $2 AND chat_id = $3 AND holder = $4"
+    )
+    .bind(now)
+    .bind(channel)
+    .bind(chat_id)
+    .bind(holder)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;

@@ -1,0 +1,132 @@
+//! `giamngheo run`: serves every configured channel (Telegram by polling or webhook) and an
+//! HTTP listener for the webhook and `/healthz`, until stopped.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::prelude::*;
+
+use crate::channels::telegram::{self, Telegram};
+use crate::config::Settings;
+use crate::dialogue::engine::Engine;
+
+/// What `start` started.
+pub struct Running {
+    pub telegram: Option<Telegram>,
+    /// Where the HTTP listener listens, if it runs.
+    pub addr: Option<SocketAddr>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops everything at once, as a killed process would.
+    pub fn abort(self) {
+        if let Some(t) = self.telegram {
+            t.abort();
+        }
+        if let Some(s) = self.server {
+            s.abort();
+        }
+    }
+}
+
+pub fn telegram_bot(settings: &Settings) -> anyhow::Result<Option<Bot>> {
+    let Some(token) = &settings.telegram_token else {
+        return Ok(None);
+    };
+    let mut bot = Bot::new(token);
+    if let Some(url) = &settings.telegram_api_url {
+        bot = bot.set_api_url(url.parse().context("TELOXIDE_API_URL is not a URL")?);
+    }
+    Ok(Some(bot))
+}
+
+pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<Running> {
+    let bot = telegram_bot(settings)?.context(
+        "no channel to serve: set TELOXIDE_TOKEN (or telegram_token in giamngheo.toml); \
+         `giamngheo chat` chats in the terminal",
+    )?;
+    if let Err(e) = telegram::set_commands(&bot, &engine).await {
+        tracing::warn!(error = %e, "setMyCommands");
+    }
+    let limits = match &settings.telegram_limits {
+        Some(l) => Limits {
+            messages_per_sec_chat: l.per_chat_per_sec,
+            messages_per_min_chat: l.per_chat_per_min,
+            messages_per_min_channel_or_supergroup: l.per_chat_per_min,
+            messages_per_sec_overall: l.overall_per_sec,
+        },
+        None => Limits::default(),
+    };
+    let mut tg = Telegram::start(bot.clone(), engine.clone(), limits);
+    let mut app = axum::Router::new()
+        .route("/healthz", get(health))
+        .with_state(engine.clone());
+
+    let listen = match &settings.telegram_webhook_url {
+        Some(url) => {
+            let secret = settings
+                .telegram_webhook_secret
+                .clone()
+                .filter(|s| !s.is_empty())
+                .context("a webhook needs telegram_webhook_secret")?;
+            let parsed: url::Url = url.parse().context("telegram_webhook_url is not a URL")?;
+            bot.set_webhook(parsed.clone())
+                .secret_token(secret.clone())
+                .await
+                .context("setWebhook")?;
+            app = app.merge(telegram::webhook_router(
+                parsed.path(),
+                secret,
+                tg.feed.clone(),
+            ));
+            Some(
+                settings
+                    .listen
+                    .clone()
+                    .unwrap_or_else(|| "0.0.0.0:8080".into()),
+            )
+        }
+        None => {
+            tg.poll(bot, Duration::from_secs(25));
+            settings.listen.clone()
+        }
+    };
+    let (addr, server) = match listen {
+        Some(listen) => {
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?;
+            let addr = listener.local_addr()?;
+            let server = tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "HTTP listener");
+                }
+            });
+            (Some(addr), Some(server))
+        }
+        None => (None, None),
+    };
+    Ok(Running {
+        telegram: Some(tg),
+        addr,
+        server,
+    })
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn health(State(engine): State<Arc<Engine>>) -> (StatusCode, &'static str) {
+    match engine.store().begin().await {
+        Ok(tx) => match tx.commit().await {
+            Ok(()) => (StatusCode::OK, "ok"),
+            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        },
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
