@@ -275,7 +275,6 @@ impl Telegram {
             bot: bot.throttle(limits),
             engine,
             wake,
-            holder: format!("{}-{}", std::process::id(), rand_suffix()),
         };
         let sending = tokio::spawn(async move { sender.run().await });
         Telegram {
@@ -329,14 +328,6 @@ impl Telegram {
             t.abort();
         }
     }
-}
-
-/// A short random-enough suffix to tell processes apart in outbox leases.
-fn rand_suffix() -> u32 {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    t.subsec_nanos()
 }
 
 /// The webhook route: checks the secret header, hands the update to the dispatcher, and
@@ -399,13 +390,12 @@ pub async fn set_commands(bot: &Bot, engine: &Engine) -> Result<(), RequestError
     Ok(())
 }
 
-/// Sends the outbox: one task per chat at a time (a lease in the database, so two processes
-/// never interleave one chat's replies), through teloxide's throttle for Telegram's limits.
+/// Sends the outbox: one task per chat at a time (a `ChatLock`, so two processes never
+/// interleave one chat's replies), through teloxide's throttle for Telegram's limits.
 struct Sender {
     bot: Throttle<Bot>,
     engine: Arc<Engine>,
     wake: Arc<Notify>,
-    holder: String,
 }
 
 impl Sender {
@@ -445,18 +435,12 @@ impl Sender {
     async fn send_chat(&self, chat: &str) -> anyhow::Result<()> {
         let store = self.engine.store();
         let clock = self.engine.clock();
-        let lease = Duration::from_secs(120);
-        let mut tx = store.begin().await?;
-        let mine = outbox::lease(&mut tx, CHANNEL, chat, &self.holder, clock.now(), lease).await?;
-        let rows = if mine {
-            outbox::unsent_for_chat(&mut tx, CHANNEL, chat).await?
-        } else {
-            vec![]
-        };
-        tx.commit().await?;
-        if !mine {
+        let Some(lock) = outbox::ChatLock::try_take(store, CHANNEL, chat).await? else {
             return Ok(());
-        }
+        };
+        let mut tx = store.begin().await?;
+        let rows = outbox::unsent_for_chat(&mut tx, CHANNEL, chat).await?;
+        tx.commit().await?;
         let chat_id = ChatId(chat.parse()?);
         for row in rows {
             let now = clock.now();
@@ -505,9 +489,7 @@ impl Sender {
                 break;
             }
         }
-        let mut tx = store.begin().await?;
-        outbox::release(&mut tx, CHANNEL, chat, &self.holder, clock.now()).await?;
-        tx.commit().await?;
+        lock.release().await?;
         Ok(())
     }
 

@@ -143,50 +143,54 @@ pub async fn unsent_for_chat(tx: &mut Tx, channel: &str, chat_id: &str) -> sqlx:
     .await)
 }
 
-/// Takes the right to send a chat's replies until `now + for_`, unless another holder has
-/// it. True if `holder` has it now.
-pub async fn lease(
-    tx: &mut Tx,
-    channel: &str,
-    chat_id: &str,
-    holder: &str,
-    now: DateTime<Utc>,
-    for_: std::time::Duration,
-) -> sqlx::Result<bool> {
-    let until = now + chrono::Duration::from_std(for_).unwrap_or(chrono::Duration::seconds(60));
-    let got: Option<String> = on_tx!(tx, |conn| sqlx::query_scalar(
-        "INSERT INTO outbox_leases (channel, chat_id, holder, until) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (channel, chat_id) DO UPDATE SET holder = excluded.holder,
-            until = excluded.until
-         WHERE outbox_leases.until <= $5 OR outbox_leases.holder = excluded.holder
-         RETURNING holder"
-    )
-    .bind(channel)
-    .bind(chat_id)
-    .bind(holder)
-    .bind(until)
-    .bind(now)
-    .fetch_optional(conn)
-    .await)?;
-    Ok(got.as_deref() == Some(holder))
+/// The right to send one chat's replies, so two processes never interleave a chat. On
+/// PostgreSQL it is a session advisory lock on a connection of its own: if the process dies,
+/// the connection closes and the lock goes with it. SQLite serves one process, whose sender
+/// never works on one chat twice at a time, so there is nothing to lock.
+pub struct ChatLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+    key: String,
 }
 
-pub async fn release(
-    tx: &mut Tx,
-    channel: &str,
-    chat_id: &str,
-    holder: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE outbox_leases SET until = $1 WHERE channel = $2 AND chat_id = $3 AND holder = $4"
-    )
-    .bind(now)
-    .bind(channel)
-    .bind(chat_id)
-    .bind(holder)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
+impl ChatLock {
+    /// Takes the chat's lock, or None if another process holds it.
+    pub async fn try_take(
+        store: &super::Store,
+        channel: &str,
+        chat_id: &str,
+    ) -> sqlx::Result<Option<ChatLock>> {
+        let key = format!("outbox:{channel}:{chat_id}");
+        let super::Store::Postgres(pool) = store else {
+            return Ok(Some(ChatLock { conn: None, key }));
+        };
+        let mut conn = pool.acquire().await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
+            .bind(&key)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(got.then_some(ChatLock {
+            conn: Some(conn),
+            key,
+        }))
+    }
+
+    pub async fn release(mut self) -> sqlx::Result<()> {
+        if let Some(mut conn) = self.conn.take() {
+            sqlx::query("SELECT pg_advisory_unlock(hashtextextended($1, 0))")
+                .bind(&self.key)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for ChatLock {
+    fn drop(&mut self) {
+        // Not released (the task was cancelled): close the connection rather than hand a
+        // locked session back to the pool.
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
 }

@@ -10,6 +10,8 @@ use giamngheo::dialogue::engine::Engine;
 use giamngheo::store::TestDb;
 
 /// A database for one test, with what keeps it alive.
+pub mod telegram_mock;
+
 pub struct Db {
     pub name: &'static str,
     pub db: TestDb,

@@ -1,0 +1,326 @@
+//! Telegram end to end: the real teloxide dispatcher and Bot API client against a local mock
+//! Bot API server, on every backend under test.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use common::telegram_mock::{self as tg, Mock};
+use giamngheo::clock::{Clock, FixedClock};
+use giamngheo::config::{Settings, TelegramLimits};
+use giamngheo::dialogue::engine::Engine;
+use giamngheo::run::{self, Running};
+use giamngheo::seed;
+use giamngheo::store::TestDb;
+use serde_json::{Value, json};
+
+fn settings(mock: &Mock) -> Settings {
+    Settings {
+        telegram_token: Some(tg::TOKEN.into()),
+        telegram_api_url: Some(mock.url.clone()),
+        // Generous limits: the mock is not Telegram, and the tests should not crawl.
+        telegram_limits: Some(TelegramLimits {
+            per_chat_per_sec: 50,
+            per_chat_per_min: 1000,
+            overall_per_sec: 100,
+        }),
+        ..Settings::default()
+    }
+}
+
+async fn engine(db: &TestDb) -> Arc<Engine> {
+    let clock = Arc::new(FixedClock::on(
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    ));
+    seed::ensure_demo(&db.store, clock.now()).await.unwrap();
+    Arc::new(common::engine(db, clock))
+}
+
+fn texts(sent: &[Value]) -> Vec<String> {
+    sent.iter()
+        .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The inline buttons of a sent message, as (label, callback data).
+fn buttons(m: &Value) -> Vec<(String, String)> {
+    m["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .flat_map(|r| r.as_array().unwrap().iter())
+                .map(|b| {
+                    (
+                        b["text"].as_str().unwrap().to_string(),
+                        b["callback_data"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn start(db: &TestDb, s: &Settings) -> Running {
+    run::start(s, engine(db).await).await.expect("run starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_household_registers_with_buttons_and_a_shared_contact() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let running = start(&db.db, &settings(&mock)).await;
+        let user = 5001;
+
+        mock.push(tg::text(user, "/start"));
+        let sent = mock.wait_sent(user, 1).await;
+        let menu = buttons(&sent[0]);
+        assert!(
+            menu.contains(&("Đăng ký hộ".into(), "/dangky".into())),
+            "{menu:?}"
+        );
+
+        // Commands arrive as buttons too.
+        mock.push(tg::press(user, 2, "/dangky"));
+        let sent = mock.wait_sent(user, 2).await;
+        assert_eq!(sent[1]["text"], "Họ và tên chủ hộ?");
+
+        mock.push(tg::text(user, "Nguyễn Văn An"));
+        let sent = mock.wait_sent(user, 3).await;
+        let hamlets = buttons(&sent[2]);
+        assert_eq!(hamlets[1].0, "Xóm Nam Sơn");
+        mock.push(tg::press(user, 4, &hamlets[1].1));
+        mock.wait_sent(user, 4).await;
+        mock.push(tg::text(user, "Số 5, ngõ 2"));
+        let sent = mock.wait_sent(user, 5).await;
+        assert_eq!(sent[4]["text"], "Số điện thoại liên hệ?");
+        let keyboard = &sent[4]["reply_markup"]["keyboard"][0][0];
+        assert_eq!(keyboard["request_contact"], true, "{:#}", sent[4]);
+
+        // Someone else's card is refused; one's own is the answer.
+        mock.push(tg::contact(user, 999, "+84987654321"));
+        let sent = mock.wait_sent(user, 6).await;
+        assert!(
+            sent[5]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Chỉ nhận số điện thoại của chính bạn.")
+        );
+        mock.push(tg::location(user));
+        let sent = mock.wait_sent(user, 7).await;
+        assert!(
+            sent[6]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Bot chỉ đọc được chữ.")
+        );
+        mock.push(tg::contact(user, user, "84912345678"));
+        let sent = mock.wait_sent(user, 8).await;
+        assert_eq!(sent[7]["text"], "Hộ có bao nhiêu người?");
+        assert!(
+            sent[7]["reply_markup"]["remove_keyboard"] == true,
+            "the contact keyboard goes"
+        );
+
+        mock.push(tg::text(user, "4"));
+        let sent = mock.wait_sent(user, 9).await;
+        let categories = buttons(&sent[8]);
+        assert_eq!(categories[0], ("Hộ nghèo".into(), "category=poor".into()));
+        assert!(categories.iter().all(|(_, d)| d.len() <= 64));
+        mock.push(tg::press(user, 10, "category=poor"));
+        let sent = mock.wait_sent(user, 10).await;
+        let skip = buttons(&sent[9]);
+        assert_eq!(skip, [("Bỏ qua".to_string(), "/boqua".to_string())]);
+        mock.push(tg::press(user, 11, "/boqua"));
+        let sent = mock.wait_sent(user, 11).await;
+        let summary = sent[10]["text"].as_str().unwrap();
+        assert!(summary.contains("4. Điện thoại: 0912 345 678"), "{summary}");
+        mock.push(tg::press(user, 12, "confirm=yes"));
+        let sent = mock.wait_sent(user, 12).await;
+        assert!(
+            sent[11]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Đã lưu hộ #1 Nguyễn Văn An (Xóm Nam Sơn)."),
+            "{}: {:?}",
+            db.name,
+            texts(&sent)
+        );
+
+        // Every press was acknowledged and its keyboard taken away.
+        assert_eq!(mock.calls("answerCallbackQuery").len(), 5);
+        let edits = mock.calls("editMessageReplyMarkup");
+        assert_eq!(edits.len(), 5);
+        assert!(edits.iter().all(|e| {
+            e["reply_markup"].is_null()
+                || e["reply_markup"]["inline_keyboard"]
+                    .as_array()
+                    .is_some_and(|a| a.is_empty())
+        }));
+        // The command menu was registered in both languages.
+        let menus = mock.calls("setMyCommands");
+        assert_eq!(menus.len(), 2);
+        assert!(menus[0]["commands"].to_string().contains("dangky"));
+        assert_eq!(menus[1]["language_code"], "en");
+        assert!(menus[1]["commands"].to_string().contains("register"));
+        running.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_takes_only_requests_with_the_secret() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let mut s = settings(&mock);
+        s.telegram_webhook_url = Some("https://bot.example.vn/telegram/hook".into());
+        s.telegram_webhook_secret = Some("bi-mat-123".into());
+        s.listen = Some("127.0.0.1:0".into());
+        let running = start(&db.db, &s).await;
+        let addr = running.addr.expect("listening");
+        let set = mock.calls("setWebhook");
+        let form = set[0].as_str().unwrap_or_default();
+        assert!(
+            form.contains("https://bot.example.vn/telegram/hook"),
+            "{form}"
+        );
+        assert!(form.contains("bi-mat-123"), "{form}");
+
+        let client = reqwest::Client::new();
+        let url = format!("http://{addr}/telegram/hook");
+        let mut update = tg::text(6001, "/dangky");
+        update["update_id"] = json!(77);
+        for secret in [None, Some("sai-roi")] {
+            let mut req = client.post(&url).json(&update);
+            if let Some(s) = secret {
+                req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+            }
+            assert_eq!(req.send().await.unwrap().status(), 401, "{}", db.name);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            mock.sent(6001).is_empty(),
+            "a refused request changes nothing"
+        );
+
+        // Answered 200 only once handled; sent twice, handled once.
+        for _ in 0..2 {
+            let r = client
+                .post(&url)
+                .header("X-Telegram-Bot-Api-Secret-Token", "bi-mat-123")
+                .json(&update)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+        let sent = mock.wait_sent(6001, 1).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            texts(&mock.sent(6001)),
+            ["Họ và tên chủ hộ?"],
+            "{}",
+            db.name
+        );
+        let _ = sent;
+
+        let health = client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(health.status(), 200);
+        running.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_waited_out_and_a_blocked_user_holds_up_nobody() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        mock.state.lock().unwrap().retry_after_next = Some(1);
+        mock.state.lock().unwrap().blocked.push(7002);
+        let running = start(&db.db, &settings(&mock)).await;
+
+        mock.push(tg::text(7001, "/dangky"));
+        let sent = mock.wait_sent(7001, 1).await;
+        assert_eq!(sent[0]["text"], "Họ và tên chủ hộ?");
+        let attempts = mock.calls("sendMessage");
+        let times = mock.call_times("sendMessage");
+        assert_eq!(attempts[0]["__refused"], 429, "{}", db.name);
+        assert!(attempts[1]["__refused"].is_null());
+        let waited = times[1] - times[0];
+        assert!(
+            waited >= Duration::from_millis(950),
+            "waited only {waited:?} ({})",
+            db.name
+        );
+
+        // A user who blocked the bot: tried once, given up, and the other chat goes on.
+        mock.push(tg::text(7002, "/start"));
+        mock.push(tg::text(7001, "Lê Thị Bình"));
+        mock.wait_sent(7001, 2).await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !mock
+            .calls("sendMessage")
+            .iter()
+            .any(|c| c["chat_id"] == 7002)
+        {
+            assert!(std::time::Instant::now() < deadline, "7002 never tried");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        mock.push(tg::text(7001, "2"));
+        mock.wait_sent(7001, 3).await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let to_blocked: Vec<_> = mock
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|c| c["chat_id"] == 7002)
+            .collect();
+        assert_eq!(to_blocked.len(), 1, "{}: {to_blocked:?}", db.name);
+        assert_eq!(to_blocked[0]["__refused"], 403);
+        running.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_mid_dialogue_loses_and_doubles_nothing() {
+    for mut db in common::databases().await {
+        let mock = Mock::start().await;
+        let s = settings(&mock);
+        let running = start(&db.db, &s).await;
+        let user = 8001;
+        mock.push(tg::text(user, "/dangky"));
+        mock.wait_sent(user, 1).await;
+        mock.push(tg::text(user, "Trần Văn Cường"));
+        mock.wait_sent(user, 2).await;
+
+        // The next answer is handled and committed, but the process dies before it asks
+        // Telegram for more: Telegram still holds the update and will deliver it again.
+        mock.state.lock().unwrap().hold = true;
+        mock.push(tg::text(user, "3"));
+        mock.wait_sent(user, 3).await;
+        running.abort();
+        db.db.reopen().await.unwrap();
+        mock.state.lock().unwrap().hold = false;
+
+        let running = start(&db.db, &s).await;
+        mock.push(tg::text(user, "Số 9"));
+        let sent = mock.wait_sent(user, 4).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            texts(&mock.sent(user)),
+            [
+                "Họ và tên chủ hộ?",
+                "Hộ ở xóm nào?",
+                "Địa chỉ cụ thể (số nhà, đường, khu)?",
+                "Số điện thoại liên hệ?",
+            ],
+            "{}",
+            db.name
+        );
+        let _ = sent;
+        assert!(mock.acknowledged_all());
+        running.abort();
+    }
+}
