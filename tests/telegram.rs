@@ -73,8 +73,15 @@ async fn a_household_registers_with_buttons_and_a_shared_contact() {
         let running = start(&db.db, &settings(&mock)).await;
         let user = 5001;
 
-        mock.push(tg::text(user, "/start"));
+        // Opened through a deep link t.me/<bot>?start=ma-moi, as Telegram delivers it.
+        mock.push(tg::text(user, "/start ma-moi"));
         let sent = mock.wait_sent(user, 1).await;
+        assert!(
+            sent[0]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Xin chào An Nguyễn!")
+        );
         let menu = buttons(&sent[0]);
         assert!(
             menu.contains(&("Đăng ký hộ".into(), "/dangky".into())),
