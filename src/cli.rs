@@ -43,10 +43,13 @@ pub enum Command {
     Grant {
         /// CHANNEL:ID, e.g. console:ba-lan or telegram:123456789
         identity: String,
-        /// hamlet_head, culture_officer, agri_officer or leader
+        /// hamlet_head, culture_officer, agri_officer, leader, org_rep or business_rep
         role: Role,
         #[arg(long)]
         hamlet: Option<String>,
+        /// The organisation an org_rep or business_rep speaks for.
+        #[arg(long)]
+        org: Option<String>,
         /// The commune's code, when the database holds several.
         #[arg(long)]
         commune: Option<String>,
@@ -128,6 +131,7 @@ pub async fn main() -> anyhow::Result<()> {
             identity,
             role,
             hamlet,
+            org,
             commune,
         } => {
             let store = app::open_store(&settings).await?;
@@ -136,6 +140,7 @@ pub async fn main() -> anyhow::Result<()> {
                 &identity,
                 role,
                 hamlet.as_deref(),
+                org.as_deref(),
                 commune.as_deref(),
                 clock.now(),
             )

@@ -46,6 +46,12 @@ pub struct TelegramLimits {
 impl Settings {
     /// Reads `file` (if it exists) and the environment; the environment wins.
     pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {
+        // A file named on the command line must exist; the default one may not.
+        if let Some(f) = file
+            && !f.exists()
+        {
+            anyhow::bail!("settings file {} does not exist", f.display());
+        }
         let file = file
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("giamngheo.toml"));

@@ -32,12 +32,15 @@ fn default_tz() -> String {
 
 pub const DEMO_CODE: &str = "demo";
 
-/// The console identities of the demo commune and what they are.
-pub const DEMO_PEOPLE: &[(&str, Role, Option<usize>)] = &[
-    ("truongxom1", Role::HamletHead, Some(0)),
-    ("truongxom2", Role::HamletHead, Some(1)),
-    ("truongxom3", Role::HamletHead, Some(2)),
-    ("canbo", Role::CultureOfficer, None),
+/// The console identities of the demo commune: name, role, hamlet (index), organisation.
+pub const DEMO_PEOPLE: &[(&str, Role, Option<usize>, Option<&str>)] = &[
+    ("truongxom1", Role::HamletHead, Some(0), None),
+    ("truongxom2", Role::HamletHead, Some(1), None),
+    ("truongxom3", Role::HamletHead, Some(2), None),
+    ("canbo", Role::CultureOfficer, None, None),
+    ("khuyennong", Role::AgriOfficer, None, None),
+    ("hoinongdan", Role::OrgRep, None, Some("Hội Nông dân")),
+    ("htx", Role::BusinessRep, None, Some("HTX Chè Xã Mẫu")),
 ];
 
 /// Creates the demo commune if the database has no commune at all. Returns whether it did.
@@ -60,7 +63,7 @@ pub async fn ensure_demo(store: &Store, now: DateTime<Utc>) -> anyhow::Result<bo
         rules: CommuneRules::default(),
     };
     let (commune_id, hamlets) = create_commune(&mut tx, &file, true, now).await?;
-    for (name, role, hamlet) in DEMO_PEOPLE {
+    for (name, role, hamlet, org) in DEMO_PEOPLE {
         let person = persons::create(&mut tx, commune_id, name, "vi", now).await?;
         persons::link_identity(&mut tx, "console", name, person, name).await?;
         persons::grant(
@@ -69,6 +72,7 @@ pub async fn ensure_demo(store: &Store, now: DateTime<Utc>) -> anyhow::Result<bo
             commune_id,
             *role,
             hamlet.map(|i| hamlets[i]),
+            *org,
             now,
         )
         .await?;
@@ -115,8 +119,30 @@ pub async fn init_commune(
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let file: CommuneFile =
         toml::from_str(&src).with_context(|| format!("reading {}", path.display()))?;
+    let where_ = path.display();
+    for (field, value) in [
+        ("code", &file.code),
+        ("name", &file.name),
+        ("province", &file.province),
+    ] {
+        if value.trim().is_empty() {
+            anyhow::bail!("{where_}: `{field}` is empty");
+        }
+    }
     if file.hamlets.is_empty() {
-        anyhow::bail!("{}: a commune needs at least one hamlet", path.display());
+        anyhow::bail!("{where_}: a commune needs at least one hamlet");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for h in &file.hamlets {
+        if h.trim().is_empty() {
+            anyhow::bail!("{where_}: a hamlet has no name");
+        }
+        if !seen.insert(crate::text::fold(h)) {
+            anyhow::bail!("{where_}: hamlet {h:?} is listed twice");
+        }
+    }
+    if file.rules.escape_window_months == Some(0) {
+        anyhow::bail!("{where_}: escape_window_months must be at least 1 (the letter: 36)");
     }
     if file.time_zone.parse::<chrono_tz::Tz>().is_err() {
         anyhow::bail!("{}: unknown time zone {:?}", path.display(), file.time_zone);
@@ -127,16 +153,22 @@ pub async fn init_commune(
     }
     create_commune(&mut tx, &file, false, now).await?;
     tx.commit().await?;
-    Ok(format!("{} ({} hamlets)", file.name, file.hamlets.len()))
+    Ok(format!(
+        "{}: {} xóm (hamlets)",
+        file.name,
+        file.hamlets.len()
+    ))
 }
 
 /// Gives `identity` ("console:NAME", "telegram:12345") a role in a commune, creating the
 /// person if the bot has not met them yet.
+#[allow(clippy::too_many_arguments)]
 pub async fn grant(
     store: &Store,
     identity: &str,
     role: Role,
     hamlet: Option<&str>,
+    org: Option<&str>,
     commune_code: Option<&str>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
@@ -144,6 +176,14 @@ pub async fn grant(
         .split_once(':')
         .filter(|(c, s)| !c.is_empty() && !s.is_empty())
         .context("the identity is CHANNEL:ID, e.g. console:ba-lan or telegram:123456789")?;
+    // Telegram knows people by a number (they can ask @userinfobot), never by @username,
+    // which they can change.
+    if channel == "telegram" && sender.parse::<i64>().is_err() {
+        anyhow::bail!("a Telegram identity is the user's numeric id, not {sender:?}");
+    }
+    if !channel.chars().all(|c| c.is_ascii_lowercase()) {
+        anyhow::bail!("{channel:?} is not a channel name (console, telegram)");
+    }
     let mut tx = store.begin().await?;
     let commune = communes::default_commune(&mut tx, commune_code)
         .await?
@@ -163,6 +203,16 @@ pub async fn grant(
         (Role::Resident, None) => anyhow::bail!("everyone is a resident already"),
         (_, None) => None,
     };
+    let org = match (role, org.map(str::trim).filter(|o| !o.is_empty())) {
+        (Role::OrgRep | Role::BusinessRep, None) => {
+            anyhow::bail!(
+                "a representative needs --org NAME (e.g. \"Hội Nông dân\", a cooperative)"
+            )
+        }
+        (Role::OrgRep | Role::BusinessRep, Some(o)) => Some(o),
+        (_, Some(_)) => anyhow::bail!("--org is only for org_rep and business_rep"),
+        (_, None) => None,
+    };
     let person = match persons::by_identity(&mut tx, channel, sender).await? {
         Some(p) => p.id,
         None => {
@@ -172,14 +222,14 @@ pub async fn grant(
             id
         }
     };
-    persons::grant(&mut tx, person, commune.id, role, hamlet_id, now).await?;
+    persons::grant(&mut tx, person, commune.id, role, hamlet_id, org, now).await?;
     audit::record(
         &mut tx,
         None,
         "grant",
         "person",
         person,
-        &serde_json::json!({ "role": role.code(), "hamlet_id": hamlet_id, "commune": commune.code }),
+        &serde_json::json!({ "role": role.code(), "hamlet_id": hamlet_id, "org": org, "commune": commune.code }),
         now,
     )
     .await?;

@@ -221,6 +221,7 @@ async fn registrations_and_reviews_are_audited() {
             Role::HamletHead,
             Some("xom dong tam"),
             None,
+            None,
             now,
         )
         .await
@@ -234,10 +235,7 @@ async fn registrations_and_reviews_are_audited() {
         assert!(r.contains("Hà Thị Dung"), "{r}");
         assert_eq!(head.say("Xác nhận").await, "Đã xác nhận hộ #1 Hà Thị Dung.");
         let told = replies(engine.store(), "chat-dung").await;
-        assert_eq!(
-            told[0].text,
-            "Hộ #1 Hà Thị Dung đã được trưởng xóm xác nhận."
-        );
+        assert_eq!(told[0].text, "Hộ #1 Hà Thị Dung đã được xác nhận.");
 
         let mut tx = engine.store().begin().await.unwrap();
         let log = audit::for_entity(&mut tx, "household", 1).await.unwrap();

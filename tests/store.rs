@@ -275,6 +275,7 @@ async fn roles_and_communes() {
             Role::HamletHead,
             Some("xom nam dong"),
             None,
+            None,
             now(),
         )
         .await
@@ -285,14 +286,23 @@ async fn roles_and_communes() {
             Role::HamletHead,
             Some("Xóm Nam Đồng"),
             None,
+            None,
             now(),
         )
         .await
         .unwrap();
         assert!(
-            seed::grant(store, "telegram:777", Role::HamletHead, None, None, now())
-                .await
-                .is_err()
+            seed::grant(
+                store,
+                "telegram:777",
+                Role::HamletHead,
+                None,
+                None,
+                None,
+                now()
+            )
+            .await
+            .is_err()
         );
         assert!(
             seed::grant(
@@ -301,15 +311,24 @@ async fn roles_and_communes() {
                 Role::HamletHead,
                 Some("Xóm Không Có"),
                 None,
+                None,
                 now()
             )
             .await
             .is_err()
         );
         assert!(
-            seed::grant(store, "nobody", Role::CultureOfficer, None, None, now())
-                .await
-                .is_err()
+            seed::grant(
+                store,
+                "nobody",
+                Role::CultureOfficer,
+                None,
+                None,
+                None,
+                now()
+            )
+            .await
+            .is_err()
         );
 
         let mut tx = store.begin().await.unwrap();

@@ -357,9 +357,21 @@ impl Engine {
             // Typing a task's name ("dang ky ho") starts it; anything else shows the menu.
             if let Said::Text(text) = &said {
                 let f = fold(text);
-                let found = self.dialogues.list.iter().find(|d| {
-                    self.allowed(ctx, d) && (fold(&d.title.vi) == f || fold(&d.title.en) == f)
-                });
+                let f = f.trim_end_matches(['.', '!', '?']);
+                let matches: Vec<&Dialogue> = self
+                    .dialogues
+                    .list
+                    .iter()
+                    .filter(|d| self.allowed(ctx, d))
+                    .filter(|d| {
+                        let (vi, en) = (fold(&d.title.vi), fold(&d.title.en));
+                        f.chars().count() >= 4 && (vi.starts_with(f) || en.starts_with(f))
+                    })
+                    .collect();
+                let found = match matches[..] {
+                    [d] => Some(d),
+                    _ => None,
+                };
                 if let Some(d) = found {
                     return self.start(ctx, tx, state, d, "", out).await;
                 }
@@ -839,11 +851,12 @@ impl Engine {
                 }
                 let mut choices = buttons(id, &opts);
                 if step.optional {
-                    text.push('\n');
-                    text.push_str(&ctx.t("hint-skip", &[]));
                     choices.push(Choice {
                         label: ctx.t("skip", &[]),
-                        data: "/boqua".into(),
+                        data: match ctx.lang {
+                            Lang::Vi => "/boqua".into(),
+                            Lang::En => "/skip".into(),
+                        },
                         key: None,
                     });
                 }
@@ -1042,7 +1055,10 @@ impl Engine {
                             "err-escape-expired",
                             vec![
                                 ("months", i64::from(w.months).into()),
-                                ("end", format_date(w.ends_on(d)).into()),
+                                (
+                                    "last",
+                                    format_date(w.ends_on(d).pred_opt().unwrap_or(d)).into(),
+                                ),
                             ],
                         ))
                     }
@@ -1186,9 +1202,12 @@ fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
         Input::Typed(t) => t,
     };
     let f = fold(typed);
-    let f = f.trim_start_matches('#').trim();
+    let f = f
+        .trim_start_matches('#')
+        .trim_end_matches(['.', '!'])
+        .trim();
     if f.is_empty() {
-        return Err(Refusal("err-choice", vec![]));
+        return Err(Refusal("err-empty", vec![]));
     }
     let exact = |o: &Opt| {
         o.key == f || fold(&o.label) == f || o.value == f || o.aliases.iter().any(|a| a == f)

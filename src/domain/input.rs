@@ -27,10 +27,14 @@ pub enum InputError {
     DateImpossible,
     #[error("date in the future")]
     DateFuture,
+    #[error("year before 1900 or not four digits")]
+    DateYear,
     #[error("not a whole number")]
     Number,
     #[error("number out of range {min}..={max}")]
     Range { min: i64, max: i64 },
+    #[error("not an amount of money")]
+    Money,
 }
 
 impl InputError {
@@ -46,8 +50,10 @@ impl InputError {
             InputError::DateFormat => "err-date-format",
             InputError::DateImpossible => "err-date-impossible",
             InputError::DateFuture => "err-date-future",
+            InputError::DateYear => "err-date-year",
             InputError::Number => "err-number",
             InputError::Range { .. } => "err-range",
+            InputError::Money => "err-money",
         }
     }
 }
@@ -108,7 +114,7 @@ impl PersonName {
         if !name
             .chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == '\'' || c == '-' || c == '.')
-            || !name.chars().any(char::is_alphabetic)
+            || name.chars().filter(|c| c.is_alphabetic()).count() < 2
         {
             return Err(InputError::NameChars);
         }
@@ -278,8 +284,15 @@ impl PastDate {
             }
             p.parse().map_err(|_| InputError::DateFormat)
         };
-        let (d, m, y) = (num(d, 2)?, num(m, 2)?, num(y, 4)?);
-        if y < 1900 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        let (d, m, mut y) = (num(d, 2)?, num(m, 2)?, num(y, 4)?);
+        // "15/3/24": a two-digit year is this century's.
+        if y < 100 && parts[2].len() == 2 {
+            y += 2000;
+        }
+        if y < 1900 {
+            return Err(InputError::DateYear);
+        }
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
             return Err(InputError::DateImpossible);
         }
         let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(InputError::DateImpossible)?;
@@ -297,7 +310,8 @@ pub fn format_date(d: NaiveDate) -> String {
 
 /// A whole number typed by a person: "5", "5 người", " 12 ".
 pub fn parse_integer(s: &str) -> Result<i64, InputError> {
-    let s = s.trim();
+    // Phone keyboards add a full stop after a word: "4." is 4.
+    let s = s.trim().trim_end_matches(['.', '!']).trim_end();
     if s.is_empty() {
         return Err(InputError::Empty);
     }
@@ -449,6 +463,7 @@ mod tests {
             "Nguyễn Văn An"
         );
         assert_eq!(PersonName::parse("123"), Err(InputError::NameChars));
+        assert_eq!(PersonName::parse("a"), Err(InputError::NameChars));
         assert_eq!(PersonName::parse("An 😀"), Err(InputError::NameChars));
         assert_eq!(PersonName::parse("😀😀"), Err(InputError::NoText));
         assert_eq!(PersonName::parse("   "), Err(InputError::Empty));
@@ -461,6 +476,7 @@ mod tests {
     #[test]
     fn member_counts_are_between_one_and_fifty() {
         assert_eq!(parse_integer("5 người"), Ok(5));
+        assert_eq!(parse_integer("4."), Ok(4));
         assert_eq!(parse_integer("5.5"), Err(InputError::Number));
         assert_eq!(parse_integer("năm"), Err(InputError::Number));
         assert!(MemberCount::new(0).is_err());

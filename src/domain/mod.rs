@@ -2,14 +2,20 @@
 //! dates, amounts) and the rules of the poverty-reduction program (target categories, the
 //! 36-month window, roles).
 
+pub mod groups;
 pub mod household;
 pub mod input;
+pub mod money;
+pub mod proposals;
 pub mod roles;
 pub mod rules;
 
+pub use groups::{GroupRules, GroupStatus, MemberFacts, Missing};
 pub use household::{Category, EscapeWindow, HouseholdStatus};
 pub use input::{
     Cccd, FreeText, InputError, MemberCount, PastDate, PersonName, Phone, parse_integer,
 };
+pub use money::Money;
+pub use proposals::{ProposalKind, ProposalStatus, ProposalStep};
 pub use roles::Role;
 pub use rules::CommuneRules;

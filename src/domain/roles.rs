@@ -16,15 +16,21 @@ pub enum Role {
     AgriOfficer,
     /// lãnh đạo UBND xã
     Leader,
+    /// đại diện tổ chức chính trị – xã hội (Hội Nông dân, Hội Phụ nữ…), for a named org
+    OrgRep,
+    /// đại diện doanh nghiệp, hợp tác xã: leads value-chain linkage projects
+    BusinessRep,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::Resident,
         Role::HamletHead,
         Role::CultureOfficer,
         Role::AgriOfficer,
         Role::Leader,
+        Role::OrgRep,
+        Role::BusinessRep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -34,6 +40,8 @@ impl Role {
             Role::CultureOfficer => "culture_officer",
             Role::AgriOfficer => "agri_officer",
             Role::Leader => "leader",
+            Role::OrgRep => "org_rep",
+            Role::BusinessRep => "business_rep",
         }
     }
 
@@ -54,7 +62,8 @@ impl std::str::FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Role, String> {
         Role::from_code(s).ok_or_else(|| {
-            let all: Vec<_> = Role::ALL.iter().map(|r| r.code()).collect();
+            // Everyone is a resident already: only the roles one can grant.
+            let all: Vec<_> = Role::ALL.iter().skip(1).map(|r| r.code()).collect();
             format!("unknown role `{s}`; one of: {}", all.join(", "))
         })
     }

@@ -3,13 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::EscapeWindow;
+use super::{EscapeWindow, GroupRules};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CommuneRules {
     /// Months a household newly escaped from poverty still counts (the letter: 36).
     pub escape_window_months: Option<u32>,
+    /// When a community group is ready to be established.
+    pub groups: GroupRules,
 }
 
 impl CommuneRules {

@@ -9,10 +9,12 @@
 pub mod audit;
 pub mod communes;
 pub mod conversations;
+pub mod groups;
 pub mod households;
 pub mod inbox;
 pub mod outbox;
 pub mod persons;
+pub mod proposals;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -18,13 +18,15 @@ pub struct Person {
 struct RoleRow {
     role: String,
     hamlet_id: Option<i64>,
+    org: Option<String>,
 }
 
-/// One role of a person; `hamlet_id` is set for hamlet heads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One role of a person; `hamlet_id` is set for hamlet heads, `org` for representatives.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     pub role: Role,
     pub hamlet_id: Option<i64>,
+    pub org: Option<String>,
 }
 
 /// Where to reach a person.
@@ -123,7 +125,7 @@ pub async fn contacts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Contact>>
 
 pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
     let rows: Vec<RoleRow> = on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT role, hamlet_id FROM roles WHERE person_id = $1 ORDER BY id"
+        "SELECT role, hamlet_id, org FROM roles WHERE person_id = $1 ORDER BY id"
     )
     .bind(person_id)
     .fetch_all(conn)
@@ -136,27 +138,31 @@ pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
             Role::from_code(&r.role).map(|role| Grant {
                 role,
                 hamlet_id: r.hamlet_id,
+                org: r.org,
             })
         })
         .collect())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn grant(
     tx: &mut Tx,
     person_id: i64,
     commune_id: i64,
     role: Role,
     hamlet_id: Option<i64>,
+    org: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO roles (person_id, commune_id, role, hamlet_id, granted_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
+        "INSERT INTO roles (person_id, commune_id, role, hamlet_id, org, granted_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
     )
     .bind(person_id)
     .bind(commune_id)
     .bind(role.code())
     .bind(hamlet_id)
+    .bind(org)
     .bind(now)
     .execute(conn)
     .await
@@ -172,4 +178,17 @@ pub async fn hamlet_heads(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<i64>>
     .bind(hamlet_id)
     .fetch_all(conn)
     .await)
+}
+
+/// The people of a commune holding `role`: who to tell about requests for that role.
+pub async fn with_role(tx: &mut Tx, commune_id: i64, role: Role) -> sqlx::Result<Vec<i64>> {
+    on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+        "SELECT DISTINCT person_id FROM roles WHERE commune_id = $1 AND role = $2 ORDER BY person_id"
+    )
+    .bind(commune_id)
+    .bind(role.code())
+    .fetch_all(conn)
+    .await
+    })
 }

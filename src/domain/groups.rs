@@ -1,0 +1,186 @@
+//! Community groups (tổ, nhóm cộng đồng) and the rules that say when one is ready to be
+//! established.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a group stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupStatus {
+    /// Being formed: members join and leave.
+    Forming,
+    /// The leader asked the commune to establish it.
+    Requested,
+    /// The committee's decision established it.
+    Established,
+}
+
+impl GroupStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            GroupStatus::Forming => "forming",
+            GroupStatus::Requested => "requested",
+            GroupStatus::Established => "established",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<GroupStatus> {
+        [Self::Forming, Self::Requested, Self::Established]
+            .into_iter()
+            .find(|g| g.code() == s)
+    }
+    pub fn message_id(self) -> &'static str {
+        match self {
+            GroupStatus::Forming => "group-forming",
+            GroupStatus::Requested => "group-requested",
+            GroupStatus::Established => "group-established",
+        }
+    }
+}
+
+/// The group rules of a commune. Defaults: the letter's (≥ 50% recognised by the Farmers'
+/// Association), Decree 27/2022 Art. 22 (at least one experienced member), a weaker source
+/// (≥ 50% of members from target households), and a minimum size the commune sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupRules {
+    pub min_members: u32,
+    pub min_recognised_percent: u32,
+    pub min_target_percent: u32,
+    pub min_experienced: u32,
+}
+
+impl Default for GroupRules {
+    fn default() -> Self {
+        GroupRules {
+            min_members: 3,
+            min_recognised_percent: 50,
+            min_target_percent: 50,
+            min_experienced: 1,
+        }
+    }
+}
+
+/// What the rules need to know about one member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberFacts {
+    /// Recognised as a good producer by the Farmers' Association, at some level.
+    pub recognised: bool,
+    /// Recognised, or otherwise experienced in good economic production.
+    pub experienced: bool,
+    /// From a confirmed target household (poor, near-poor, newly escaped in its window, or
+    /// a person with a disability without a stable livelihood).
+    pub target: bool,
+}
+
+/// One rule not met yet, with the numbers to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Members { have: u32, need: u32 },
+    Recognised { have: u32, of: u32, need: u32 },
+    Target { have: u32, of: u32, need: u32 },
+    Experienced { have: u32, need: u32 },
+}
+
+/// Members needed for `percent` of `n`, rounded up: 50% of 7 is 4.
+fn share(n: u32, percent: u32) -> u32 {
+    (n * percent).div_ceil(100)
+}
+
+impl GroupRules {
+    /// Everything the group still lacks; empty when it is ready.
+    pub fn missing(&self, members: &[MemberFacts]) -> Vec<Missing> {
+        let n = members.len() as u32;
+        let count = |f: fn(&MemberFacts) -> bool| members.iter().filter(|m| f(m)).count() as u32;
+        let mut out = vec![];
+        if n < self.min_members {
+            out.push(Missing::Members {
+                have: n,
+                need: self.min_members,
+            });
+        }
+        let recognised = count(|m| m.recognised);
+        let need = share(n, self.min_recognised_percent);
+        if recognised < need {
+            out.push(Missing::Recognised {
+                have: recognised,
+                of: n,
+                need,
+            });
+        }
+        let target = count(|m| m.target);
+        let need = share(n, self.min_target_percent);
+        if target < need {
+            out.push(Missing::Target {
+                have: target,
+                of: n,
+                need,
+            });
+        }
+        let experienced = count(|m| m.experienced);
+        if experienced < self.min_experienced {
+            out.push(Missing::Experienced {
+                have: experienced,
+                need: self.min_experienced,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(recognised: usize, target: usize, n: usize) -> Vec<MemberFacts> {
+        (0..n)
+            .map(|i| MemberFacts {
+                recognised: i < recognised,
+                experienced: i < recognised,
+                target: i >= n - target,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn half_recognised_is_enough_and_one_less_is_not() {
+        let rules = GroupRules::default();
+        assert!(rules.missing(&members(4, 8, 8)).is_empty());
+        assert_eq!(
+            rules.missing(&members(3, 8, 8)),
+            [Missing::Recognised {
+                have: 3,
+                of: 8,
+                need: 4
+            }]
+        );
+        // Odd sizes round up: 3 of 7 is short of half.
+        assert_eq!(
+            rules.missing(&members(3, 7, 7)),
+            [Missing::Recognised {
+                have: 3,
+                of: 7,
+                need: 4
+            }]
+        );
+        assert!(rules.missing(&members(4, 7, 7)).is_empty());
+    }
+
+    #[test]
+    fn size_target_share_and_experience_are_checked_too() {
+        let rules = GroupRules::default();
+        let got = rules.missing(&members(0, 0, 2));
+        assert!(got.contains(&Missing::Members { have: 2, need: 3 }));
+        assert!(got.contains(&Missing::Target {
+            have: 0,
+            of: 2,
+            need: 1
+        }));
+        assert!(got.contains(&Missing::Experienced { have: 0, need: 1 }));
+        let strict = GroupRules {
+            min_recognised_percent: 0,
+            min_experienced: 0,
+            ..GroupRules::default()
+        };
+        assert!(strict.missing(&members(0, 3, 3)).is_empty());
+    }
+}

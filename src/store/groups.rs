@@ -1,0 +1,204 @@
+//! Community groups and their members.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+use super::{Tx, on_tx};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Group {
+    pub id: i64,
+    pub commune_id: i64,
+    pub hamlet_id: i64,
+    pub hamlet_name: String,
+    pub name: String,
+    pub org: String,
+    pub product: String,
+    pub join_code: String,
+    pub status: String,
+    pub leader_id: i64,
+    pub requested_at: Option<DateTime<Utc>>,
+    pub decision_no: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub return_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A member household with what the rules need.
+#[derive(Debug, Clone, FromRow)]
+pub struct Member {
+    pub household_id: i64,
+    pub head_name: String,
+    pub category: String,
+    pub household_status: String,
+    pub escaped_on: Option<NaiveDate>,
+    pub registered_by: i64,
+    pub recognised_level: Option<String>,
+    pub recognised_year: Option<i64>,
+    pub experienced: bool,
+}
+
+macro_rules! select {
+    ($rest:literal) => {
+        concat!(
+            "SELECT g.id, g.commune_id, g.hamlet_id, m.name AS hamlet_name, g.name, g.org,
+                g.product, g.join_code, g.status, g.leader_id, g.requested_at, g.decision_no,
+                g.decision_date, g.return_reason, g.created_at
+             FROM groups g JOIN hamlets m ON m.id = g.hamlet_id ",
+            $rest
+        )
+    };
+}
+
+pub struct NewGroup<'a> {
+    pub commune_id: i64,
+    pub hamlet_id: i64,
+    pub name: &'a str,
+    pub org: &'a str,
+    pub product: &'a str,
+    pub join_code: &'a str,
+    pub leader_id: i64,
+}
+
+pub async fn insert(tx: &mut Tx, g: &NewGroup<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "INSERT INTO groups (commune_id, hamlet_id, name, org, product, join_code, status,
+            leader_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'forming', $7, $8, $8) RETURNING id"
+    )
+    .bind(g.commune_id)
+    .bind(g.hamlet_id)
+    .bind(g.name)
+    .bind(g.org)
+    .bind(g.product)
+    .bind(g.join_code)
+    .bind(g.leader_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await)
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> sqlx::Result<Option<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await)
+}
+
+pub async fn by_code(tx: &mut Tx, code: &str) -> sqlx::Result<Option<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.join_code = $1"))
+        .bind(code)
+        .fetch_optional(conn)
+        .await)
+}
+
+/// Groups a person leads, or whose member households they registered, newest first.
+pub async fn of_person(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE g.leader_id = $1 OR g.id IN (
+            SELECT gm.group_id FROM group_members gm JOIN households h ON h.id = gm.household_id
+            WHERE h.registered_by = $1)
+         ORDER BY g.id DESC"
+    ))
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Groups of a commune in a status, oldest request first.
+pub async fn with_status(tx: &mut Tx, commune_id: i64, status: &str) -> sqlx::Result<Vec<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE g.commune_id = $1 AND g.status = $2 ORDER BY g.requested_at, g.id"
+    ))
+    .bind(commune_id)
+    .bind(status)
+    .fetch_all(conn)
+    .await)
+}
+
+pub async fn members(tx: &mut Tx, group_id: i64) -> sqlx::Result<Vec<Member>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT gm.household_id, h.head_name, h.category, h.status AS household_status,
+            h.escaped_on, h.registered_by, gm.recognised_level, gm.recognised_year,
+            gm.experienced
+         FROM group_members gm JOIN households h ON h.id = gm.household_id
+         WHERE gm.group_id = $1 ORDER BY gm.joined_at, gm.household_id"
+    )
+    .bind(group_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Adds a member; false if the household is in the group already.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_member(
+    tx: &mut Tx,
+    group_id: i64,
+    household_id: i64,
+    recognised_level: Option<&str>,
+    recognised_year: Option<i64>,
+    experienced: bool,
+    added_by: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let n = on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO group_members (group_id, household_id, recognised_level, recognised_year,
+            experienced, added_by, joined_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+    )
+    .bind(group_id)
+    .bind(household_id)
+    .bind(recognised_level)
+    .bind(recognised_year)
+    .bind(experienced)
+    .bind(added_by)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sqlx::Result<bool> {
+    let n = on_tx!(tx, |conn| sqlx::query(
+        "DELETE FROM group_members WHERE group_id = $1 AND household_id = $2"
+    )
+    .bind(group_id)
+    .bind(household_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Moves a group from one status to another; false if it was no longer in `from`.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    to: &str,
+    decision_no: Option<&str>,
+    decision_date: Option<NaiveDate>,
+    return_reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let n = on_tx!(tx, |conn| sqlx::query(
+        "UPDATE groups SET status = $1, decision_no = COALESCE($2, decision_no),
+            decision_date = COALESCE($3, decision_date), return_reason = $4,
+            requested_at = CASE WHEN $1 = 'requested' THEN $5 ELSE requested_at END,
+            updated_at = $5
+         WHERE id = $6 AND status = $7"
+    )
+    .bind(to)
+    .bind(decision_no)
+    .bind(decision_date)
+    .bind(return_reason)
+    .bind(now)
+    .bind(id)
+    .bind(from)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
