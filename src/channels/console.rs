@@ -62,8 +62,20 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
         Ok(s)
     }
 
-    /// Sends one line as a message and prints the replies.
+    /// Sends one line as a message and prints the replies. A terminal cannot attach files, so
+    /// a line `file: NAME` (or `photo: NAME`) stands for sending that file.
     pub async fn send(&mut self, text: &str) -> anyhow::Result<()> {
+        let content = match text.split_once(':') {
+            Some((kind @ ("file" | "photo"), name)) if !name.trim().is_empty() => {
+                Content::File(super::FileRef {
+                    kind: if kind == "file" { "document" } else { "photo" }.into(),
+                    channel: CHANNEL.into(),
+                    file_id: name.trim().into(),
+                    name: name.trim().into(),
+                })
+            }
+            _ => Content::Text(text.to_string()),
+        };
         let msg = Inbound {
             channel: CHANNEL.into(),
             chat_id: self.identity.clone(),
@@ -71,7 +83,7 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
             sender_name: Some(self.identity.clone()),
             message_id: next_message_id(&self.identity),
             lang_hint: None,
-            content: Content::Text(text.to_string()),
+            content,
         };
         if let Err(e) = self.engine.handle(&msg).await {
             tracing::error!(error = %e, "handling a console message");

@@ -35,8 +35,20 @@ pub enum Content {
         phone: String,
         own: bool,
     },
+    /// A photo or a document, by the platform's file id.
+    File(FileRef),
     /// Something the bot cannot read (sticker, voice, location…), named for the log.
     Unsupported(String),
+}
+
+/// A file a user sent, as the platform knows it; sent back by the same platform's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// "photo" or "document"
+    pub kind: String,
+    pub channel: String,
+    pub file_id: String,
+    pub name: String,
 }
 
 /// A message from the bot.
@@ -48,6 +60,9 @@ pub struct Reply {
     /// Offer the platform's "share my phone number" button, with this label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_contact: Option<String>,
+    /// Files to send with the message (a proposal's attachments, to an officer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileRef>,
 }
 
 impl Reply {
@@ -75,6 +90,9 @@ pub struct Choice {
 /// choices as "[2] Hộ cận nghèo", commands as "/dangky – Đăng ký hộ".
 pub fn render_plain(reply: &Reply) -> String {
     let mut out = reply.text.clone();
+    for f in &reply.files {
+        out.push_str(&format!("\n📎 {}", f.name));
+    }
     for c in &reply.choices {
         out.push('\n');
         match &c.key {

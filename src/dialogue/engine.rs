@@ -10,17 +10,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::actions::{self, Outcome};
-use super::{Check, CondKey, Dialogue, Dialogues, Kind, Source, Step};
+use super::actions::Outcome;
+use super::{Check, CondKey, Dialogue, Dialogues, Kind, Step};
 use crate::channels::{Choice, Content, Inbound, Reply};
 use crate::clock::{Clock, local_date};
 use crate::domain::input::format_date;
 use crate::domain::{
-    Cccd, CommuneRules, FreeText, InputError, PastDate, PersonName, Phone, Role, parse_integer,
+    Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, Role,
+    parse_integer,
 };
 use crate::store::communes::{self, Commune};
 use crate::store::persons::{self, Grant, Person};
-use crate::store::{Store, Tx, conversations, households, inbox, outbox};
+use crate::store::{Store, Tx, conversations, groups, inbox, outbox};
 use crate::text::{Arg, Lang, Texts, fold};
 
 /// Commands that work everywhere, in Vietnamese and English (compared folded).
@@ -85,6 +86,20 @@ impl Ctx<'_> {
         role == Role::Resident || self.grants.iter().any(|g| g.role == role)
     }
 
+    /// Officers of the commune: culture-social, agricultural extension, the committee.
+    pub fn is_officer(&self) -> bool {
+        self.grants.iter().any(|g| g.role.is_officer())
+    }
+
+    /// The hamlets this person heads.
+    pub fn head_of(&self) -> Vec<i64> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::HamletHead)
+            .filter_map(|g| g.hamlet_id)
+            .collect()
+    }
+
     pub fn hamlet_of(&self, role: Role) -> Option<i64> {
         self.grants
             .iter()
@@ -93,7 +108,7 @@ impl Ctx<'_> {
     }
 
     /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune.
-    pub fn may_review(&self, h: &households::Household) -> bool {
+    pub fn may_review(&self, h: &crate::store::households::Household) -> bool {
         h.commune_id == self.commune.id
             && (self.has_role(Role::CultureOfficer)
                 || self
@@ -135,13 +150,13 @@ enum At {
 }
 
 /// An option as offered right now, in the user's language.
-struct Opt {
-    value: String,
-    label: String,
-    key: String,
-    aliases: Vec<String>,
+pub(crate) struct Opt {
+    pub value: String,
+    pub label: String,
+    pub key: String,
+    pub aliases: Vec<String>,
     /// Longer description shown in the message body (households to review).
-    detail: Option<String>,
+    pub detail: Option<String>,
 }
 
 /// What the user said, once the channel's form is set aside.
@@ -149,6 +164,7 @@ enum Said {
     Text(String),
     /// A button of the question named `.0` with value `.1`.
     Button(String, String),
+    File(crate::channels::FileRef),
 }
 
 /// Why an answer was not taken: a catalogue message and its arguments.
@@ -340,6 +356,7 @@ impl Engine {
                 }
                 Said::Text(phone.clone())
             }
+            Content::File(f) => Said::File(f.clone()),
             Content::Unsupported(_) => {
                 return self
                     .refuse(ctx, tx, state, Refusal("err-unsupported", vec![]), out)
@@ -401,7 +418,18 @@ impl Engine {
                 if active {
                     return self.reprompt(ctx, tx, state, Some("busy"), out).await;
                 }
-                out.replies.push(self.menu(ctx, None));
+                // A deep link t.me/<bot>?start=CODE carries a group's join code.
+                let join = self
+                    .dialogues
+                    .list
+                    .iter()
+                    .find(|d| d.action == super::Action::JoinGroup);
+                match join {
+                    Some(d) if cmd == "/start" && !args.is_empty() && self.allowed(ctx, d) => {
+                        return self.start(ctx, tx, state, d, args, out).await;
+                    }
+                    _ => out.replies.push(self.menu(ctx, None)),
+                }
             }
             "/huy" | "/cancel" => {
                 let id = if active {
@@ -520,6 +548,10 @@ impl Engine {
         }
     }
 
+    fn dialogue_of(&self, id: &str) -> Option<&Dialogue> {
+        self.dialogues.get(id)
+    }
+
     fn dialogue(&self, state: &ChatState) -> Option<&Dialogue> {
         state
             .active
@@ -537,14 +569,14 @@ impl Engine {
 
     fn applies(&self, ctx: &Ctx<'_>, step: &Step, answers: &Map<String, Value>) -> bool {
         step.when.iter().all(|c| {
-            let holds = match &c.key {
-                CondKey::Role => Role::from_code(&c.value).is_some_and(|r| ctx.has_role(r)),
+            let holds = c.values.iter().any(|v| match &c.key {
+                CondKey::Role => Role::from_code(v).is_some_and(|r| ctx.has_role(r)),
                 CondKey::Step(id) => match answers.get(id) {
-                    Some(Value::String(s)) => *s == c.value,
-                    Some(Value::Bool(b)) => (if *b { "yes" } else { "no" }) == c.value,
+                    Some(Value::String(s)) => s == v,
+                    Some(Value::Bool(b)) => (if *b { "yes" } else { "no" }) == v,
                     _ => false,
                 },
-            };
+            });
             holds == c.equal
         })
     }
@@ -581,6 +613,7 @@ impl Engine {
             }
             Said::Button(_, v) => Input::Exact(v),
             Said::Text(t) => Input::Typed(t),
+            Said::File(f) => Input::File(f),
         };
         match at {
             At::Confirm => {
@@ -638,18 +671,26 @@ impl Engine {
                 };
                 let typed = match &input {
                     Input::Typed(t) | Input::Exact(t) => t.as_str(),
+                    Input::File(_) => "",
                 };
                 if step.optional && SKIP_WORDS.contains(&fold(typed).as_str()) {
                     return self
                         .accept(ctx, tx, state, &step, Value::Null, None, out)
                         .await;
                 }
-                if typed.trim() == "-" {
+                if ["-", "bo qua", "boqua", "skip"].contains(&fold(typed).as_str()) {
                     return self
                         .refuse(ctx, tx, state, Refusal("err-cannot-skip", vec![]), out)
                         .await;
                 }
-                match self.parse_answer(ctx, tx, &step, &input).await? {
+                let (answers, dialogue) = {
+                    let a = state.active.as_ref().expect("active");
+                    (a.answers.clone(), a.dialogue.clone())
+                };
+                match self
+                    .parse_answer(ctx, tx, &step, &input, &answers, &dialogue)
+                    .await?
+                {
                     Ok((v, label)) => self.accept(ctx, tx, state, &step, v, label, out).await,
                     Err(r) => self.refuse(ctx, tx, state, r, out).await,
                 }
@@ -727,6 +768,28 @@ impl Engine {
         let outcome = d.action.run(ctx, tx, &a.answers).await?;
         out.replies.extend(outcome.replies);
         out.notices.extend(outcome.notices);
+        // An action may hand over to another dialogue with answers filled in (revising a
+        // proposal starts from the one sent back): the person lands on its summary.
+        if let Some(then) = outcome.then
+            && let Some(next) = self.dialogues.get(&then.dialogue)
+        {
+            let history = next
+                .steps
+                .iter()
+                .filter(|s| then.answers.contains_key(&s.id))
+                .map(|s| s.id.clone())
+                .collect();
+            state.active = Some(Active {
+                dialogue: next.id.clone(),
+                at: At::Confirm,
+                answers: then.answers,
+                labels: then.labels,
+                history,
+                editing: false,
+            });
+            // Boxed: `advance` may complete a dialogue, which may hand over again.
+            return Box::pin(self.advance(ctx, tx, state, out)).await;
+        }
         Ok(())
     }
 
@@ -815,12 +878,14 @@ impl Engine {
                     text,
                     choices,
                     ask_contact: None,
+                    files: vec![],
                 })
             }
             At::PickEdit => Ok(Reply {
                 text: ctx.t("pick-edit", &[]),
                 choices: buttons("edit", &self.edit_options(ctx, state)),
                 ask_contact: None,
+                files: vec![],
             }),
             At::Step(id) => {
                 let d = self.dialogue(state).expect("active dialogue");
@@ -864,6 +929,7 @@ impl Engine {
                     text,
                     choices,
                     ask_contact: (step.kind == Kind::Phone).then(|| ctx.t("share-contact", &[])),
+                    files: vec![],
                 })
             }
         }
@@ -969,39 +1035,7 @@ impl Engine {
                     detail: None,
                 })
                 .collect()),
-            Some(Source::Hamlets) => Ok(communes::hamlets(tx, ctx.commune.id)
-                .await?
-                .into_iter()
-                .enumerate()
-                .map(|(i, h)| Opt {
-                    value: h.id.to_string(),
-                    label: h.name,
-                    key: (i + 1).to_string(),
-                    aliases: vec![],
-                    detail: None,
-                })
-                .collect()),
-            Some(Source::PendingHouseholds) => {
-                let mut list = vec![];
-                if ctx.has_role(Role::CultureOfficer) {
-                    list = households::pending(tx, ctx.commune.id, None).await?;
-                } else {
-                    for g in ctx.grants.iter().filter(|g| g.role == Role::HamletHead) {
-                        list.extend(households::pending(tx, ctx.commune.id, g.hamlet_id).await?);
-                    }
-                }
-                Ok(list
-                    .into_iter()
-                    .filter(|h| ctx.may_review(h))
-                    .map(|h| Opt {
-                        value: h.id.to_string(),
-                        label: format!("#{} {}", h.id, h.head_name),
-                        key: h.id.to_string(),
-                        aliases: vec![],
-                        detail: Some(actions::describe(ctx, &h, true)),
-                    })
-                    .collect())
-            }
+            Some(source) => Ok(super::sources::options(source, ctx, tx).await?),
         }
     }
 
@@ -1013,12 +1047,41 @@ impl Engine {
         tx: &mut Tx,
         step: &Step,
         input: &Input,
+        answers: &Map<String, Value>,
+        answers_dialogue: &str,
     ) -> Result<Result<(Value, Option<String>), Refusal>, EngineError> {
         let typed = match input {
             Input::Typed(t) | Input::Exact(t) => t.as_str(),
+            Input::File(f) if step.kind == Kind::Document => {
+                let v = serde_json::to_value(f).map_err(anyhow::Error::from)?;
+                return Ok(Ok((v, Some(format!("📎 {}", f.name)))));
+            }
+            Input::File(_) => return Ok(Err(Refusal("err-unsupported", vec![]))),
         };
         let s = |v: String| Ok((Value::String(v), None));
         Ok(match step.kind {
+            Kind::Document => Err(Refusal("err-need-file", vec![])),
+            Kind::Money => match Money::parse(typed) {
+                Err(e) => Err(e.into()),
+                Ok(m) => {
+                    // "Support requested" cannot be more than the total cost.
+                    let cap = step.at_most.as_ref().and_then(|id| {
+                        let cap = answers.get(id)?.as_i64()?;
+                        let label = self.dialogue_of(answers_dialogue)?.step(id)?.label.get(ctx.lang).to_string();
+                        Some((cap, label))
+                    });
+                    match cap {
+                        Some((cap, label)) if m.get() > cap => Err(Refusal(
+                            "err-money-above",
+                            vec![
+                                ("what", label.into()),
+                                ("max", Money::try_from(cap).map(|c| c.to_string()).unwrap_or_default().into()),
+                            ],
+                        )),
+                        _ => Ok((Value::from(m.get()), Some(m.to_string()))),
+                    }
+                }
+            },
             Kind::Choice => {
                 let opts = self.options(ctx, tx, step).await?;
                 match pick(input, &opts) {
@@ -1030,6 +1093,22 @@ impl Engine {
                         Ok((Value::String(o.value.clone()), label))
                     }
                     Err(r) => Err(r),
+                }
+            }
+            Kind::Text if step.check == Some(Check::JoinCode) => {
+                let code: String = typed
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+                    .to_uppercase();
+                match groups::by_code(tx, &code).await? {
+                    Some(g) if g.commune_id == ctx.commune.id && g.status == "forming" => {
+                        Ok((Value::String(code), Some(format!("{} ({})", g.name, g.join_code))))
+                    }
+                    Some(g) if g.commune_id == ctx.commune.id => {
+                        Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
+                    }
+                    _ => Err(Refusal("err-join-code", vec![])),
                 }
             }
             Kind::Text => FreeText::parse(typed, TEXT_MAX)
@@ -1120,7 +1199,7 @@ impl Engine {
         Reply {
             text,
             choices,
-            ask_contact: None,
+            ..Reply::default()
         }
     }
 
@@ -1177,6 +1256,7 @@ enum Input {
     Typed(String),
     /// A button's value: matched exactly, never by number.
     Exact(String),
+    File(crate::channels::FileRef),
 }
 
 fn buttons(question: &str, opts: &[Opt]) -> Vec<Choice> {
@@ -1200,6 +1280,7 @@ fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
                 .ok_or(Refusal("err-stale-button", vec![]));
         }
         Input::Typed(t) => t,
+        Input::File(_) => return Err(Refusal("err-unsupported", vec![])),
     };
     let f = fold(typed);
     let f = f

@@ -27,12 +27,60 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../dialogues/register_household.toml"),
     ),
     (
+        "my_households.toml",
+        include_str!("../../dialogues/my_households.toml"),
+    ),
+    (
         "review_household.toml",
         include_str!("../../dialogues/review_household.toml"),
     ),
     (
-        "my_households.toml",
-        include_str!("../../dialogues/my_households.toml"),
+        "create_group.toml",
+        include_str!("../../dialogues/create_group.toml"),
+    ),
+    (
+        "join_group.toml",
+        include_str!("../../dialogues/join_group.toml"),
+    ),
+    (
+        "add_member.toml",
+        include_str!("../../dialogues/add_member.toml"),
+    ),
+    (
+        "show_group.toml",
+        include_str!("../../dialogues/show_group.toml"),
+    ),
+    (
+        "leave_group.toml",
+        include_str!("../../dialogues/leave_group.toml"),
+    ),
+    (
+        "request_establishment.toml",
+        include_str!("../../dialogues/request_establishment.toml"),
+    ),
+    (
+        "decide_group.toml",
+        include_str!("../../dialogues/decide_group.toml"),
+    ),
+    (
+        "submit_proposal.toml",
+        include_str!("../../dialogues/submit_proposal.toml"),
+    ),
+    (
+        "revise_proposal.toml",
+        include_str!("../../dialogues/revise_proposal.toml"),
+    ),
+    (
+        "act_on_proposal.toml",
+        include_str!("../../dialogues/act_on_proposal.toml"),
+    ),
+    (
+        "show_proposal.toml",
+        include_str!("../../dialogues/show_proposal.toml"),
+    ),
+    (
+        "officer_queue.toml",
+        include_str!("../../dialogues/officer_queue.toml"),
     ),
 ];
 
@@ -106,6 +154,7 @@ struct FileStep {
     min: Option<i64>,
     max: Option<i64>,
     check: Option<Spanned<String>>,
+    at_most: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -373,6 +422,16 @@ fn check_dialogue(
             },
             None => None,
         };
+        let at_most = match &s.at_most {
+            Some(a) => {
+                let earlier = steps.iter().find(|x| x.id == *a.get_ref());
+                if kind != Kind::Money || earlier.is_none_or(|x| x.kind != Kind::Money) {
+                    err(a.span().start, format!("step `{sid}`: at_most names an earlier money step"));
+                }
+                Some(a.get_ref().clone())
+            }
+            None => None,
+        };
         let when = match &s.when {
             Some(w) => match parse_when(w.get_ref(), &steps) {
                 Ok(c) => c,
@@ -397,6 +456,7 @@ fn check_dialogue(
             min: s.min,
             max: s.max,
             check,
+            at_most,
         });
     }
 
@@ -488,7 +548,8 @@ fn placeholders(s: &str) -> impl Iterator<Item = String> + '_ {
         .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
 }
 
-/// Parses `category == newly_escaped and role != hamlet_head`.
+/// Parses `category == newly_escaped and role != hamlet_head`; `step == return|reject` holds
+/// for either value.
 fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
     let mut conds = vec![];
     for part in s.split(" and ") {
@@ -500,34 +561,33 @@ fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
             return Err(format!("`{part}` is not `key == value` or `key != value`"));
         };
         let key = if key == "role" {
-            if Role::from_code(value).is_none() {
-                return Err(format!("unknown role `{value}`"));
+            if let Some(bad) = value.split('|').find(|v| Role::from_code(v.trim()).is_none()) {
+                return Err(format!("unknown role `{bad}`"));
             }
             CondKey::Role
         } else {
             let Some(step) = earlier.iter().find(|st| st.id == key) else {
                 return Err(format!("`{key}` is not an earlier step"));
             };
-            match step.kind {
-                Kind::Choice if step.source.is_none() => {
-                    if !step.options.iter().any(|o| o.value == value) {
-                        return Err(format!("step `{key}` has no option `{value}`"));
+            for value in value.split('|').map(str::trim) {
+                match step.kind {
+                    Kind::Choice if step.source.is_none() => {
+                        if !step.options.iter().any(|o| o.value == value) {
+                            return Err(format!("step `{key}` has no option `{value}`"));
+                        }
                     }
-                }
-                Kind::YesNo => {
-                    if value != "yes" && value != "no" {
-                        return Err(format!("step `{key}` is yes or no, not `{value}`"));
+                    Kind::YesNo => {
+                        if value != "yes" && value != "no" {
+                            return Err(format!("step `{key}` is yes or no, not `{value}`"));
+                        }
                     }
+                    _ => return Err(format!("step `{key}` is not a choice with fixed options")),
                 }
-                _ => return Err(format!("step `{key}` is not a choice with fixed options")),
             }
             CondKey::Step(key.to_string())
         };
-        conds.push(Cond {
-            key,
-            equal,
-            value: value.to_string(),
-        });
+        let values = value.split('|').map(|v| v.trim().to_string()).collect();
+        conds.push(Cond { key, equal, values });
     }
     Ok(conds)
 }

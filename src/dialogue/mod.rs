@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod engine;
 pub mod load;
+pub mod sources;
 
 use std::collections::HashMap;
 
@@ -25,6 +26,10 @@ pub enum Kind {
     Number,
     Choice,
     YesNo,
+    /// An amount of money: "150 triệu", "150tr", "150.000.000".
+    Money,
+    /// A photo or a document (a file; typed text is refused).
+    Document,
 }
 
 impl Kind {
@@ -38,6 +43,8 @@ impl Kind {
             "number" => Kind::Number,
             "choice" => Kind::Choice,
             "yesno" => Kind::YesNo,
+            "money" => Kind::Money,
+            "document" => Kind::Document,
             _ => return None,
         })
     }
@@ -50,15 +57,48 @@ pub enum Source {
     Hamlets,
     /// Registrations waiting for the user's review.
     PendingHouseholds,
+    /// Households the user registered (not rejected).
+    MyHouseholds,
+    /// Households of the hamlet(s) the user heads (not rejected).
+    HamletHouseholds,
+    /// Forming groups the user leads, or (hamlet heads) of the user's hamlet.
+    ManagedFormingGroups,
+    /// Forming groups the user leads.
+    MyFormingGroups,
+    /// Established groups the user leads.
+    MyEstablishedGroups,
+    /// Groups the user leads or has a household in; every group, for officers.
+    VisibleGroups,
+    /// Groups waiting for the committee's decision (officers).
+    RequestedGroups,
+    /// The user's households in forming groups, as "group:household".
+    MyMemberships,
+    /// Proposals waiting for the commune (officers).
+    OpenProposals,
+    /// Every proposal of the commune for officers; one's own for others.
+    VisibleProposals,
+    /// The user's proposals sent back for revision.
+    ReturnedProposals,
 }
 
 impl Source {
     pub fn parse(s: &str) -> Option<Source> {
-        match s {
-            "hamlets" => Some(Source::Hamlets),
-            "pending_households" => Some(Source::PendingHouseholds),
-            _ => None,
-        }
+        Some(match s {
+            "hamlets" => Source::Hamlets,
+            "pending_households" => Source::PendingHouseholds,
+            "my_households" => Source::MyHouseholds,
+            "hamlet_households" => Source::HamletHouseholds,
+            "managed_forming_groups" => Source::ManagedFormingGroups,
+            "my_forming_groups" => Source::MyFormingGroups,
+            "my_established_groups" => Source::MyEstablishedGroups,
+            "visible_groups" => Source::VisibleGroups,
+            "requested_groups" => Source::RequestedGroups,
+            "my_memberships" => Source::MyMemberships,
+            "open_proposals" => Source::OpenProposals,
+            "visible_proposals" => Source::VisibleProposals,
+            "returned_proposals" => Source::ReturnedProposals,
+            _ => return None,
+        })
     }
 }
 
@@ -67,18 +107,22 @@ impl Source {
 pub enum Check {
     /// The escape from poverty was recognised within the commune's window (36 months).
     EscapeWindow,
+    /// The code of a group of the commune that is still forming.
+    JoinCode,
 }
 
 impl Check {
     pub fn parse(s: &str) -> Option<Check> {
         match s {
             "escape_window" => Some(Check::EscapeWindow),
+            "join_code" => Some(Check::JoinCode),
             _ => None,
         }
     }
     pub fn kind(self) -> Kind {
         match self {
             Check::EscapeWindow => Kind::Date,
+            Check::JoinCode => Kind::Text,
         }
     }
 }
@@ -91,12 +135,12 @@ pub struct OptionSpec {
     pub aliases: Vec<String>,
 }
 
-/// `key == value` or `key != value`, all of which must hold.
+/// `key == a|b` (one of) or `key != a|b` (none of); all conditions of a step must hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cond {
     pub key: CondKey,
     pub equal: bool,
-    pub value: String,
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +168,8 @@ pub struct Step {
     pub min: Option<i64>,
     pub max: Option<i64>,
     pub check: Option<Check>,
+    /// For money: not more than the answer to this earlier step ("support ≤ total cost").
+    pub at_most: Option<String>,
 }
 
 #[derive(Debug, Clone)]

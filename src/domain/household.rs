@@ -15,14 +15,18 @@ pub enum Category {
     NewlyEscaped,
     /// người khuyết tật không có sinh kế ổn định
     Disabled,
+    /// Any other household: not a beneficiary, but welcome in a community group (the good
+    /// producers a group needs are often not poor).
+    Other,
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [
+    pub const ALL: [Category; 5] = [
         Category::Poor,
         Category::NearPoor,
         Category::NewlyEscaped,
         Category::Disabled,
+        Category::Other,
     ];
 
     pub fn code(self) -> &'static str {
@@ -31,6 +35,7 @@ impl Category {
             Category::NearPoor => "near_poor",
             Category::NewlyEscaped => "newly_escaped",
             Category::Disabled => "disabled",
+            Category::Other => "other",
         }
     }
 
@@ -45,6 +50,16 @@ impl Category {
             Category::NearPoor => "cat-near-poor",
             Category::NewlyEscaped => "cat-newly-escaped",
             Category::Disabled => "cat-disabled",
+            Category::Other => "cat-other",
+        }
+    }
+
+    /// A beneficiary of the program (newly escaped ones only within their window).
+    pub fn is_target(self, escaped_on: Option<NaiveDate>, window: EscapeWindow, today: NaiveDate) -> bool {
+        match self {
+            Category::Other => false,
+            Category::NewlyEscaped => escaped_on.is_some_and(|d| window.is_open(d, today)),
+            _ => true,
         }
     }
 }

@@ -202,3 +202,65 @@ pub async fn set_status(
     .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+pub async fn led_by(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.leader_id = $1 ORDER BY g.id"))
+        .bind(person_id)
+        .fetch_all(conn)
+        .await)
+}
+
+pub async fn in_hamlet(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.hamlet_id = $1 ORDER BY g.id"))
+        .bind(hamlet_id)
+        .fetch_all(conn)
+        .await)
+}
+
+pub async fn all(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.commune_id = $1 ORDER BY g.id"))
+        .bind(commune_id)
+        .fetch_all(conn)
+        .await)
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct MembershipRow {
+    group_id: i64,
+    household_id: i64,
+    head_name: String,
+}
+
+/// The person's households in forming groups: (group, (household id, head's name)).
+pub async fn memberships_of(
+    tx: &mut Tx,
+    person_id: i64,
+) -> sqlx::Result<Vec<(Group, (i64, String))>> {
+    let rows: Vec<MembershipRow> = on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT gm.group_id, gm.household_id, h.head_name
+         FROM group_members gm JOIN households h ON h.id = gm.household_id
+         JOIN groups g ON g.id = gm.group_id
+         WHERE h.registered_by = $1 AND g.status = 'forming'
+         ORDER BY gm.group_id, gm.household_id"
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)?;
+    let mut out = vec![];
+    for r in rows {
+        if let Some(g) = get(tx, r.group_id).await? {
+            out.push((g, (r.household_id, r.head_name)));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| sqlx::query("UPDATE groups SET join_code = $1 WHERE id = $2")
+        .bind(code)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

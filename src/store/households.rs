@@ -176,3 +176,13 @@ pub async fn count_by_status(tx: &mut Tx, commune_id: i64, status: &str) -> sqlx
     .fetch_one(conn)
     .await)
 }
+
+/// Live (not rejected) households of a hamlet, by number.
+pub async fn in_hamlet(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<Household>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE h.hamlet_id = $1 AND h.status <> 'rejected' ORDER BY h.id"
+    ))
+    .bind(hamlet_id)
+    .fetch_all(conn)
+    .await)
+}

@@ -1,139 +1,20 @@
-//! What runs when a dialogue completes. Each action takes the collected answers as a typed
-//! struct, applies the program's rules and permissions, and writes through the store. The
-//! field lists let the loader refuse a dialogue file whose answers an action cannot take.
+//! Households: registration, review by the hamlet head, a resident's own list.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
-use super::Kind;
+use super::{Notice, Outcome};
 use crate::channels::Reply;
+use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{
-    Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role,
-};
+use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role};
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;
 
-use super::engine::Ctx;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    RegisterHousehold,
-    ReviewHousehold,
-    MyHouseholds,
-}
-
-/// One answer an action takes.
-pub struct Field {
-    pub name: &'static str,
-    pub kind: Kind,
-    /// The step must always be asked and may not be skipped.
-    pub required: bool,
-    /// For choices with options written in the file: the values the action understands.
-    pub values: Option<&'static [&'static str]>,
-}
-
-const fn field(name: &'static str, kind: Kind, required: bool) -> Field {
-    Field {
-        name,
-        kind,
-        required,
-        values: None,
-    }
-}
-
-const CATEGORIES: &[&str] = &["poor", "near_poor", "newly_escaped", "disabled"];
-
-const REGISTER_FIELDS: &[Field] = &[
-    field("head_name", Kind::Name, true),
-    field("hamlet", Kind::Choice, false),
-    field("address", Kind::Text, true),
-    field("phone", Kind::Phone, true),
-    field("members", Kind::Number, true),
-    Field {
-        name: "category",
-        kind: Kind::Choice,
-        required: true,
-        values: Some(CATEGORIES),
-    },
-    field("escaped_on", Kind::Date, false),
-    field("escape_decision", Kind::Text, false),
-    field("cccd", Kind::Cccd, false),
-];
-
-const REVIEW_FIELDS: &[Field] = &[
-    field("household", Kind::Choice, true),
-    Field {
-        name: "decision",
-        kind: Kind::Choice,
-        required: true,
-        values: Some(&["confirm", "reject"]),
-    },
-    field("reason", Kind::Text, false),
-];
-
-/// What an action produced: replies to the user, notices to other people.
-#[derive(Default)]
-pub struct Outcome {
-    pub replies: Vec<Reply>,
-    pub notices: Vec<Notice>,
-}
-
-/// A message to another person, written in their language when it is queued.
-pub struct Notice {
-    pub person_id: i64,
-    pub message: &'static str,
-    pub args: Vec<(&'static str, Arg)>,
-}
-
-impl Action {
-    pub fn parse(s: &str) -> Option<Action> {
-        match s {
-            "register_household" => Some(Action::RegisterHousehold),
-            "review_household" => Some(Action::ReviewHousehold),
-            "my_households" => Some(Action::MyHouseholds),
-            _ => None,
-        }
-    }
-
-    pub fn fields(self) -> &'static [Field] {
-        match self {
-            Action::RegisterHousehold => REGISTER_FIELDS,
-            Action::ReviewHousehold => REVIEW_FIELDS,
-            Action::MyHouseholds => &[],
-        }
-    }
-
-    pub async fn run(
-        self,
-        ctx: &Ctx<'_>,
-        tx: &mut Tx,
-        answers: &Map<String, Value>,
-    ) -> anyhow::Result<Outcome> {
-        match self {
-            Action::RegisterHousehold => register(ctx, tx, typed(answers)?).await,
-            Action::ReviewHousehold => review(ctx, tx, typed(answers)?).await,
-            Action::MyHouseholds => my_households(ctx, tx).await,
-        }
-    }
-}
-
-/// The answers as the action's input type. Answers were parsed step by step already, so a
-/// failure here means a dialogue file and an action disagree: a bug, reported as one.
-fn typed<T: for<'de> Deserialize<'de>>(answers: &Map<String, Value>) -> anyhow::Result<T> {
-    let answers: Map<String, Value> = answers
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    serde_json::from_value(Value::Object(answers))
-        .map_err(|e| anyhow::anyhow!("answers do not fit the action: {e}"))
-}
-
 #[derive(Deserialize)]
-struct RegisterInput {
+pub(super) struct RegisterInput {
     head_name: PersonName,
     hamlet: Option<String>,
     address: FreeText,
@@ -145,7 +26,7 @@ struct RegisterInput {
     cccd: Option<Cccd>,
 }
 
-async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::Result<Outcome> {
+pub(super) async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::Result<Outcome> {
     // A hamlet head registers in their own hamlet and is not asked; a resident chooses.
     let head_hamlet = ctx.hamlet_of(Role::HamletHead);
     let hamlet_id = match (&input.hamlet, head_hamlet) {
@@ -175,10 +56,7 @@ async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::R
                 ("status", Arg::T(existing.status().message_id())),
             ],
         );
-        return Ok(Outcome {
-            replies: vec![Reply::text(msg)],
-            notices: vec![],
-        });
+        return Ok(Outcome::reply(msg));
     }
 
     // Status is only claimed until the hamlet head who knows the household confirms it.
@@ -245,20 +123,15 @@ async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::R
 }
 
 #[derive(Deserialize)]
-struct ReviewInput {
+pub(super) struct ReviewInput {
     household: String,
     decision: String,
     reason: Option<FreeText>,
 }
 
-async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Result<Outcome> {
+pub(super) async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Result<Outcome> {
     let id: i64 = input.household.parse()?;
-    let refused = |msg: String| {
-        Ok(Outcome {
-            replies: vec![Reply::text(msg)],
-            notices: vec![],
-        })
-    };
+    let refused = |msg: String| Ok(Outcome::reply(msg));
     let Some(h) = households::get(tx, id).await? else {
         return refused(ctx.t("review-not-found", &[("id", id.into())]));
     };
@@ -312,13 +185,10 @@ async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Resul
     Ok(out)
 }
 
-async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
+pub(super) async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
     let list = households::registered_by(tx, ctx.person.id).await?;
     if list.is_empty() {
-        return Ok(Outcome {
-            replies: vec![Reply::text(ctx.t("my-households-none", &[]))],
-            notices: vec![],
-        });
+        return Ok(Outcome::reply(ctx.t("my-households-none", &[])));
     }
     let mut text = ctx.t("my-households-title", &[("count", list.len().into())]);
     for h in &list {
@@ -329,10 +199,7 @@ async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
             text.push_str(&ctx.t("household-reason", &[("reason", r.clone().into())]));
         }
     }
-    Ok(Outcome {
-        replies: vec![Reply::text(text)],
-        notices: vec![],
-    })
+    Ok(Outcome::reply(text))
 }
 
 /// A household in a few short lines. The phone shows in full only to those who must call

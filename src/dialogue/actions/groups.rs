@@ -1,0 +1,438 @@
+//! Community groups: creating, joining, readiness under the commune's rules, asking for
+//! establishment, and the officer's decision.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Notice, Outcome, tell_role};
+use crate::dialogue::engine::Ctx;
+use crate::domain::input::format_date;
+use crate::domain::{Category, FreeText, GroupStatus, MemberFacts, Missing, Role};
+use crate::store::groups::{self, Group, Member, NewGroup};
+use crate::store::{Tx, audit, communes, households};
+use crate::text::Arg;
+
+#[derive(Deserialize)]
+pub(super) struct CreateInput {
+    name: FreeText,
+    hamlet: Option<String>,
+    org: String,
+    product: FreeText,
+}
+
+#[derive(Deserialize)]
+pub(super) struct MemberInput {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    group: Option<String>,
+    household: String,
+    recognised: String,
+    year: Option<i64>,
+    experienced: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct GroupInput {
+    group: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct MembershipInput {
+    membership: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct DecideInput {
+    group: String,
+    decision: String,
+    decision_no: Option<FreeText>,
+    decision_date: Option<NaiveDate>,
+    reason: Option<FreeText>,
+}
+
+/// Letters and digits that cannot be mistaken for one another when read aloud or on a
+/// small screen (no 0/O, 1/I).
+const CODE_CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A group's join code: six characters derived from the commune and group numbers. Stable,
+/// so a code printed on a hamlet notice never changes; it is a convenience, not a secret (a
+/// household joining is told to the leader, and the officer reviews every group).
+fn code_for(commune_id: i64, group_id: i64, attempt: u32) -> String {
+    // FNV-1a: small, fixed, and spreads neighbouring numbers over the whole code space.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in format!("{commune_id}:{group_id}:{attempt}").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..6)
+        .map(|_| {
+            let c = CODE_CHARS[(h % CODE_CHARS.len() as u64) as usize] as char;
+            h /= CODE_CHARS.len() as u64;
+            c
+        })
+        .collect()
+}
+
+fn org_message(org: &str) -> &'static str {
+    match org {
+        "hoi_nong_dan" => "org-hoi-nong-dan",
+        "hoi_phu_nu" => "org-hoi-phu-nu",
+        "doan_thanh_nien" => "org-doan-thanh-nien",
+        "hoi_cuu_chien_binh" => "org-hoi-cuu-chien-binh",
+        _ => "org-none",
+    }
+}
+
+pub(super) async fn create(ctx: &Ctx<'_>, tx: &mut Tx, input: CreateInput) -> anyhow::Result<Outcome> {
+    if !(ctx.has_role(Role::HamletHead) || ctx.has_role(Role::OrgRep)) {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    let hamlet_id = match (&input.hamlet, ctx.head_of().first()) {
+        (Some(h), _) => h.parse::<i64>()?,
+        (None, Some(&h)) => h,
+        (None, None) => anyhow::bail!("create_group: no hamlet"),
+    };
+    let hamlet = communes::hamlet(tx, hamlet_id)
+        .await?
+        .filter(|h| h.commune_id == ctx.commune.id)
+        .ok_or_else(|| anyhow::anyhow!("hamlet {hamlet_id} is not in the commune"))?;
+    // The code comes from the group's number, known once the row exists.
+    let placeholder = format!("new-{}-{}", ctx.person.id, ctx.now.timestamp_micros());
+    let id = groups::insert(
+        tx,
+        &NewGroup {
+            commune_id: ctx.commune.id,
+            hamlet_id: hamlet.id,
+            name: input.name.as_str(),
+            org: &input.org,
+            product: input.product.as_str(),
+            join_code: &placeholder,
+            leader_id: ctx.person.id,
+        },
+        ctx.now,
+    )
+    .await?;
+    let mut attempt = 0;
+    let code = loop {
+        let code = code_for(ctx.commune.id, id, attempt);
+        if groups::by_code(tx, &code).await?.is_none() {
+            break code;
+        }
+        attempt += 1;
+    };
+    groups::set_code(tx, id, &code).await?;
+    audit::record(tx, Some(ctx.person.id), "create", "group", id, &json!({ "hamlet_id": hamlet.id }), ctx.now).await?;
+    Ok(Outcome::reply(ctx.t(
+        "group-created",
+        &[
+            ("id", id.into()),
+            ("name", input.name.as_str().into()),
+            ("hamlet", hamlet.name.into()),
+            ("code", code.into()),
+        ],
+    )))
+}
+
+/// The rules' view of a group's members.
+fn facts(ctx: &Ctx<'_>, members: &[Member]) -> Vec<MemberFacts> {
+    let window = ctx.rules.escape_window();
+    members
+        .iter()
+        .map(|m| {
+            let recognised = m.recognised_level.as_deref().is_some_and(|l| l != "none");
+            let target = m.household_status == "confirmed"
+                && Category::from_code(&m.category)
+                    .is_some_and(|c| c.is_target(m.escaped_on, window, ctx.today));
+            MemberFacts {
+                recognised,
+                experienced: recognised || m.experienced,
+                target,
+            }
+        })
+        .collect()
+}
+
+/// What the group still lacks, one short line each; "ready" when nothing.
+fn readiness_text(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
+    if missing.is_empty() {
+        return ctx.t("group-ready", &[]);
+    }
+    let mut lines = vec![ctx.t("group-not-ready", &[])];
+    for m in missing {
+        lines.push(match *m {
+            Missing::Members { have, need } => ctx.t(
+                "missing-members",
+                &[("have", i64::from(have).into()), ("need", i64::from(need).into())],
+            ),
+            Missing::Recognised { have, of, need } => ctx.t(
+                "missing-recognised",
+                &[
+                    ("have", i64::from(have).into()),
+                    ("of", i64::from(of).into()),
+                    ("need", i64::from(need).into()),
+                ],
+            ),
+            Missing::Target { have, of, need } => ctx.t(
+                "missing-target",
+                &[
+                    ("have", i64::from(have).into()),
+                    ("of", i64::from(of).into()),
+                    ("need", i64::from(need).into()),
+                ],
+            ),
+            Missing::Experienced { have, need } => ctx.t(
+                "missing-experienced",
+                &[("have", i64::from(have).into()), ("need", i64::from(need).into())],
+            ),
+        });
+    }
+    lines.join("\n")
+}
+
+async fn missing(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<(Vec<Member>, Vec<Missing>)> {
+    let members = groups::members(tx, g.id).await?;
+    let missing = ctx.rules.groups.missing(&facts(ctx, &members));
+    Ok((members, missing))
+}
+
+/// A group in a few lines: who, where, what, its code and where it stands.
+pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<String> {
+    let (members, missing) = missing(ctx, tx, g).await?;
+    let status = GroupStatus::from_code(&g.status).unwrap_or(GroupStatus::Forming);
+    let mut s = format!("#{} {} – {}\n", g.id, g.name, g.hamlet_name);
+    s.push_str(&ctx.t(
+        "group-line",
+        &[
+            ("org", Arg::T(org_message(&g.org))),
+            ("product", g.product.clone().into()),
+            ("members", members.len().into()),
+        ],
+    ));
+    s.push('\n');
+    s.push_str(&ctx.t("group-status-line", &[("status", Arg::T(status.message_id())), ("code", g.join_code.clone().into())]));
+    if let (Some(no), Some(date)) = (&g.decision_no, g.decision_date) {
+        s.push('\n');
+        s.push_str(&ctx.t("group-decision", &[("no", no.clone().into()), ("date", format_date(date).into())]));
+    }
+    if status == GroupStatus::Requested
+        && let Some(at) = g.requested_at
+    {
+        let days = (ctx.today - crate::clock::local_date(at, &ctx.commune.time_zone)).num_days().max(0);
+        s.push('\n');
+        s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
+    }
+    if status != GroupStatus::Established {
+        s.push('\n');
+        s.push_str(&readiness_text(ctx, &missing));
+    }
+    Ok(s)
+}
+
+fn level_message(level: &str) -> &'static str {
+    match level {
+        "commune" => "level-commune",
+        "district" => "level-district",
+        "province" => "level-province",
+        "central" => "level-central",
+        _ => "level-none",
+    }
+}
+
+async fn add(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    g: &Group,
+    household_id: i64,
+    input: &MemberInput,
+) -> anyhow::Result<Outcome> {
+    let Some(h) = households::get(tx, household_id).await? else {
+        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", household_id.into())])));
+    };
+    let level = (input.recognised != "none").then_some(input.recognised.as_str());
+    let added = groups::add_member(
+        tx,
+        g.id,
+        h.id,
+        level,
+        level.and(input.year),
+        level.is_some() || input.experienced.unwrap_or(false),
+        ctx.person.id,
+        ctx.now,
+    )
+    .await?;
+    if !added {
+        return Ok(Outcome::reply(ctx.t("group-already-member", &[("name", h.head_name.into()), ("group", g.name.clone().into())])));
+    }
+    audit::record(tx, Some(ctx.person.id), "join", "group", g.id, &json!({ "household_id": h.id, "recognised": level }), ctx.now).await?;
+    let (members, missing) = missing(ctx, tx, g).await?;
+    let mut text = ctx.t("group-joined", &[("name", h.head_name.clone().into()), ("group", g.name.clone().into()), ("count", members.len().into())]);
+    text.push('\n');
+    text.push_str(&readiness_text(ctx, &missing));
+    let mut out = Outcome::reply(text);
+    if g.leader_id != ctx.person.id {
+        out.notices.push(Notice {
+            person_id: g.leader_id,
+            message: "notice-group-joined",
+            args: vec![("name", h.head_name.into()), ("group", g.name.clone().into()), ("count", members.len().into())],
+        });
+    }
+    Ok(out)
+}
+
+pub(super) async fn join(ctx: &Ctx<'_>, tx: &mut Tx, input: MemberInput) -> anyhow::Result<Outcome> {
+    let code = input.code.clone().unwrap_or_default();
+    let Some(g) = groups::by_code(tx, &code).await?.filter(|g| g.commune_id == ctx.commune.id && g.status == "forming") else {
+        return Ok(Outcome::reply(ctx.t("err-join-code", &[])));
+    };
+    let household_id: i64 = input.household.parse()?;
+    // Only one's own household joins by code; a hamlet head adds others with /themho.
+    let mine = households::get(tx, household_id).await?.is_some_and(|h| h.registered_by == ctx.person.id && h.status != "rejected");
+    if !mine {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    add(ctx, tx, &g, household_id, &input).await
+}
+
+pub(super) async fn add_member(ctx: &Ctx<'_>, tx: &mut Tx, input: MemberInput) -> anyhow::Result<Outcome> {
+    let group_id: i64 = input.group.as_deref().unwrap_or_default().parse()?;
+    let household_id: i64 = input.household.parse()?;
+    let (Some(g), Some(h)) = (groups::get(tx, group_id).await?, households::get(tx, household_id).await?) else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    let heads = ctx.head_of();
+    let manages = g.commune_id == ctx.commune.id && (g.leader_id == ctx.person.id || heads.contains(&g.hamlet_id));
+    if !manages || !heads.contains(&h.hamlet_id) {
+        return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
+    }
+    if g.status != "forming" {
+        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+    }
+    add(ctx, tx, &g, household_id, &input).await
+}
+
+/// A group a person may look at: officers see all, others the groups they lead or belong to.
+async fn visible(ctx: &Ctx<'_>, tx: &mut Tx, id: i64) -> sqlx::Result<Option<Group>> {
+    let Some(g) = groups::get(tx, id).await?.filter(|g| g.commune_id == ctx.commune.id) else {
+        return Ok(None);
+    };
+    if ctx.is_officer() || g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id) {
+        return Ok(Some(g));
+    }
+    let mine = groups::of_person(tx, ctx.person.id).await?;
+    Ok(mine.into_iter().find(|x| x.id == id))
+}
+
+pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyhow::Result<Outcome> {
+    let id: i64 = input.group.parse()?;
+    let Some(g) = visible(ctx, tx, id).await? else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    let mut text = describe(ctx, tx, &g).await?;
+    let members = groups::members(tx, g.id).await?;
+    if !members.is_empty() {
+        text.push('\n');
+        text.push_str(&ctx.t("group-members", &[]));
+    }
+    for (m, f) in members.iter().zip(facts(ctx, &members)) {
+        let recognised = match (&m.recognised_level, m.recognised_year) {
+            (Some(l), Some(y)) if l != "none" => format!("{} {y}", ctx.t(level_message(l), &[])),
+            (Some(l), None) if l != "none" => ctx.t(level_message(l), &[]),
+            _ if m.experienced => ctx.t("member-experienced", &[]),
+            _ => "–".into(),
+        };
+        let target = if f.target { ctx.t("member-target", &[]) } else { String::new() };
+        text.push_str(&format!("\n• #{} {}: {recognised}{target}", m.household_id, m.head_name));
+    }
+    Ok(Outcome::reply(text))
+}
+
+pub(super) async fn leave(ctx: &Ctx<'_>, tx: &mut Tx, input: MembershipInput) -> anyhow::Result<Outcome> {
+    let (g, h) = input.membership.split_once(':').ok_or_else(|| anyhow::anyhow!("membership"))?;
+    let (group_id, household_id): (i64, i64) = (g.parse()?, h.parse()?);
+    let (Some(g), Some(h)) = (groups::get(tx, group_id).await?, households::get(tx, household_id).await?) else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    if h.registered_by != ctx.person.id {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    // Once asked for or established, membership is part of the commune's record.
+    if g.status != "forming" {
+        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+    }
+    groups::remove_member(tx, g.id, h.id).await?;
+    audit::record(tx, Some(ctx.person.id), "leave", "group", g.id, &json!({ "household_id": h.id }), ctx.now).await?;
+    let mut out = Outcome::reply(ctx.t("group-left", &[("name", h.head_name.clone().into()), ("group", g.name.clone().into())]));
+    if g.leader_id != ctx.person.id {
+        out.notices.push(Notice {
+            person_id: g.leader_id,
+            message: "notice-group-left",
+            args: vec![("name", h.head_name.into()), ("group", g.name.into())],
+        });
+    }
+    Ok(out)
+}
+
+pub(super) async fn request(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyhow::Result<Outcome> {
+    let id: i64 = input.group.parse()?;
+    let Some(g) = groups::get(tx, id).await?.filter(|g| g.leader_id == ctx.person.id) else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    let (_, missing) = missing(ctx, tx, &g).await?;
+    if !missing.is_empty() {
+        let text = format!("{}\n{}", ctx.t("group-cannot-request", &[("group", g.name.clone().into())]), readiness_text(ctx, &missing));
+        return Ok(Outcome::reply(text));
+    }
+    if !groups::set_status(tx, g.id, "forming", "requested", None, None, None, ctx.now).await? {
+        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+    }
+    audit::record(tx, Some(ctx.person.id), "request", "group", g.id, &json!({}), ctx.now).await?;
+    let args = [("id", Arg::from(g.id)), ("group", g.name.clone().into())];
+    let mut out = Outcome::reply(ctx.t("group-requested-ok", &args));
+    out.notices = tell_role(ctx, tx, Role::CultureOfficer, "notice-group-request", &args).await?;
+    Ok(out)
+}
+
+pub(super) async fn decide(ctx: &Ctx<'_>, tx: &mut Tx, input: DecideInput) -> anyhow::Result<Outcome> {
+    if !ctx.is_officer() {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    let id: i64 = input.group.parse()?;
+    let Some(g) = groups::get(tx, id).await?.filter(|g| g.commune_id == ctx.commune.id) else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    let establish = input.decision == "establish";
+    let (to, no, date, reason) = if establish {
+        ("established", input.decision_no.as_ref().map(FreeText::as_str), input.decision_date, None)
+    } else {
+        ("forming", None, None, input.reason.as_ref().map(FreeText::as_str))
+    };
+    if !groups::set_status(tx, g.id, "requested", to, no, date, reason, ctx.now).await? {
+        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+    }
+    audit::record(tx, Some(ctx.person.id), if establish { "establish" } else { "return" }, "group", g.id, &json!({ "decision_no": no, "reason": reason }), ctx.now).await?;
+    let args = vec![
+        ("id", Arg::from(g.id)),
+        ("group", g.name.clone().into()),
+        ("no", no.unwrap_or("—").to_string().into()),
+        ("date", date.map(format_date).unwrap_or_default().into()),
+        ("reason", reason.unwrap_or("—").to_string().into()),
+    ];
+    let (mine, theirs) = if establish {
+        ("group-established-ok", "notice-group-established")
+    } else {
+        ("group-returned-ok", "notice-group-returned")
+    };
+    let mut out = Outcome::reply(ctx.t(mine, &args));
+    let mut told = vec![g.leader_id];
+    for m in groups::members(tx, g.id).await? {
+        if !told.contains(&m.registered_by) {
+            told.push(m.registered_by);
+        }
+    }
+    for person_id in told.into_iter().filter(|&p| p != ctx.person.id) {
+        out.notices.push(Notice { person_id, message: theirs, args: args.clone() });
+    }
+    Ok(out)
+}

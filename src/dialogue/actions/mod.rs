@@ -1,0 +1,294 @@
+//! What runs when a dialogue completes. Each action takes the collected answers as a typed
+//! struct, applies the program's rules and permissions, and writes through the store. The
+//! field lists let the loader refuse a dialogue file whose answers an action cannot take.
+
+pub mod groups;
+pub mod households;
+pub mod proposals;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::Kind;
+use super::engine::Ctx;
+use crate::channels::Reply;
+use crate::store::{Tx, persons};
+use crate::text::Arg;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RegisterHousehold,
+    ReviewHousehold,
+    MyHouseholds,
+    CreateGroup,
+    JoinGroup,
+    AddMember,
+    ShowGroup,
+    LeaveGroup,
+    RequestEstablishment,
+    DecideGroup,
+    SubmitProposal,
+    ReviseProposal,
+    ActOnProposal,
+    ShowProposal,
+    OfficerQueue,
+}
+
+/// One answer an action takes.
+#[derive(Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The step must always be asked and may not be skipped.
+    pub required: bool,
+    /// For choices with options written in the file: the values the action understands.
+    pub values: Option<&'static [&'static str]>,
+}
+
+const fn field(name: &'static str, kind: Kind, required: bool) -> Field {
+    Field {
+        name,
+        kind,
+        required,
+        values: None,
+    }
+}
+
+const fn choice(name: &'static str, required: bool, values: &'static [&'static str]) -> Field {
+    Field {
+        name,
+        kind: Kind::Choice,
+        required,
+        values: Some(values),
+    }
+}
+
+const REGISTER_FIELDS: &[Field] = &[
+    field("head_name", Kind::Name, true),
+    field("hamlet", Kind::Choice, false),
+    field("address", Kind::Text, true),
+    field("phone", Kind::Phone, true),
+    field("members", Kind::Number, true),
+    choice("category", true, &["poor", "near_poor", "newly_escaped", "disabled", "other"]),
+    field("escaped_on", Kind::Date, false),
+    field("escape_decision", Kind::Text, false),
+    field("cccd", Kind::Cccd, false),
+];
+
+const REVIEW_FIELDS: &[Field] = &[
+    field("household", Kind::Choice, true),
+    choice("decision", true, &["confirm", "reject"]),
+    field("reason", Kind::Text, false),
+];
+
+const ORGS: &[&str] = &[
+    "hoi_nong_dan",
+    "hoi_phu_nu",
+    "doan_thanh_nien",
+    "hoi_cuu_chien_binh",
+    "none",
+];
+const LEVELS: &[&str] = &["none", "commune", "district", "province", "central"];
+
+const CREATE_GROUP_FIELDS: &[Field] = &[
+    field("name", Kind::Text, true),
+    field("hamlet", Kind::Choice, false),
+    choice("org", true, ORGS),
+    field("product", Kind::Text, true),
+];
+
+/// How a member household's producer is recognised: asked on joining and on adding.
+const MEMBER_FIELDS_TAIL: [Field; 3] = [
+    choice("recognised", true, LEVELS),
+    field("year", Kind::Number, false),
+    field("experienced", Kind::YesNo, false),
+];
+
+const JOIN_FIELDS: &[Field] = &[
+    field("code", Kind::Text, true),
+    field("household", Kind::Choice, true),
+    MEMBER_FIELDS_TAIL[0],
+    MEMBER_FIELDS_TAIL[1],
+    MEMBER_FIELDS_TAIL[2],
+];
+
+const ADD_MEMBER_FIELDS: &[Field] = &[
+    field("group", Kind::Choice, true),
+    field("household", Kind::Choice, true),
+    MEMBER_FIELDS_TAIL[0],
+    MEMBER_FIELDS_TAIL[1],
+    MEMBER_FIELDS_TAIL[2],
+];
+
+const GROUP_ONLY: &[Field] = &[field("group", Kind::Choice, true)];
+const MEMBERSHIP_ONLY: &[Field] = &[field("membership", Kind::Choice, true)];
+const PROPOSAL_ONLY: &[Field] = &[field("proposal", Kind::Choice, true)];
+
+const DECIDE_GROUP_FIELDS: &[Field] = &[
+    field("group", Kind::Choice, true),
+    choice("decision", true, &["establish", "return"]),
+    field("decision_no", Kind::Text, false),
+    field("decision_date", Kind::Date, false),
+    field("reason", Kind::Text, false),
+];
+
+const SUBMIT_FIELDS: &[Field] = &[
+    choice("kind", true, &["p2_community", "p3_agri", "p2_chain"]),
+    field("group", Kind::Choice, false),
+    field("partners", Kind::Text, false),
+    field("title", Kind::Text, true),
+    field("product_place", Kind::Text, true),
+    field("households", Kind::Number, true),
+    field("duration", Kind::Number, true),
+    field("total_cost", Kind::Money, true),
+    field("support", Kind::Money, true),
+    field("own_contribution", Kind::Money, true),
+    field("jobs", Kind::Number, true),
+    field("income", Kind::Text, true),
+    field("rotation", Kind::Text, false),
+    field("training", Kind::Text, false),
+    field("minutes", Kind::Document, true),
+    field("contract", Kind::Document, false),
+];
+
+const ACT_FIELDS: &[Field] = &[
+    field("proposal", Kind::Choice, true),
+    choice(
+        "step",
+        true,
+        &["appraise", "forward", "return", "reject", "approve", "start", "finish"],
+    ),
+    field("comment", Kind::Text, false),
+];
+
+/// What an action produced: replies to the user, notices to other people, and perhaps a
+/// dialogue to go on with.
+#[derive(Default)]
+pub struct Outcome {
+    pub replies: Vec<Reply>,
+    pub notices: Vec<Notice>,
+    pub then: Option<Then>,
+}
+
+impl Outcome {
+    pub fn reply(text: String) -> Outcome {
+        Outcome {
+            replies: vec![Reply::text(text)],
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Another dialogue to start, with answers (and how they read back) filled in.
+pub struct Then {
+    pub dialogue: String,
+    pub answers: Map<String, Value>,
+    pub labels: Map<String, Value>,
+}
+
+/// A message to another person, written in their language when it is queued.
+pub struct Notice {
+    pub person_id: i64,
+    pub message: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Action {
+    pub fn parse(s: &str) -> Option<Action> {
+        Some(match s {
+            "register_household" => Action::RegisterHousehold,
+            "review_household" => Action::ReviewHousehold,
+            "my_households" => Action::MyHouseholds,
+            "create_group" => Action::CreateGroup,
+            "join_group" => Action::JoinGroup,
+            "add_member" => Action::AddMember,
+            "show_group" => Action::ShowGroup,
+            "leave_group" => Action::LeaveGroup,
+            "request_establishment" => Action::RequestEstablishment,
+            "decide_group" => Action::DecideGroup,
+            "submit_proposal" => Action::SubmitProposal,
+            "revise_proposal" => Action::ReviseProposal,
+            "act_on_proposal" => Action::ActOnProposal,
+            "show_proposal" => Action::ShowProposal,
+            "officer_queue" => Action::OfficerQueue,
+            _ => return None,
+        })
+    }
+
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Action::RegisterHousehold => REGISTER_FIELDS,
+            Action::ReviewHousehold => REVIEW_FIELDS,
+            Action::MyHouseholds | Action::OfficerQueue => &[],
+            Action::CreateGroup => CREATE_GROUP_FIELDS,
+            Action::JoinGroup => JOIN_FIELDS,
+            Action::AddMember => ADD_MEMBER_FIELDS,
+            Action::ShowGroup | Action::RequestEstablishment => GROUP_ONLY,
+            Action::LeaveGroup => MEMBERSHIP_ONLY,
+            Action::DecideGroup => DECIDE_GROUP_FIELDS,
+            Action::SubmitProposal => SUBMIT_FIELDS,
+            Action::ReviseProposal | Action::ShowProposal => PROPOSAL_ONLY,
+            Action::ActOnProposal => ACT_FIELDS,
+        }
+    }
+
+    pub async fn run(
+        self,
+        ctx: &Ctx<'_>,
+        tx: &mut Tx,
+        answers: &Map<String, Value>,
+    ) -> anyhow::Result<Outcome> {
+        use self::groups as g;
+        use self::households as h;
+        use self::proposals as p;
+        match self {
+            Action::RegisterHousehold => h::register(ctx, tx, typed(answers)?).await,
+            Action::ReviewHousehold => h::review(ctx, tx, typed(answers)?).await,
+            Action::MyHouseholds => h::my_households(ctx, tx).await,
+            Action::CreateGroup => g::create(ctx, tx, typed(answers)?).await,
+            Action::JoinGroup => g::join(ctx, tx, typed(answers)?).await,
+            Action::AddMember => g::add_member(ctx, tx, typed(answers)?).await,
+            Action::ShowGroup => g::show(ctx, tx, typed(answers)?).await,
+            Action::LeaveGroup => g::leave(ctx, tx, typed(answers)?).await,
+            Action::RequestEstablishment => g::request(ctx, tx, typed(answers)?).await,
+            Action::DecideGroup => g::decide(ctx, tx, typed(answers)?).await,
+            Action::SubmitProposal => p::submit(ctx, tx, answers, typed(answers)?).await,
+            Action::ReviseProposal => p::revise(ctx, tx, typed(answers)?).await,
+            Action::ActOnProposal => p::act(ctx, tx, typed(answers)?).await,
+            Action::ShowProposal => p::show(ctx, tx, typed(answers)?).await,
+            Action::OfficerQueue => p::queue(ctx, tx).await,
+        }
+    }
+}
+
+/// The answers as the action's input type. Answers were parsed step by step already, so a
+/// failure here means a dialogue file and an action disagree: a bug, reported as one.
+fn typed<T: for<'de> Deserialize<'de>>(answers: &Map<String, Value>) -> anyhow::Result<T> {
+    let answers: Map<String, Value> = answers
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_json::from_value(Value::Object(answers))
+        .map_err(|e| anyhow::anyhow!("answers do not fit the action: {e}"))
+}
+
+/// Notices to everyone holding `role` in the commune.
+async fn tell_role(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    role: crate::domain::Role,
+    message: &'static str,
+    args: &[(&'static str, Arg)],
+) -> sqlx::Result<Vec<Notice>> {
+    Ok(persons::with_role(tx, ctx.commune.id, role)
+        .await?
+        .into_iter()
+        .filter(|&p| p != ctx.person.id)
+        .map(|person_id| Notice {
+            person_id,
+            message,
+            args: args.to_vec(),
+        })
+        .collect())
+}

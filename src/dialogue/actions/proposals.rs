@@ -1,0 +1,324 @@
+//! Project proposals: submitting (by an established group, or a business for a value chain),
+//! revising one sent back, the officers' steps, and the officers' queue.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::{Notice, Outcome, Then, tell_role};
+use crate::channels::{FileRef, Reply};
+use crate::clock::local_date;
+use crate::dialogue::engine::Ctx;
+use crate::domain::input::format_date;
+use crate::domain::{FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role};
+use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
+use crate::store::{Tx, audit, groups};
+use crate::text::Arg;
+
+/// The dialogue a revision goes back to (its file's `id`).
+const SUBMIT_DIALOGUE: &str = "submit_proposal";
+
+#[derive(Deserialize)]
+pub(super) struct SubmitInput {
+    kind: ProposalKind,
+    group: Option<String>,
+    partners: Option<FreeText>,
+    title: FreeText,
+    #[allow(dead_code)]
+    product_place: FreeText,
+    #[allow(dead_code)]
+    households: i64,
+    #[allow(dead_code)]
+    duration: i64,
+    total_cost: Money,
+    support: Money,
+    own_contribution: Money,
+    #[allow(dead_code)]
+    jobs: i64,
+    #[allow(dead_code)]
+    income: FreeText,
+    minutes: FileRef,
+    contract: Option<FileRef>,
+    /// Set when the answers come from a proposal sent back for revision.
+    revises: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ProposalInput {
+    proposal: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct ActInput {
+    proposal: String,
+    step: ProposalStep,
+    comment: Option<FreeText>,
+}
+
+fn status_of(p: &Proposal) -> ProposalStatus {
+    ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted)
+}
+
+pub(super) async fn submit(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    answers: &Map<String, Value>,
+    input: SubmitInput,
+) -> anyhow::Result<Outcome> {
+    // Who may propose what, from the letter: value chains by a lead business or
+    // cooperative, the other two by an established community group through its leader.
+    let group_id = match input.kind {
+        ProposalKind::P2Chain => {
+            if !ctx.has_role(Role::BusinessRep) {
+                return Ok(Outcome::reply(ctx.t("proposal-chain-business-only", &[])));
+            }
+            if input.contract.is_none() {
+                return Ok(Outcome::reply(ctx.t("proposal-needs-contract", &[])));
+            }
+            None
+        }
+        _ => {
+            let id: i64 = input.group.as_deref().unwrap_or_default().parse().unwrap_or(0);
+            let g = groups::get(tx, id).await?;
+            match g {
+                Some(g) if g.leader_id == ctx.person.id && g.status == GroupStatus::Established.code() => Some(g.id),
+                _ => return Ok(Outcome::reply(ctx.t("proposal-group-not-established", &[]))),
+            }
+        }
+    };
+    let stored = serde_json::to_string(answers)?;
+    let new = NewProposal {
+        commune_id: ctx.commune.id,
+        kind: input.kind.code(),
+        group_id,
+        partners: input.partners.as_ref().map(FreeText::as_str),
+        submitted_by: ctx.person.id,
+        answers: &stored,
+        title: input.title.as_str(),
+        total_cost: input.total_cost.get(),
+        support: input.support.get(),
+        own_contribution: input.own_contribution.get(),
+    };
+    let (id, from) = match input.revises {
+        Some(id) => {
+            let mine = proposals::get(tx, id).await?.is_some_and(|p| p.submitted_by == ctx.person.id);
+            if !mine || !proposals::revise(tx, id, &new, ctx.now).await? {
+                return Ok(Outcome::reply(ctx.t("proposal-not-returned", &[("id", id.into())])));
+            }
+            (id, Some(ProposalStatus::Returned.code()))
+        }
+        None => (proposals::insert(tx, &new, ctx.now).await?, None),
+    };
+    let mut files = vec![attachment("minutes", &input.minutes)];
+    if let Some(c) = &input.contract {
+        files.push(attachment("contract", c));
+    }
+    proposals::set_attachments(tx, id, &files, ctx.now).await?;
+    proposals::add_event(tx, id, ctx.person.id, from, ProposalStatus::Submitted.code(), None, ctx.now).await?;
+    audit::record(tx, Some(ctx.person.id), if from.is_some() { "resubmit" } else { "submit" }, "proposal", id, &json!({ "kind": input.kind.code() }), ctx.now).await?;
+
+    let args = [("id", Arg::from(id)), ("title", input.title.as_str().into())];
+    let mut out = Outcome::reply(ctx.t(if from.is_some() { "proposal-resubmitted" } else { "proposal-submitted" }, &args));
+    for role in [Role::CultureOfficer, Role::AgriOfficer] {
+        for n in tell_role(ctx, tx, role, "notice-proposal-submitted", &args).await? {
+            if !out.notices.iter().any(|x| x.person_id == n.person_id) {
+                out.notices.push(n);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn attachment(role: &str, f: &FileRef) -> Attachment {
+    Attachment {
+        role: role.into(),
+        kind: f.kind.clone(),
+        channel: f.channel.clone(),
+        file_id: f.file_id.clone(),
+        name: f.name.clone(),
+    }
+}
+
+/// Starts the submission dialogue again from a proposal sent back, on its summary, so the
+/// submitter changes what was asked and sends it without retyping the rest.
+pub(super) async fn revise(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> anyhow::Result<Outcome> {
+    let id: i64 = input.proposal.parse()?;
+    let Some(p) = proposals::get(tx, id).await?.filter(|p| p.submitted_by == ctx.person.id) else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    if status_of(&p) != ProposalStatus::Returned {
+        return Ok(Outcome::reply(ctx.t("proposal-not-returned", &[("id", id.into())])));
+    }
+    let mut answers: Map<String, Value> = serde_json::from_str(&p.answers)?;
+    answers.insert("revises".into(), json!(id));
+    // How the answers read back on the summary, as they did when first typed.
+    let mut labels = Map::new();
+    for key in ["total_cost", "support", "own_contribution"] {
+        if let Some(m) = answers.get(key).and_then(Value::as_i64).and_then(|n| Money::try_from(n).ok()) {
+            labels.insert(key.into(), json!(m.to_string()));
+        }
+    }
+    for key in ["minutes", "contract"] {
+        if let Some(name) = answers.get(key).and_then(|f| f.get("name")).and_then(Value::as_str) {
+            labels.insert(key.into(), json!(format!("📎 {name}")));
+        }
+    }
+    if let Some(g) = p.group_id
+        && let Some(g) = groups::get(tx, g).await?
+    {
+        labels.insert("group".into(), json!(format!("#{} {}", g.id, g.name)));
+    }
+    let mut out = Outcome::reply(ctx.t("proposal-revise-start", &[("id", id.into())]));
+    out.then = Some(Then {
+        dialogue: SUBMIT_DIALOGUE.into(),
+        answers,
+        labels,
+    });
+    Ok(out)
+}
+
+pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::Result<Outcome> {
+    if !ctx.is_officer() {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    let id: i64 = input.proposal.parse()?;
+    let Some(p) = proposals::get(tx, id).await?.filter(|p| p.commune_id == ctx.commune.id) else {
+        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", id.into())])));
+    };
+    let from = status_of(&p);
+    let Some(to) = from.after(input.step) else {
+        return Ok(Outcome::reply(ctx.t(
+            "proposal-bad-step",
+            &[("id", id.into()), ("status", Arg::T(from.message_id()))],
+        )));
+    };
+    let comment = input.comment.as_ref().map(FreeText::as_str);
+    if input.step.needs_comment() && comment.is_none() {
+        return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
+    }
+    if !proposals::set_status(tx, id, from.code(), to.code(), ctx.now).await? {
+        return Ok(Outcome::reply(ctx.t("proposal-bad-step", &[("id", id.into()), ("status", Arg::T(from.message_id()))])));
+    }
+    proposals::add_event(tx, id, ctx.person.id, Some(from.code()), to.code(), comment, ctx.now).await?;
+    audit::record(tx, Some(ctx.person.id), input.step.code(), "proposal", id, &json!({ "from": from.code(), "to": to.code(), "comment": comment }), ctx.now).await?;
+    let args = vec![
+        ("id", Arg::from(id)),
+        ("title", p.title.clone().into()),
+        ("status", Arg::T(to.message_id())),
+        ("comment", comment.unwrap_or("—").to_string().into()),
+    ];
+    let mut out = Outcome::reply(ctx.t("proposal-moved", &args));
+    if p.submitted_by != ctx.person.id {
+        let message = if to == ProposalStatus::Returned { "notice-proposal-returned" } else { "notice-proposal-moved" };
+        out.notices.push(Notice { person_id: p.submitted_by, message, args });
+    }
+    Ok(out)
+}
+
+fn money(n: i64) -> String {
+    Money::try_from(n).map(|m| m.to_string()).unwrap_or_else(|_| n.to_string())
+}
+
+fn days_since(ctx: &Ctx<'_>, at: chrono::DateTime<chrono::Utc>) -> i64 {
+    (ctx.today - local_date(at, &ctx.commune.time_zone)).num_days().max(0)
+}
+
+/// One line for lists: number, title, status, days waiting.
+pub fn line(ctx: &Ctx<'_>, p: &Proposal) -> String {
+    ctx.t(
+        "proposal-line",
+        &[
+            ("id", p.id.into()),
+            ("title", p.title.clone().into()),
+            ("status", Arg::T(status_of(p).message_id())),
+            ("days", days_since(ctx, p.updated_at).into()),
+        ],
+    )
+}
+
+pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> anyhow::Result<Outcome> {
+    let id: i64 = input.proposal.parse()?;
+    let Some(p) = proposals::get(tx, id).await?.filter(|p| p.commune_id == ctx.commune.id) else {
+        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", id.into())])));
+    };
+    if !(ctx.is_officer() || p.submitted_by == ctx.person.id) {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    let a: Map<String, Value> = serde_json::from_str(&p.answers).unwrap_or_default();
+    let text_of = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("—").to_string();
+    let num_of = |k: &str| a.get(k).and_then(Value::as_i64).unwrap_or(0);
+    let kind = ProposalKind::from_code(&p.kind).map(|k| ctx.t(k.message_id(), &[])).unwrap_or_default();
+    let who = match p.group_id {
+        Some(g) => match groups::get(tx, g).await? {
+            Some(g) => ctx.t("proposal-by-group", &[("group", format!("#{} {}", g.id, g.name).into())]),
+            None => String::new(),
+        },
+        None => ctx.t("proposal-partners", &[("partners", p.partners.clone().unwrap_or_default().into())]),
+    };
+    let mut text = format!("#{} {}\n{kind}\n{who}\n", p.id, p.title);
+    text.push_str(&ctx.t(
+        "proposal-detail",
+        &[
+            ("place", text_of("product_place").into()),
+            ("households", num_of("households").into()),
+            ("months", num_of("duration").into()),
+            ("total", money(p.total_cost).into()),
+            ("support", money(p.support).into()),
+            ("own", money(p.own_contribution).into()),
+            ("jobs", num_of("jobs").into()),
+            ("income", text_of("income").into()),
+            ("rotation", text_of("rotation").into()),
+            ("training", text_of("training").into()),
+            ("status", Arg::T(status_of(&p).message_id())),
+        ],
+    ));
+    text.push('\n');
+    text.push_str(&ctx.t("proposal-history", &[]));
+    for e in proposals::events(tx, p.id).await? {
+        let to = ProposalStatus::from_code(&e.to_status).map(|s| ctx.t(s.message_id(), &[])).unwrap_or(e.to_status.clone());
+        let when = format_date(local_date(e.at, &ctx.commune.time_zone));
+        text.push_str(&format!("\n{when}: {to}"));
+        if let Some(c) = e.comment {
+            text.push_str(&format!(" – {c}"));
+        }
+    }
+    let files = proposals::attachments(tx, p.id)
+        .await?
+        .into_iter()
+        .map(|a| FileRef { kind: a.kind, channel: a.channel, file_id: a.file_id, name: a.name })
+        .collect();
+    Ok(Outcome {
+        replies: vec![Reply { text, files, ..Reply::default() }],
+        ..Outcome::default()
+    })
+}
+
+/// What waits for the officers, oldest first: groups asking to be established, proposals.
+pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
+    if !ctx.is_officer() {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+    let open = proposals::open(tx, ctx.commune.id).await?;
+    if requested.is_empty() && open.is_empty() {
+        return Ok(Outcome::reply(ctx.t("queue-empty", &[])));
+    }
+    let mut text = ctx.t("queue-title", &[]);
+    if !requested.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&ctx.t("queue-groups", &[]));
+        for g in &requested {
+            let days = g.requested_at.map(|at| days_since(ctx, at)).unwrap_or(0);
+            text.push('\n');
+            text.push_str(&ctx.t("queue-group-line", &[("id", g.id.into()), ("group", g.name.clone().into()), ("days", days.into())]));
+        }
+    }
+    if !open.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&ctx.t("queue-proposals", &[]));
+        for p in &open {
+            text.push('\n');
+            text.push_str(&line(ctx, p));
+        }
+    }
+    Ok(Outcome::reply(text))
+}

@@ -1,0 +1,137 @@
+//! Options that come from the database: hamlets, households, groups, proposals, each list
+//! cut to what the person asking may see and act on.
+
+use super::engine::{Ctx, Opt};
+use super::Source;
+use crate::dialogue::actions;
+use crate::domain::{GroupStatus, ProposalStatus, Role};
+use crate::store::{Tx, communes, groups, households, proposals};
+
+fn opt(value: impl ToString, label: String, key: impl ToString, detail: Option<String>) -> Opt {
+    Opt {
+        value: value.to_string(),
+        label,
+        key: key.to_string(),
+        aliases: vec![],
+        detail,
+    }
+}
+
+pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<Opt>> {
+    let me = ctx.person.id;
+    Ok(match source {
+        Source::Hamlets => communes::hamlets(tx, ctx.commune.id)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| opt(h.id, h.name, i + 1, None))
+            .collect(),
+        Source::PendingHouseholds => {
+            let mut list = vec![];
+            if ctx.has_role(Role::CultureOfficer) {
+                list = households::pending(tx, ctx.commune.id, None).await?;
+            } else {
+                for h in ctx.head_of() {
+                    list.extend(households::pending(tx, ctx.commune.id, Some(h)).await?);
+                }
+            }
+            list.into_iter()
+                .filter(|h| ctx.may_review(h))
+                .map(|h| {
+                    let d = actions::households::describe(ctx, &h, true);
+                    opt(h.id, format!("#{} {}", h.id, h.head_name), h.id, Some(d))
+                })
+                .collect()
+        }
+        Source::MyHouseholds => households::registered_by(tx, me)
+            .await?
+            .into_iter()
+            .filter(|h| h.status != "rejected")
+            .map(|h| opt(h.id, format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name), h.id, None))
+            .collect(),
+        Source::HamletHouseholds => {
+            let mut out = vec![];
+            for hamlet in ctx.head_of() {
+                for h in households::in_hamlet(tx, hamlet).await? {
+                    out.push(opt(h.id, format!("#{} {}", h.id, h.head_name), h.id, None));
+                }
+            }
+            out
+        }
+        Source::ManagedFormingGroups | Source::MyFormingGroups | Source::MyEstablishedGroups => {
+            let wanted = match source {
+                Source::MyEstablishedGroups => GroupStatus::Established,
+                _ => GroupStatus::Forming,
+            };
+            let mut list = groups::led_by(tx, me).await?;
+            if source == Source::ManagedFormingGroups {
+                for hamlet in ctx.head_of() {
+                    for g in groups::in_hamlet(tx, hamlet).await? {
+                        if !list.iter().any(|x| x.id == g.id) {
+                            list.push(g);
+                        }
+                    }
+                }
+            }
+            list.into_iter()
+                .filter(|g| g.status == wanted.code())
+                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), g.id, None))
+                .collect()
+        }
+        Source::VisibleGroups => {
+            let list = if ctx.is_officer() {
+                groups::all(tx, ctx.commune.id).await?
+            } else {
+                groups::of_person(tx, me).await?
+            };
+            list.into_iter()
+                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), g.id, None))
+                .collect()
+        }
+        Source::RequestedGroups => {
+            if !ctx.is_officer() {
+                return Ok(vec![]);
+            }
+            let list = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+            let mut out = vec![];
+            for g in list {
+                let d = actions::groups::describe(ctx, tx, &g).await?;
+                out.push(opt(g.id, format!("#{} {}", g.id, g.name), g.id, Some(d)));
+            }
+            out
+        }
+        Source::MyMemberships => groups::memberships_of(tx, me)
+            .await?
+            .into_iter()
+            .map(|(g, h)| {
+                opt(
+                    format!("{}:{}", g.id, h.0),
+                    format!("{} – {}", g.name, h.1),
+                    format!("{}.{}", g.id, h.0),
+                    None,
+                )
+            })
+            .collect(),
+        Source::OpenProposals | Source::VisibleProposals | Source::ReturnedProposals => {
+            let list = match source {
+                Source::OpenProposals if ctx.is_officer() => proposals::open(tx, ctx.commune.id).await?,
+                Source::OpenProposals => vec![],
+                Source::VisibleProposals if ctx.is_officer() => {
+                    proposals::all(tx, ctx.commune.id).await?
+                }
+                _ => proposals::by_submitter(tx, me).await?,
+            };
+            list.into_iter()
+                .filter(|p| {
+                    source != Source::ReturnedProposals
+                        || p.status == ProposalStatus::Returned.code()
+                })
+                .map(|p| {
+                    let d = (source == Source::OpenProposals)
+                        .then(|| actions::proposals::line(ctx, &p));
+                    opt(p.id, format!("#{} {}", p.id, p.title), p.id, d)
+                })
+                .collect()
+        }
+    })
+}
