@@ -161,3 +161,4 @@ queue-title = Waiting for action (oldest first):
 queue-groups = Groups asking to be established (/decide number):
 queue-group-line = #{ $id } { $group } – waiting { $days } days
 queue-proposals = Proposals (/act number):
+group-meets-rules = The group meets the commune's rules.

@@ -161,3 +161,4 @@ queue-title = Việc chờ xử lý (cũ nhất trước):
 queue-groups = Nhóm xin thành lập (/thanhlap số):
 queue-group-line = #{ $id } { $group } – chờ { $days } ngày
 queue-proposals = Đề xuất (/xulyda số):
+group-meets-rules = Nhóm đủ điều kiện theo quy định của xã.

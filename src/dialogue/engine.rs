@@ -485,6 +485,11 @@ impl Engine {
             _ => match self.dialogues.by_command(cmd) {
                 Some(d) if active => {
                     let same = state.active.as_ref().is_some_and(|a| a.dialogue == d.id);
+                    if same && !args.is_empty() {
+                        // "/thamgia ABC123" while the code is being asked: that is the answer.
+                        let said = Said::Text(args.to_string());
+                        return self.answer(ctx, tx, state, said, out).await;
+                    }
                     let note = if same { None } else { Some("busy") };
                     return self.reprompt(ctx, tx, state, note, out).await;
                 }

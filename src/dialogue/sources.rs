@@ -103,13 +103,10 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
         Source::MyMemberships => groups::memberships_of(tx, me)
             .await?
             .into_iter()
-            .map(|(g, h)| {
-                opt(
-                    format!("{}:{}", g.id, h.0),
-                    format!("{} – {}", g.name, h.1),
-                    format!("{}.{}", g.id, h.0),
-                    None,
-                )
+            .enumerate()
+            .map(|(i, (g, h))| {
+                let value = format!("{}:{}", g.id, h.0);
+                opt(value, format!("{} – {}", g.name, h.1), i + 1, None)
             })
             .collect(),
         Source::OpenProposals | Source::VisibleProposals | Source::ReturnedProposals => {

@@ -159,6 +159,13 @@ fn readiness_text(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
     if missing.is_empty() {
         return ctx.t("group-ready", &[]);
     }
+    missing_lines(ctx, missing)
+}
+
+fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
+    if missing.is_empty() {
+        return ctx.t("group-meets-rules", &[]);
+    }
     let mut lines = vec![ctx.t("group-not-ready", &[])];
     for m in missing {
         lines.push(match *m {
@@ -223,9 +230,18 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
         s.push('\n');
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     }
-    if status != GroupStatus::Established {
-        s.push('\n');
-        s.push_str(&readiness_text(ctx, &missing));
+    match status {
+        GroupStatus::Forming => {
+            s.push('\n');
+            s.push_str(&readiness_text(ctx, &missing));
+        }
+        // The officer deciding sees whether the rules are still met, without the hint
+        // addressed to the leader.
+        GroupStatus::Requested => {
+            s.push('\n');
+            s.push_str(&missing_lines(ctx, &missing));
+        }
+        GroupStatus::Established => {}
     }
     Ok(s)
 }
