@@ -331,3 +331,114 @@ async fn a_process_killed_mid_dialogue_loses_and_doubles_nothing() {
         running.abort();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cooperative_sends_its_contract_and_the_officer_gets_the_files() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let running = start(&db.db, &settings(&mock)).await;
+        let now = chrono::Utc::now();
+        seed::grant(
+            &db.db.store,
+            "telegram:9001",
+            giamngheo::domain::Role::BusinessRep,
+            None,
+            Some("HTX Chè"),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        seed::grant(
+            &db.db.store,
+            "telegram:9002",
+            giamngheo::domain::Role::CultureOfficer,
+            None,
+            None,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        let coop = 9001;
+        let answers = [
+            "/dexuat",
+            "3",
+            "Nhóm chè xóm Đồng Tâm",
+            "Chuỗi chè sạch",
+            "Chè, Đồng Tâm",
+            "10",
+            "12",
+            "500 triệu",
+            "300tr",
+            "200tr",
+            "10",
+            "25 triệu/hộ/năm",
+            "bỏ qua",
+            "bỏ qua",
+        ];
+        for (i, a) in answers.iter().enumerate() {
+            mock.push(tg::text(coop, a));
+            mock.wait_sent(coop, i + 1).await;
+        }
+        let sent = mock.sent(coop);
+        assert_eq!(
+            sent.last().unwrap()["text"],
+            "Gửi ảnh hoặc tệp biên bản họp dân.",
+            "{}",
+            db.name
+        );
+        mock.push(tg::text(coop, "đây"));
+        let sent = mock.wait_sent(coop, answers.len() + 1).await;
+        assert!(
+            sent.last().unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Vui lòng gửi ảnh hoặc tệp")
+        );
+        mock.push(tg::document(coop, "DOC-MINUTES", "bien-ban.pdf"));
+        mock.wait_sent(coop, answers.len() + 2).await;
+        mock.push(tg::document(coop, "DOC-CONTRACT", "hop-dong.pdf"));
+        let sent = mock.wait_sent(coop, answers.len() + 3).await;
+        let summary = sent.last().unwrap()["text"].as_str().unwrap().to_string();
+        assert!(
+            summary.contains("Hợp đồng liên kết: 📎 hop-dong.pdf"),
+            "{summary}"
+        );
+        mock.push(tg::press(coop, 99, "confirm=yes"));
+        let sent = mock.wait_sent(coop, answers.len() + 4).await;
+        assert!(
+            sent.last().unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Đã gửi đề xuất #1")
+        );
+
+        // The officer opens it: the files come back by Telegram's own ids.
+        let officer = 9002;
+        let told = mock.wait_sent(officer, 1).await;
+        assert!(
+            told[0]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Có đề xuất mới #1")
+        );
+        mock.push(tg::text(officer, "/xemda 1"));
+        mock.wait_sent(officer, 2).await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while mock.calls("sendDocument").len() < 2 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the files were not sent"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let docs = mock.calls("sendDocument");
+        let bodies: Vec<String> = docs.iter().map(|d| d.to_string()).collect();
+        assert!(
+            bodies[0].contains("DOC-MINUTES") && bodies[1].contains("DOC-CONTRACT"),
+            "{bodies:?}"
+        );
+        running.abort();
+    }
+}

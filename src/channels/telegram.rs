@@ -22,14 +22,14 @@ use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::stop::{StopToken, mk_stop_token};
 use teloxide::types::{
-    BotCommand, ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
-    KeyboardMarkup, KeyboardRemove, ReplyMarkup, UpdateKind,
+    BotCommand, ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+    KeyboardButton, KeyboardMarkup, KeyboardRemove, ReplyMarkup, UpdateKind,
 };
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{Notify, mpsc, oneshot};
 
-use super::{Content, Inbound, Reply};
+use super::{Content, FileRef, Inbound, Reply};
 use crate::dialogue::engine::Engine;
 use crate::store::outbox;
 use crate::text::Lang;
@@ -170,14 +170,39 @@ async fn on_other_message(
     update: Update,
     msg: Message,
 ) -> Result<(), Infallible> {
+    // Photos and documents answer the questions that ask for a file (meeting minutes, a
+    // linkage contract); the largest size of a photo is the one worth keeping.
+    let file = if let Some(doc) = msg.document() {
+        Some(FileRef {
+            kind: "document".into(),
+            channel: CHANNEL.into(),
+            file_id: doc.file.id.to_string(),
+            name: doc.file_name.clone().unwrap_or_else(|| "tep".into()),
+        })
+    } else {
+        msg.photo().and_then(|sizes| sizes.last()).map(|p| FileRef {
+            kind: "photo".into(),
+            channel: CHANNEL.into(),
+            file_id: p.file.id.to_string(),
+            name: format!("anh-{}.jpg", msg.id.0),
+        })
+    };
+    if let Some(file) = file {
+        handle(
+            &s,
+            &bot,
+            &update,
+            inbound(&update, &msg, Content::File(file)),
+        )
+        .await;
+        return Ok(());
+    }
     let kind = if msg.sticker().is_some() {
         "sticker"
     } else if msg.voice().is_some() {
         "voice"
     } else if msg.location().is_some() {
         "location"
-    } else if msg.photo().is_some() {
-        "photo"
     } else {
         "other"
     };
@@ -504,6 +529,15 @@ impl Sender {
                 req = req.reply_markup(markup(reply));
             }
             req.await?;
+        }
+        // Files Telegram holds are sent again by their id; others were named in the text.
+        for f in reply.files.iter().filter(|f| f.channel == CHANNEL) {
+            let input = InputFile::file_id(FileId(f.file_id.clone()));
+            if f.kind == "photo" {
+                self.bot.send_photo(chat, input).await?;
+            } else {
+                self.bot.send_document(chat, input).await?;
+            }
         }
         Ok(())
     }

@@ -1072,7 +1072,12 @@ impl Engine {
                     // "Support requested" cannot be more than the total cost.
                     let cap = step.at_most.as_ref().and_then(|id| {
                         let cap = answers.get(id)?.as_i64()?;
-                        let label = self.dialogue_of(answers_dialogue)?.step(id)?.label.get(ctx.lang).to_string();
+                        let label = self
+                            .dialogue_of(answers_dialogue)?
+                            .step(id)?
+                            .label
+                            .get(ctx.lang)
+                            .to_string();
                         Some((cap, label))
                     });
                     match cap {
@@ -1080,7 +1085,13 @@ impl Engine {
                             "err-money-above",
                             vec![
                                 ("what", label.into()),
-                                ("max", Money::try_from(cap).map(|c| c.to_string()).unwrap_or_default().into()),
+                                (
+                                    "max",
+                                    Money::try_from(cap)
+                                        .map(|c| c.to_string())
+                                        .unwrap_or_default()
+                                        .into(),
+                                ),
                             ],
                         )),
                         _ => Ok((Value::from(m.get()), Some(m.to_string()))),
@@ -1107,9 +1118,10 @@ impl Engine {
                     .collect::<String>()
                     .to_uppercase();
                 match groups::by_code(tx, &code).await? {
-                    Some(g) if g.commune_id == ctx.commune.id && g.status == "forming" => {
-                        Ok((Value::String(code), Some(format!("{} ({})", g.name, g.join_code))))
-                    }
+                    Some(g) if g.commune_id == ctx.commune.id && g.status == "forming" => Ok((
+                        Value::String(code),
+                        Some(format!("{} ({})", g.name, g.join_code)),
+                    )),
                     Some(g) if g.commune_id == ctx.commune.id => {
                         Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
                     }

@@ -426,7 +426,10 @@ fn check_dialogue(
             Some(a) => {
                 let earlier = steps.iter().find(|x| x.id == *a.get_ref());
                 if kind != Kind::Money || earlier.is_none_or(|x| x.kind != Kind::Money) {
-                    err(a.span().start, format!("step `{sid}`: at_most names an earlier money step"));
+                    err(
+                        a.span().start,
+                        format!("step `{sid}`: at_most names an earlier money step"),
+                    );
                 }
                 Some(a.get_ref().clone())
             }
@@ -561,7 +564,10 @@ fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
             return Err(format!("`{part}` is not `key == value` or `key != value`"));
         };
         let key = if key == "role" {
-            if let Some(bad) = value.split('|').find(|v| Role::from_code(v.trim()).is_none()) {
+            if let Some(bad) = value
+                .split('|')
+                .find(|v| Role::from_code(v.trim()).is_none())
+            {
                 return Err(format!("unknown role `{bad}`"));
             }
             CondKey::Role

@@ -1,8 +1,8 @@
 //! Options that come from the database: hamlets, households, groups, proposals, each list
 //! cut to what the person asking may see and act on.
 
-use super::engine::{Ctx, Opt};
 use super::Source;
+use super::engine::{Ctx, Opt};
 use crate::dialogue::actions;
 use crate::domain::{GroupStatus, ProposalStatus, Role};
 use crate::store::{Tx, communes, groups, households, proposals};
@@ -47,7 +47,14 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             .await?
             .into_iter()
             .filter(|h| h.status != "rejected")
-            .map(|h| opt(h.id, format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name), h.id, None))
+            .map(|h| {
+                opt(
+                    h.id,
+                    format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name),
+                    h.id,
+                    None,
+                )
+            })
             .collect(),
         Source::HamletHouseholds => {
             let mut out = vec![];
@@ -92,7 +99,8 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             if !ctx.is_officer() {
                 return Ok(vec![]);
             }
-            let list = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+            let list =
+                groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
             let mut out = vec![];
             for g in list {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
@@ -111,7 +119,9 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             .collect(),
         Source::OpenProposals | Source::VisibleProposals | Source::ReturnedProposals => {
             let list = match source {
-                Source::OpenProposals if ctx.is_officer() => proposals::open(tx, ctx.commune.id).await?,
+                Source::OpenProposals if ctx.is_officer() => {
+                    proposals::open(tx, ctx.commune.id).await?
+                }
                 Source::OpenProposals => vec![],
                 Source::VisibleProposals if ctx.is_officer() => {
                     proposals::all(tx, ctx.commune.id).await?

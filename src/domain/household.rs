@@ -55,7 +55,12 @@ impl Category {
     }
 
     /// A beneficiary of the program (newly escaped ones only within their window).
-    pub fn is_target(self, escaped_on: Option<NaiveDate>, window: EscapeWindow, today: NaiveDate) -> bool {
+    pub fn is_target(
+        self,
+        escaped_on: Option<NaiveDate>,
+        window: EscapeWindow,
+        today: NaiveDate,
+    ) -> bool {
         match self {
             Category::Other => false,
             Category::NewlyEscaped => escaped_on.is_some_and(|d| window.is_open(d, today)),

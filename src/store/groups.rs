@@ -204,24 +204,30 @@ pub async fn set_status(
 }
 
 pub async fn led_by(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> {
-    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.leader_id = $1 ORDER BY g.id"))
-        .bind(person_id)
-        .fetch_all(conn)
-        .await)
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE g.leader_id = $1 ORDER BY g.id"
+    ))
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)
 }
 
 pub async fn in_hamlet(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<Group>> {
-    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.hamlet_id = $1 ORDER BY g.id"))
-        .bind(hamlet_id)
-        .fetch_all(conn)
-        .await)
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE g.hamlet_id = $1 ORDER BY g.id"
+    ))
+    .bind(hamlet_id)
+    .fetch_all(conn)
+    .await)
 }
 
 pub async fn all(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Group>> {
-    on_tx!(tx, |conn| sqlx::query_as(select!("WHERE g.commune_id = $1 ORDER BY g.id"))
-        .bind(commune_id)
-        .fetch_all(conn)
-        .await)
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE g.commune_id = $1 ORDER BY g.id"
+    ))
+    .bind(commune_id)
+    .fetch_all(conn)
+    .await)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -256,11 +262,13 @@ pub async fn memberships_of(
 }
 
 pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query("UPDATE groups SET join_code = $1 WHERE id = $2")
-        .bind(code)
-        .bind(id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE groups SET join_code = $1 WHERE id = $2"
+    )
+    .bind(code)
+    .bind(id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }

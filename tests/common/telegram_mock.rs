@@ -195,6 +195,11 @@ async fn call(
             );
             json!({"ok": true, "result": m})
         }
+        "senddocument" | "sendphoto" => {
+            s.next_message += 1;
+            let m = message(s.next_message, &json!(0), "");
+            json!({"ok": true, "result": m})
+        }
         "answercallbackquery" | "setmycommands" | "setwebhook" | "deletewebhook" => {
             json!({"ok": true, "result": true})
         }
@@ -244,5 +249,15 @@ pub fn location(user: i64) -> Value {
         "chat": {"id": user, "type": "private", "first_name": "An"},
         "from": {"id": user, "is_bot": false, "first_name": "An", "language_code": "vi"},
         "location": {"latitude": 21.59, "longitude": 105.8},
+    }})
+}
+
+/// A document the user sends.
+pub fn document(user: i64, file_id: &str, name: &str) -> Value {
+    json!({"message": {
+        "message_id": 4, "date": 1_795_000_000,
+        "chat": {"id": user, "type": "private", "first_name": "An"},
+        "from": {"id": user, "is_bot": false, "first_name": "An", "language_code": "vi"},
+        "document": {"file_id": file_id, "file_unique_id": format!("u-{file_id}"), "file_name": name, "file_size": 1234},
     }})
 }

@@ -85,7 +85,11 @@ fn org_message(org: &str) -> &'static str {
     }
 }
 
-pub(super) async fn create(ctx: &Ctx<'_>, tx: &mut Tx, input: CreateInput) -> anyhow::Result<Outcome> {
+pub(super) async fn create(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: CreateInput,
+) -> anyhow::Result<Outcome> {
     if !(ctx.has_role(Role::HamletHead) || ctx.has_role(Role::OrgRep)) {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
@@ -123,7 +127,16 @@ pub(super) async fn create(ctx: &Ctx<'_>, tx: &mut Tx, input: CreateInput) -> an
         attempt += 1;
     };
     groups::set_code(tx, id, &code).await?;
-    audit::record(tx, Some(ctx.person.id), "create", "group", id, &json!({ "hamlet_id": hamlet.id }), ctx.now).await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "create",
+        "group",
+        id,
+        &json!({ "hamlet_id": hamlet.id }),
+        ctx.now,
+    )
+    .await?;
     Ok(Outcome::reply(ctx.t(
         "group-created",
         &[
@@ -171,7 +184,10 @@ fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
         lines.push(match *m {
             Missing::Members { have, need } => ctx.t(
                 "missing-members",
-                &[("have", i64::from(have).into()), ("need", i64::from(need).into())],
+                &[
+                    ("have", i64::from(have).into()),
+                    ("need", i64::from(need).into()),
+                ],
             ),
             Missing::Recognised { have, of, need } => ctx.t(
                 "missing-recognised",
@@ -191,14 +207,21 @@ fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
             ),
             Missing::Experienced { have, need } => ctx.t(
                 "missing-experienced",
-                &[("have", i64::from(have).into()), ("need", i64::from(need).into())],
+                &[
+                    ("have", i64::from(have).into()),
+                    ("need", i64::from(need).into()),
+                ],
             ),
         });
     }
     lines.join("\n")
 }
 
-async fn missing(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<(Vec<Member>, Vec<Missing>)> {
+async fn missing(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    g: &Group,
+) -> sqlx::Result<(Vec<Member>, Vec<Missing>)> {
     let members = groups::members(tx, g.id).await?;
     let missing = ctx.rules.groups.missing(&facts(ctx, &members));
     Ok((members, missing))
@@ -218,15 +241,29 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
         ],
     ));
     s.push('\n');
-    s.push_str(&ctx.t("group-status-line", &[("status", Arg::T(status.message_id())), ("code", g.join_code.clone().into())]));
+    s.push_str(&ctx.t(
+        "group-status-line",
+        &[
+            ("status", Arg::T(status.message_id())),
+            ("code", g.join_code.clone().into()),
+        ],
+    ));
     if let (Some(no), Some(date)) = (&g.decision_no, g.decision_date) {
         s.push('\n');
-        s.push_str(&ctx.t("group-decision", &[("no", no.clone().into()), ("date", format_date(date).into())]));
+        s.push_str(&ctx.t(
+            "group-decision",
+            &[
+                ("no", no.clone().into()),
+                ("date", format_date(date).into()),
+            ],
+        ));
     }
     if status == GroupStatus::Requested
         && let Some(at) = g.requested_at
     {
-        let days = (ctx.today - crate::clock::local_date(at, &ctx.commune.time_zone)).num_days().max(0);
+        let days = (ctx.today - crate::clock::local_date(at, &ctx.commune.time_zone))
+            .num_days()
+            .max(0);
         s.push('\n');
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     }
@@ -264,7 +301,9 @@ async fn add(
     input: &MemberInput,
 ) -> anyhow::Result<Outcome> {
     let Some(h) = households::get(tx, household_id).await? else {
-        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", household_id.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("review-not-found", &[("id", household_id.into())]),
+        ));
     };
     let level = (input.recognised != "none").then_some(input.recognised.as_str());
     let added = groups::add_member(
@@ -279,11 +318,33 @@ async fn add(
     )
     .await?;
     if !added {
-        return Ok(Outcome::reply(ctx.t("group-already-member", &[("name", h.head_name.into()), ("group", g.name.clone().into())])));
+        return Ok(Outcome::reply(ctx.t(
+            "group-already-member",
+            &[
+                ("name", h.head_name.into()),
+                ("group", g.name.clone().into()),
+            ],
+        )));
     }
-    audit::record(tx, Some(ctx.person.id), "join", "group", g.id, &json!({ "household_id": h.id, "recognised": level }), ctx.now).await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "join",
+        "group",
+        g.id,
+        &json!({ "household_id": h.id, "recognised": level }),
+        ctx.now,
+    )
+    .await?;
     let (members, missing) = missing(ctx, tx, g).await?;
-    let mut text = ctx.t("group-joined", &[("name", h.head_name.clone().into()), ("group", g.name.clone().into()), ("count", members.len().into())]);
+    let mut text = ctx.t(
+        "group-joined",
+        &[
+            ("name", h.head_name.clone().into()),
+            ("group", g.name.clone().into()),
+            ("count", members.len().into()),
+        ],
+    );
     text.push('\n');
     text.push_str(&readiness_text(ctx, &missing));
     let mut out = Outcome::reply(text);
@@ -291,46 +352,72 @@ async fn add(
         out.notices.push(Notice {
             person_id: g.leader_id,
             message: "notice-group-joined",
-            args: vec![("name", h.head_name.into()), ("group", g.name.clone().into()), ("count", members.len().into())],
+            args: vec![
+                ("name", h.head_name.into()),
+                ("group", g.name.clone().into()),
+                ("count", members.len().into()),
+            ],
         });
     }
     Ok(out)
 }
 
-pub(super) async fn join(ctx: &Ctx<'_>, tx: &mut Tx, input: MemberInput) -> anyhow::Result<Outcome> {
+pub(super) async fn join(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: MemberInput,
+) -> anyhow::Result<Outcome> {
     let code = input.code.clone().unwrap_or_default();
-    let Some(g) = groups::by_code(tx, &code).await?.filter(|g| g.commune_id == ctx.commune.id && g.status == "forming") else {
+    let Some(g) = groups::by_code(tx, &code)
+        .await?
+        .filter(|g| g.commune_id == ctx.commune.id && g.status == "forming")
+    else {
         return Ok(Outcome::reply(ctx.t("err-join-code", &[])));
     };
     let household_id: i64 = input.household.parse()?;
     // Only one's own household joins by code; a hamlet head adds others with /themho.
-    let mine = households::get(tx, household_id).await?.is_some_and(|h| h.registered_by == ctx.person.id && h.status != "rejected");
+    let mine = households::get(tx, household_id)
+        .await?
+        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != "rejected");
     if !mine {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
     add(ctx, tx, &g, household_id, &input).await
 }
 
-pub(super) async fn add_member(ctx: &Ctx<'_>, tx: &mut Tx, input: MemberInput) -> anyhow::Result<Outcome> {
+pub(super) async fn add_member(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: MemberInput,
+) -> anyhow::Result<Outcome> {
     let group_id: i64 = input.group.as_deref().unwrap_or_default().parse()?;
     let household_id: i64 = input.household.parse()?;
-    let (Some(g), Some(h)) = (groups::get(tx, group_id).await?, households::get(tx, household_id).await?) else {
+    let (Some(g), Some(h)) = (
+        groups::get(tx, group_id).await?,
+        households::get(tx, household_id).await?,
+    ) else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let heads = ctx.head_of();
-    let manages = g.commune_id == ctx.commune.id && (g.leader_id == ctx.person.id || heads.contains(&g.hamlet_id));
+    let manages = g.commune_id == ctx.commune.id
+        && (g.leader_id == ctx.person.id || heads.contains(&g.hamlet_id));
     if !manages || !heads.contains(&h.hamlet_id) {
         return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
     }
     if g.status != "forming" {
-        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("err-group-closed", &[("name", g.name.into())]),
+        ));
     }
     add(ctx, tx, &g, household_id, &input).await
 }
 
 /// A group a person may look at: officers see all, others the groups they lead or belong to.
 async fn visible(ctx: &Ctx<'_>, tx: &mut Tx, id: i64) -> sqlx::Result<Option<Group>> {
-    let Some(g) = groups::get(tx, id).await?.filter(|g| g.commune_id == ctx.commune.id) else {
+    let Some(g) = groups::get(tx, id)
+        .await?
+        .filter(|g| g.commune_id == ctx.commune.id)
+    else {
         return Ok(None);
     };
     if ctx.is_officer() || g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id) {
@@ -358,16 +445,33 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyho
             _ if m.experienced => ctx.t("member-experienced", &[]),
             _ => "–".into(),
         };
-        let target = if f.target { ctx.t("member-target", &[]) } else { String::new() };
-        text.push_str(&format!("\n• #{} {}: {recognised}{target}", m.household_id, m.head_name));
+        let target = if f.target {
+            ctx.t("member-target", &[])
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "\n• #{} {}: {recognised}{target}",
+            m.household_id, m.head_name
+        ));
     }
     Ok(Outcome::reply(text))
 }
 
-pub(super) async fn leave(ctx: &Ctx<'_>, tx: &mut Tx, input: MembershipInput) -> anyhow::Result<Outcome> {
-    let (g, h) = input.membership.split_once(':').ok_or_else(|| anyhow::anyhow!("membership"))?;
+pub(super) async fn leave(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: MembershipInput,
+) -> anyhow::Result<Outcome> {
+    let (g, h) = input
+        .membership
+        .split_once(':')
+        .ok_or_else(|| anyhow::anyhow!("membership"))?;
     let (group_id, household_id): (i64, i64) = (g.parse()?, h.parse()?);
-    let (Some(g), Some(h)) = (groups::get(tx, group_id).await?, households::get(tx, household_id).await?) else {
+    let (Some(g), Some(h)) = (
+        groups::get(tx, group_id).await?,
+        households::get(tx, household_id).await?,
+    ) else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     if h.registered_by != ctx.person.id {
@@ -375,11 +479,28 @@ pub(super) async fn leave(ctx: &Ctx<'_>, tx: &mut Tx, input: MembershipInput) ->
     }
     // Once asked for or established, membership is part of the commune's record.
     if g.status != "forming" {
-        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("err-group-closed", &[("name", g.name.into())]),
+        ));
     }
     groups::remove_member(tx, g.id, h.id).await?;
-    audit::record(tx, Some(ctx.person.id), "leave", "group", g.id, &json!({ "household_id": h.id }), ctx.now).await?;
-    let mut out = Outcome::reply(ctx.t("group-left", &[("name", h.head_name.clone().into()), ("group", g.name.clone().into())]));
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "leave",
+        "group",
+        g.id,
+        &json!({ "household_id": h.id }),
+        ctx.now,
+    )
+    .await?;
+    let mut out = Outcome::reply(ctx.t(
+        "group-left",
+        &[
+            ("name", h.head_name.clone().into()),
+            ("group", g.name.clone().into()),
+        ],
+    ));
     if g.leader_id != ctx.person.id {
         out.notices.push(Notice {
             person_id: g.leader_id,
@@ -390,44 +511,94 @@ pub(super) async fn leave(ctx: &Ctx<'_>, tx: &mut Tx, input: MembershipInput) ->
     Ok(out)
 }
 
-pub(super) async fn request(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyhow::Result<Outcome> {
+pub(super) async fn request(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: GroupInput,
+) -> anyhow::Result<Outcome> {
     let id: i64 = input.group.parse()?;
-    let Some(g) = groups::get(tx, id).await?.filter(|g| g.leader_id == ctx.person.id) else {
+    let Some(g) = groups::get(tx, id)
+        .await?
+        .filter(|g| g.leader_id == ctx.person.id)
+    else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let (_, missing) = missing(ctx, tx, &g).await?;
     if !missing.is_empty() {
-        let text = format!("{}\n{}", ctx.t("group-cannot-request", &[("group", g.name.clone().into())]), readiness_text(ctx, &missing));
+        let text = format!(
+            "{}\n{}",
+            ctx.t("group-cannot-request", &[("group", g.name.clone().into())]),
+            readiness_text(ctx, &missing)
+        );
         return Ok(Outcome::reply(text));
     }
     if !groups::set_status(tx, g.id, "forming", "requested", None, None, None, ctx.now).await? {
-        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("err-group-closed", &[("name", g.name.into())]),
+        ));
     }
-    audit::record(tx, Some(ctx.person.id), "request", "group", g.id, &json!({}), ctx.now).await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "request",
+        "group",
+        g.id,
+        &json!({}),
+        ctx.now,
+    )
+    .await?;
     let args = [("id", Arg::from(g.id)), ("group", g.name.clone().into())];
     let mut out = Outcome::reply(ctx.t("group-requested-ok", &args));
     out.notices = tell_role(ctx, tx, Role::CultureOfficer, "notice-group-request", &args).await?;
     Ok(out)
 }
 
-pub(super) async fn decide(ctx: &Ctx<'_>, tx: &mut Tx, input: DecideInput) -> anyhow::Result<Outcome> {
+pub(super) async fn decide(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: DecideInput,
+) -> anyhow::Result<Outcome> {
     if !ctx.is_officer() {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
     let id: i64 = input.group.parse()?;
-    let Some(g) = groups::get(tx, id).await?.filter(|g| g.commune_id == ctx.commune.id) else {
+    let Some(g) = groups::get(tx, id)
+        .await?
+        .filter(|g| g.commune_id == ctx.commune.id)
+    else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let establish = input.decision == "establish";
     let (to, no, date, reason) = if establish {
-        ("established", input.decision_no.as_ref().map(FreeText::as_str), input.decision_date, None)
+        (
+            "established",
+            input.decision_no.as_ref().map(FreeText::as_str),
+            input.decision_date,
+            None,
+        )
     } else {
-        ("forming", None, None, input.reason.as_ref().map(FreeText::as_str))
+        (
+            "forming",
+            None,
+            None,
+            input.reason.as_ref().map(FreeText::as_str),
+        )
     };
     if !groups::set_status(tx, g.id, "requested", to, no, date, reason, ctx.now).await? {
-        return Ok(Outcome::reply(ctx.t("err-group-closed", &[("name", g.name.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("err-group-closed", &[("name", g.name.into())]),
+        ));
     }
-    audit::record(tx, Some(ctx.person.id), if establish { "establish" } else { "return" }, "group", g.id, &json!({ "decision_no": no, "reason": reason }), ctx.now).await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        if establish { "establish" } else { "return" },
+        "group",
+        g.id,
+        &json!({ "decision_no": no, "reason": reason }),
+        ctx.now,
+    )
+    .await?;
     let args = vec![
         ("id", Arg::from(g.id)),
         ("group", g.name.clone().into()),
@@ -448,7 +619,11 @@ pub(super) async fn decide(ctx: &Ctx<'_>, tx: &mut Tx, input: DecideInput) -> an
         }
     }
     for person_id in told.into_iter().filter(|&p| p != ctx.person.id) {
-        out.notices.push(Notice { person_id, message: theirs, args: args.clone() });
+        out.notices.push(Notice {
+            person_id,
+            message: theirs,
+            args: args.clone(),
+        });
     }
     Ok(out)
 }

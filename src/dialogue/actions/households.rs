@@ -8,7 +8,9 @@ use super::{Notice, Outcome};
 use crate::channels::Reply;
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role};
+use crate::domain::{
+    Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role,
+};
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;
@@ -26,7 +28,11 @@ pub(super) struct RegisterInput {
     cccd: Option<Cccd>,
 }
 
-pub(super) async fn register(ctx: &Ctx<'_>, tx: &mut Tx, input: RegisterInput) -> anyhow::Result<Outcome> {
+pub(super) async fn register(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: RegisterInput,
+) -> anyhow::Result<Outcome> {
     // A hamlet head registers in their own hamlet and is not asked; a resident chooses.
     let head_hamlet = ctx.hamlet_of(Role::HamletHead);
     let hamlet_id = match (&input.hamlet, head_hamlet) {
@@ -129,7 +135,11 @@ pub(super) struct ReviewInput {
     reason: Option<FreeText>,
 }
 
-pub(super) async fn review(ctx: &Ctx<'_>, tx: &mut Tx, input: ReviewInput) -> anyhow::Result<Outcome> {
+pub(super) async fn review(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: ReviewInput,
+) -> anyhow::Result<Outcome> {
     let id: i64 = input.household.parse()?;
     let refused = |msg: String| Ok(Outcome::reply(msg));
     let Some(h) = households::get(tx, id).await? else {

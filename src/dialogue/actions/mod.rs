@@ -69,7 +69,11 @@ const REGISTER_FIELDS: &[Field] = &[
     field("address", Kind::Text, true),
     field("phone", Kind::Phone, true),
     field("members", Kind::Number, true),
-    choice("category", true, &["poor", "near_poor", "newly_escaped", "disabled", "other"]),
+    choice(
+        "category",
+        true,
+        &["poor", "near_poor", "newly_escaped", "disabled", "other"],
+    ),
     field("escaped_on", Kind::Date, false),
     field("escape_decision", Kind::Text, false),
     field("cccd", Kind::Cccd, false),
@@ -156,7 +160,9 @@ const ACT_FIELDS: &[Field] = &[
     choice(
         "step",
         true,
-        &["appraise", "forward", "return", "reject", "approve", "start", "finish"],
+        &[
+            "appraise", "forward", "return", "reject", "approve", "start", "finish",
+        ],
     ),
     field("comment", Kind::Text, false),
 ];

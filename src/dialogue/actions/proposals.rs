@@ -9,7 +9,9 @@ use crate::channels::{FileRef, Reply};
 use crate::clock::local_date;
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role};
+use crate::domain::{
+    FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
+};
 use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
 use crate::store::{Tx, audit, groups};
 use crate::text::Arg;
@@ -77,10 +79,20 @@ pub(super) async fn submit(
             None
         }
         _ => {
-            let id: i64 = input.group.as_deref().unwrap_or_default().parse().unwrap_or(0);
+            let id: i64 = input
+                .group
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or(0);
             let g = groups::get(tx, id).await?;
             match g {
-                Some(g) if g.leader_id == ctx.person.id && g.status == GroupStatus::Established.code() => Some(g.id),
+                Some(g)
+                    if g.leader_id == ctx.person.id
+                        && g.status == GroupStatus::Established.code() =>
+                {
+                    Some(g.id)
+                }
                 _ => return Ok(Outcome::reply(ctx.t("proposal-group-not-established", &[]))),
             }
         }
@@ -100,9 +112,13 @@ pub(super) async fn submit(
     };
     let (id, from) = match input.revises {
         Some(id) => {
-            let mine = proposals::get(tx, id).await?.is_some_and(|p| p.submitted_by == ctx.person.id);
+            let mine = proposals::get(tx, id)
+                .await?
+                .is_some_and(|p| p.submitted_by == ctx.person.id);
             if !mine || !proposals::revise(tx, id, &new, ctx.now).await? {
-                return Ok(Outcome::reply(ctx.t("proposal-not-returned", &[("id", id.into())])));
+                return Ok(Outcome::reply(
+                    ctx.t("proposal-not-returned", &[("id", id.into())]),
+                ));
             }
             (id, Some(ProposalStatus::Returned.code()))
         }
@@ -113,11 +129,39 @@ pub(super) async fn submit(
         files.push(attachment("contract", c));
     }
     proposals::set_attachments(tx, id, &files, ctx.now).await?;
-    proposals::add_event(tx, id, ctx.person.id, from, ProposalStatus::Submitted.code(), None, ctx.now).await?;
-    audit::record(tx, Some(ctx.person.id), if from.is_some() { "resubmit" } else { "submit" }, "proposal", id, &json!({ "kind": input.kind.code() }), ctx.now).await?;
+    proposals::add_event(
+        tx,
+        id,
+        ctx.person.id,
+        from,
+        ProposalStatus::Submitted.code(),
+        None,
+        ctx.now,
+    )
+    .await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        if from.is_some() { "resubmit" } else { "submit" },
+        "proposal",
+        id,
+        &json!({ "kind": input.kind.code() }),
+        ctx.now,
+    )
+    .await?;
 
-    let args = [("id", Arg::from(id)), ("title", input.title.as_str().into())];
-    let mut out = Outcome::reply(ctx.t(if from.is_some() { "proposal-resubmitted" } else { "proposal-submitted" }, &args));
+    let args = [
+        ("id", Arg::from(id)),
+        ("title", input.title.as_str().into()),
+    ];
+    let mut out = Outcome::reply(ctx.t(
+        if from.is_some() {
+            "proposal-resubmitted"
+        } else {
+            "proposal-submitted"
+        },
+        &args,
+    ));
     for role in [Role::CultureOfficer, Role::AgriOfficer] {
         for n in tell_role(ctx, tx, role, "notice-proposal-submitted", &args).await? {
             if !out.notices.iter().any(|x| x.person_id == n.person_id) {
@@ -140,25 +184,42 @@ fn attachment(role: &str, f: &FileRef) -> Attachment {
 
 /// Starts the submission dialogue again from a proposal sent back, on its summary, so the
 /// submitter changes what was asked and sends it without retyping the rest.
-pub(super) async fn revise(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> anyhow::Result<Outcome> {
+pub(super) async fn revise(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: ProposalInput,
+) -> anyhow::Result<Outcome> {
     let id: i64 = input.proposal.parse()?;
-    let Some(p) = proposals::get(tx, id).await?.filter(|p| p.submitted_by == ctx.person.id) else {
+    let Some(p) = proposals::get(tx, id)
+        .await?
+        .filter(|p| p.submitted_by == ctx.person.id)
+    else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     if status_of(&p) != ProposalStatus::Returned {
-        return Ok(Outcome::reply(ctx.t("proposal-not-returned", &[("id", id.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("proposal-not-returned", &[("id", id.into())]),
+        ));
     }
     let mut answers: Map<String, Value> = serde_json::from_str(&p.answers)?;
     answers.insert("revises".into(), json!(id));
     // How the answers read back on the summary, as they did when first typed.
     let mut labels = Map::new();
     for key in ["total_cost", "support", "own_contribution"] {
-        if let Some(m) = answers.get(key).and_then(Value::as_i64).and_then(|n| Money::try_from(n).ok()) {
+        if let Some(m) = answers
+            .get(key)
+            .and_then(Value::as_i64)
+            .and_then(|n| Money::try_from(n).ok())
+        {
             labels.insert(key.into(), json!(m.to_string()));
         }
     }
     for key in ["minutes", "contract"] {
-        if let Some(name) = answers.get(key).and_then(|f| f.get("name")).and_then(Value::as_str) {
+        if let Some(name) = answers
+            .get(key)
+            .and_then(|f| f.get("name"))
+            .and_then(Value::as_str)
+        {
             labels.insert(key.into(), json!(format!("📎 {name}")));
         }
     }
@@ -181,8 +242,13 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
     let id: i64 = input.proposal.parse()?;
-    let Some(p) = proposals::get(tx, id).await?.filter(|p| p.commune_id == ctx.commune.id) else {
-        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", id.into())])));
+    let Some(p) = proposals::get(tx, id)
+        .await?
+        .filter(|p| p.commune_id == ctx.commune.id)
+    else {
+        return Ok(Outcome::reply(
+            ctx.t("review-not-found", &[("id", id.into())]),
+        ));
     };
     let from = status_of(&p);
     let Some(to) = from.after(input.step) else {
@@ -196,10 +262,31 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
         return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
     }
     if !proposals::set_status(tx, id, from.code(), to.code(), ctx.now).await? {
-        return Ok(Outcome::reply(ctx.t("proposal-bad-step", &[("id", id.into()), ("status", Arg::T(from.message_id()))])));
+        return Ok(Outcome::reply(ctx.t(
+            "proposal-bad-step",
+            &[("id", id.into()), ("status", Arg::T(from.message_id()))],
+        )));
     }
-    proposals::add_event(tx, id, ctx.person.id, Some(from.code()), to.code(), comment, ctx.now).await?;
-    audit::record(tx, Some(ctx.person.id), input.step.code(), "proposal", id, &json!({ "from": from.code(), "to": to.code(), "comment": comment }), ctx.now).await?;
+    proposals::add_event(
+        tx,
+        id,
+        ctx.person.id,
+        Some(from.code()),
+        to.code(),
+        comment,
+        ctx.now,
+    )
+    .await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        input.step.code(),
+        "proposal",
+        id,
+        &json!({ "from": from.code(), "to": to.code(), "comment": comment }),
+        ctx.now,
+    )
+    .await?;
     let args = vec![
         ("id", Arg::from(id)),
         ("title", p.title.clone().into()),
@@ -208,18 +295,30 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     ];
     let mut out = Outcome::reply(ctx.t("proposal-moved", &args));
     if p.submitted_by != ctx.person.id {
-        let message = if to == ProposalStatus::Returned { "notice-proposal-returned" } else { "notice-proposal-moved" };
-        out.notices.push(Notice { person_id: p.submitted_by, message, args });
+        let message = if to == ProposalStatus::Returned {
+            "notice-proposal-returned"
+        } else {
+            "notice-proposal-moved"
+        };
+        out.notices.push(Notice {
+            person_id: p.submitted_by,
+            message,
+            args,
+        });
     }
     Ok(out)
 }
 
 fn money(n: i64) -> String {
-    Money::try_from(n).map(|m| m.to_string()).unwrap_or_else(|_| n.to_string())
+    Money::try_from(n)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|_| n.to_string())
 }
 
 fn days_since(ctx: &Ctx<'_>, at: chrono::DateTime<chrono::Utc>) -> i64 {
-    (ctx.today - local_date(at, &ctx.commune.time_zone)).num_days().max(0)
+    (ctx.today - local_date(at, &ctx.commune.time_zone))
+        .num_days()
+        .max(0)
 }
 
 /// One line for lists: number, title, status, days waiting.
@@ -235,10 +334,19 @@ pub fn line(ctx: &Ctx<'_>, p: &Proposal) -> String {
     )
 }
 
-pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> anyhow::Result<Outcome> {
+pub(super) async fn show(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: ProposalInput,
+) -> anyhow::Result<Outcome> {
     let id: i64 = input.proposal.parse()?;
-    let Some(p) = proposals::get(tx, id).await?.filter(|p| p.commune_id == ctx.commune.id) else {
-        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", id.into())])));
+    let Some(p) = proposals::get(tx, id)
+        .await?
+        .filter(|p| p.commune_id == ctx.commune.id)
+    else {
+        return Ok(Outcome::reply(
+            ctx.t("review-not-found", &[("id", id.into())]),
+        ));
     };
     if !(ctx.is_officer() || p.submitted_by == ctx.person.id) {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
@@ -246,13 +354,21 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> an
     let a: Map<String, Value> = serde_json::from_str(&p.answers).unwrap_or_default();
     let text_of = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("—").to_string();
     let num_of = |k: &str| a.get(k).and_then(Value::as_i64).unwrap_or(0);
-    let kind = ProposalKind::from_code(&p.kind).map(|k| ctx.t(k.message_id(), &[])).unwrap_or_default();
+    let kind = ProposalKind::from_code(&p.kind)
+        .map(|k| ctx.t(k.message_id(), &[]))
+        .unwrap_or_default();
     let who = match p.group_id {
         Some(g) => match groups::get(tx, g).await? {
-            Some(g) => ctx.t("proposal-by-group", &[("group", format!("#{} {}", g.id, g.name).into())]),
+            Some(g) => ctx.t(
+                "proposal-by-group",
+                &[("group", format!("#{} {}", g.id, g.name).into())],
+            ),
             None => String::new(),
         },
-        None => ctx.t("proposal-partners", &[("partners", p.partners.clone().unwrap_or_default().into())]),
+        None => ctx.t(
+            "proposal-partners",
+            &[("partners", p.partners.clone().unwrap_or_default().into())],
+        ),
     };
     let mut text = format!("#{} {}\n{kind}\n{who}\n", p.id, p.title);
     text.push_str(&ctx.t(
@@ -274,7 +390,9 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> an
     text.push('\n');
     text.push_str(&ctx.t("proposal-history", &[]));
     for e in proposals::events(tx, p.id).await? {
-        let to = ProposalStatus::from_code(&e.to_status).map(|s| ctx.t(s.message_id(), &[])).unwrap_or(e.to_status.clone());
+        let to = ProposalStatus::from_code(&e.to_status)
+            .map(|s| ctx.t(s.message_id(), &[]))
+            .unwrap_or(e.to_status.clone());
         let when = format_date(local_date(e.at, &ctx.commune.time_zone));
         text.push_str(&format!("\n{when}: {to}"));
         if let Some(c) = e.comment {
@@ -284,10 +402,19 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: ProposalInput) -> an
     let files = proposals::attachments(tx, p.id)
         .await?
         .into_iter()
-        .map(|a| FileRef { kind: a.kind, channel: a.channel, file_id: a.file_id, name: a.name })
+        .map(|a| FileRef {
+            kind: a.kind,
+            channel: a.channel,
+            file_id: a.file_id,
+            name: a.name,
+        })
         .collect();
     Ok(Outcome {
-        replies: vec![Reply { text, files, ..Reply::default() }],
+        replies: vec![Reply {
+            text,
+            files,
+            ..Reply::default()
+        }],
         ..Outcome::default()
     })
 }
@@ -309,7 +436,14 @@ pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
         for g in &requested {
             let days = g.requested_at.map(|at| days_since(ctx, at)).unwrap_or(0);
             text.push('\n');
-            text.push_str(&ctx.t("queue-group-line", &[("id", g.id.into()), ("group", g.name.clone().into()), ("days", days.into())]));
+            text.push_str(&ctx.t(
+                "queue-group-line",
+                &[
+                    ("id", g.id.into()),
+                    ("group", g.name.clone().into()),
+                    ("days", days.into()),
+                ],
+            ));
         }
     }
     if !open.is_empty() {
