@@ -424,10 +424,20 @@ impl Engine {
                     .list
                     .iter()
                     .find(|d| d.action == super::Action::JoinGroup);
+                let code: String = args.chars().filter(|c| c.is_alphanumeric()).collect();
+                let is_group = match join {
+                    Some(_) if cmd == "/start" && !code.is_empty() => {
+                        groups::by_code(tx, &code.to_uppercase())
+                            .await?
+                            .is_some_and(|g| g.commune_id == ctx.commune.id)
+                    }
+                    _ => false,
+                };
                 match join {
-                    Some(d) if cmd == "/start" && !args.is_empty() && self.allowed(ctx, d) => {
+                    Some(d) if is_group && self.allowed(ctx, d) => {
                         return self.start(ctx, tx, state, d, args, out).await;
                     }
+                    // Any other start code (an invite, later) opens the menu for now.
                     _ => out.replies.push(self.menu(ctx, None)),
                 }
             }
