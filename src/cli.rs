@@ -58,6 +58,34 @@ pub enum Command {
     Run,
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
+    /// The daily digest of a day: printed with --dry-run, else sent (once per person and day).
+    Digest {
+        /// The day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Only this person (console name or display name).
+        #[arg(long)]
+        officer: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write the XLSX report (phones and CCCD masked unless --unmasked).
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long)]
+        unmasked: bool,
+    },
+    /// Add a commune deadline: `deadline "Báo cáo cho thành phố" 20/07/2025`.
+    Deadline {
+        title: String,
+        /// dd/mm/yyyy
+        due: String,
+        #[arg(long)]
+        commune: Option<String>,
+    },
     /// Measure messages per second through the engine against a bare-write baseline, on a
     /// fresh SQLite file and, with --postgres URL, on a fresh schema there.
     Bench {
@@ -110,6 +138,16 @@ pub async fn main() -> anyhow::Result<()> {
             }
             let engine = Arc::new(app::engine(store, &settings, clock)?);
             let running = crate::run::start(&settings, engine.clone()).await?;
+            // The digest clock: every half minute, send what is due.
+            let digests = engine.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = crate::digest::tick(&digests).await {
+                        tracing::error!(error = %e, "digest");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                }
+            });
             match running.addr {
                 Some(a) => eprintln!("Telegram: đang chạy; HTTP {a} (/healthz)"),
                 None => eprintln!("Telegram: đang chạy (long polling)"),
@@ -117,6 +155,33 @@ pub async fn main() -> anyhow::Result<()> {
             tokio::signal::ctrl_c().await?;
             running.abort();
             engine.store().close().await;
+        }
+        Command::Digest {
+            date,
+            officer,
+            dry_run,
+        } => {
+            let store = app::open_store(&settings).await?;
+            let engine = app::engine(store, &settings, clock.clone())?;
+            let printed = crate::digest::cli(&engine, date, officer.as_deref(), dry_run).await?;
+            print!("{printed}");
+        }
+        Command::Export {
+            out,
+            commune,
+            unmasked,
+        } => {
+            let store = app::open_store(&settings).await?;
+            let bytes = crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?;
+            std::fs::write(&out, bytes)?;
+            println!("{}", out.display());
+        }
+        Command::Deadline { title, due, commune } => {
+            let store = app::open_store(&settings).await?;
+            let due = crate::domain::input::parse_day(&due)
+                .map_err(|e| anyhow::anyhow!("{due:?}: {e} (dd/mm/yyyy)"))?;
+            let done = seed::deadline(&store, commune.as_deref(), &title, due, clock.now()).await?;
+            println!("{done}");
         }
         Command::Check => {
             let d = app::dialogues(&settings)?;
@@ -158,7 +223,10 @@ pub async fn main() -> anyhow::Result<()> {
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal();
             let stdin = BufReader::new(tokio::io::stdin());
-            channels::console::run(&engine, &who, stdin, tokio::io::stdout(), interactive).await?;
+            // Files the bot makes (a report) land in the current folder.
+            let here = std::env::current_dir().ok();
+            channels::console::run(&engine, &who, stdin, tokio::io::stdout(), interactive, here)
+                .await?;
             engine.store().close().await;
         }
     }

@@ -12,6 +12,7 @@
 //! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group.
 //! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
 //! - [`seed`], [`config`], [`clock`], [`cli`]: setting up, settings, time, the command line.
+//! - [`digest`]: the officers' daily digest, sent exactly once; [`report`]: XLSX and chart.
 //! - [`bench`]: the throughput benchmark behind `giamngheo bench`.
 
 pub mod app;
@@ -21,7 +22,9 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod dialogue;
+pub mod digest;
 pub mod domain;
+pub mod report;
 pub mod run;
 pub mod seed;
 pub mod store;

@@ -65,7 +65,7 @@ pub async fn ensure_demo(store: &Store, now: DateTime<Utc>) -> anyhow::Result<bo
     let (commune_id, hamlets) = create_commune(&mut tx, &file, true, now).await?;
     for (name, role, hamlet, org) in DEMO_PEOPLE {
         let person = persons::create(&mut tx, commune_id, name, "vi", now).await?;
-        persons::link_identity(&mut tx, "console", name, person, name).await?;
+        persons::link_identity(&mut tx, "console", name, person, name, None).await?;
         persons::grant(
             &mut tx,
             person,
@@ -218,7 +218,7 @@ pub async fn grant(
         None => {
             let id = persons::create(&mut tx, commune.id, sender, "vi", now).await?;
             // Private chats reply to the sender's own id on every platform we serve.
-            persons::link_identity(&mut tx, channel, sender, id, sender).await?;
+            persons::link_identity(&mut tx, channel, sender, id, sender, None).await?;
             id
         }
     };
@@ -235,4 +235,24 @@ pub async fn grant(
     .await?;
     tx.commit().await?;
     Ok(format!("{identity}: {} in {}", role.code(), commune.name))
+}
+
+/// Adds a commune deadline from the command line.
+pub async fn deadline(
+    store: &Store,
+    commune_code: Option<&str>,
+    title: &str,
+    due: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    if title.trim().is_empty() {
+        anyhow::bail!("the deadline needs a title");
+    }
+    let mut tx = store.begin().await?;
+    let commune = communes::default_commune(&mut tx, commune_code)
+        .await?
+        .context("no commune yet: run `giamngheo init --commune FILE` first")?;
+    let id = crate::store::digests::add_deadline(&mut tx, commune.id, title.trim(), due, None, now).await?;
+    tx.commit().await?;
+    Ok(format!("#{id} {} – {}", title.trim(), crate::domain::input::format_date(due)))
 }

@@ -33,7 +33,7 @@ fn household<'a>(hamlet: i64, name: &'a str, phone: &'a str, by: i64) -> NewHous
 
 async fn resident(tx: &mut Tx, name: &str) -> i64 {
     let id = persons::create(tx, 1, name, "vi", now()).await.unwrap();
-    persons::link_identity(tx, "test", name, id, name)
+    persons::link_identity(tx, "test", name, id, name, None)
         .await
         .unwrap();
     id

@@ -20,12 +20,14 @@ pub async fn run<R, W>(
     input: R,
     output: W,
     prompt: bool,
+    save_dir: Option<std::path::PathBuf>,
 ) -> anyhow::Result<()>
 where
     R: AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut session = Session::open(engine, identity, output).await?;
+    session.save_dir = save_dir;
     let mut lines = input.lines();
     loop {
         if prompt {
@@ -45,6 +47,8 @@ pub struct Session<'a, W> {
     engine: &'a Engine,
     identity: String,
     pub output: W,
+    /// Where files the bot makes (a report, a chart) are saved; None prints their names only.
+    pub save_dir: Option<std::path::PathBuf>,
 }
 
 impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
@@ -56,8 +60,9 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
             engine,
             identity: identity.to_string(),
             output,
+            save_dir: None,
         };
-        deliver(engine, identity, &mut s.output).await?;
+        deliver(engine, identity, &mut s.output, None).await?;
         s.send("/start").await?;
         Ok(s)
     }
@@ -72,6 +77,7 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
                     channel: CHANNEL.into(),
                     file_id: name.trim().into(),
                     name: name.trim().into(),
+                    data: None,
                 })
             }
             _ => Content::Text(text.to_string()),
@@ -94,7 +100,7 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
             self.output.flush().await?;
             return Ok(());
         }
-        deliver(self.engine, &self.identity, &mut self.output).await
+        deliver(self.engine, &self.identity, &mut self.output, self.save_dir.as_deref()).await
     }
 }
 
@@ -103,15 +109,23 @@ pub async fn deliver<W: AsyncWrite + Unpin>(
     engine: &Engine,
     identity: &str,
     output: &mut W,
+    save_dir: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let now = engine.clock().now();
     let mut tx = engine.store().begin().await?;
     for row in outbox::due(&mut tx, CHANNEL, Some(identity), now, 1000).await? {
         match row.reply() {
             Ok(r) => {
-                output
-                    .write_all(format!("{}\n\n", render_plain(&r)).as_bytes())
-                    .await?
+                output.write_all(render_plain(&r).as_bytes()).await?;
+                for f in &r.files {
+                    if let (Some(dir), Some(bytes)) = (save_dir, f.bytes()) {
+                        let path = dir.join(&f.name);
+                        std::fs::write(&path, bytes)
+                            .with_context(|| format!("saving {}", path.display()))?;
+                        output.write_all(format!("\n(→ {})", path.display()).as_bytes()).await?;
+                    }
+                }
+                output.write_all(b"\n\n").await?;
             }
             Err(e) => tracing::error!(error = %e, id = row.id, "unreadable outbox row"),
         }

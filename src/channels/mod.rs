@@ -49,6 +49,30 @@ pub struct FileRef {
     pub channel: String,
     pub file_id: String,
     pub name: String,
+    /// A file the bot made itself (a chart, a report), base64, sent as an upload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+}
+
+impl FileRef {
+    /// A file the bot made, carried in the message itself.
+    pub fn inline(kind: &str, name: &str, bytes: &[u8]) -> FileRef {
+        use base64::Engine as _;
+        FileRef {
+            kind: kind.into(),
+            channel: "inline".into(),
+            file_id: String::new(),
+            name: name.into(),
+            data: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        }
+    }
+
+    /// The bytes of an inline file.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        let data = self.data.as_ref()?;
+        base64::engine::general_purpose::STANDARD.decode(data).ok()
+    }
 }
 
 /// A message from the bot.

@@ -178,6 +178,7 @@ async fn on_other_message(
             channel: CHANNEL.into(),
             file_id: doc.file.id.to_string(),
             name: doc.file_name.clone().unwrap_or_else(|| "tep".into()),
+            data: None,
         })
     } else {
         msg.photo().and_then(|sizes| sizes.last()).map(|p| FileRef {
@@ -185,6 +186,7 @@ async fn on_other_message(
             channel: CHANNEL.into(),
             file_id: p.file.id.to_string(),
             name: format!("anh-{}.jpg", msg.id.0),
+            data: None,
         })
     };
     if let Some(file) = file {
@@ -530,9 +532,14 @@ impl Sender {
             }
             req.await?;
         }
-        // Files Telegram holds are sent again by their id; others were named in the text.
-        for f in reply.files.iter().filter(|f| f.channel == CHANNEL) {
-            let input = InputFile::file_id(FileId(f.file_id.clone()));
+        // Files Telegram holds go again by their id, files the bot made as uploads; others
+        // (from another channel) were named in the text.
+        for f in &reply.files {
+            let input = match f.bytes() {
+                Some(bytes) => InputFile::memory(bytes).file_name(f.name.clone()),
+                None if f.channel == CHANNEL => InputFile::file_id(FileId(f.file_id.clone())),
+                None => continue,
+            };
             if f.kind == "photo" {
                 self.bot.send_photo(chat, input).await?;
             } else {

@@ -283,7 +283,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Option<Person>, EngineError> {
         if let Some(p) = persons::by_identity(tx, &msg.channel, &msg.sender_id).await? {
-            persons::link_identity(tx, &msg.channel, &msg.sender_id, p.id, &msg.chat_id).await?;
+            persons::link_identity(tx, &msg.channel, &msg.sender_id, p.id, &msg.chat_id, Some(now)).await?;
             return Ok(Some(p));
         }
         let Some(commune) = communes::default_commune(tx, self.default_commune.as_deref()).await?
@@ -296,7 +296,7 @@ impl Engine {
             .unwrap_or_else(|| msg.sender_id.clone());
         let lang = msg.lang_hint.unwrap_or_default();
         let id = persons::create(tx, commune.id, &name, lang.code(), now).await?;
-        persons::link_identity(tx, &msg.channel, &msg.sender_id, id, &msg.chat_id).await?;
+        persons::link_identity(tx, &msg.channel, &msg.sender_id, id, &msg.chat_id, Some(now)).await?;
         Ok(Some(persons::by_id(tx, id).await?))
     }
 
@@ -979,7 +979,7 @@ impl Engine {
                 .find(|o| o.value == *s)
                 .map(|o| o.label.get(ctx.lang).to_string())
                 .unwrap_or_else(|| s.clone()),
-            (Kind::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            (Kind::Date | Kind::Day, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(format_date)
                 .unwrap_or_else(|_| s.clone()),
             (Kind::Phone, Value::String(s)) => Phone::parse(s)
@@ -1150,6 +1150,10 @@ impl Engine {
             Kind::Cccd => Cccd::parse(typed)
                 .map_err(Refusal::from)
                 .and_then(|c| s(c.into())),
+            Kind::Day => match crate::domain::input::parse_day(typed) {
+                Err(e) => Err(e.into()),
+                Ok(d) => s(d.format("%Y-%m-%d").to_string()),
+            },
             Kind::Date => match PastDate::parse(typed, ctx.today) {
                 Err(e) => Err(e.into()),
                 Ok(PastDate(d)) => match step.check {

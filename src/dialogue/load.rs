@@ -82,6 +82,30 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "officer_queue.toml",
         include_str!("../../dialogues/officer_queue.toml"),
     ),
+    (
+        "digest_now.toml",
+        include_str!("../../dialogues/digest_now.toml"),
+    ),
+    (
+        "digest_time.toml",
+        include_str!("../../dialogues/digest_time.toml"),
+    ),
+    (
+        "add_deadline.toml",
+        include_str!("../../dialogues/add_deadline.toml"),
+    ),
+    (
+        "list_deadlines.toml",
+        include_str!("../../dialogues/list_deadlines.toml"),
+    ),
+    (
+        "finish_deadline.toml",
+        include_str!("../../dialogues/finish_deadline.toml"),
+    ),
+    (
+        "report.toml",
+        include_str!("../../dialogues/report.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

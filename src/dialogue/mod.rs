@@ -30,6 +30,8 @@ pub enum Kind {
     Money,
     /// A photo or a document (a file; typed text is refused).
     Document,
+    /// Any day, past or future (a deadline).
+    Day,
 }
 
 impl Kind {
@@ -45,6 +47,7 @@ impl Kind {
             "yesno" => Kind::YesNo,
             "money" => Kind::Money,
             "document" => Kind::Document,
+            "day" => Kind::Day,
             _ => return None,
         })
     }
@@ -79,6 +82,8 @@ pub enum Source {
     VisibleProposals,
     /// The user's proposals sent back for revision.
     ReturnedProposals,
+    /// The commune's deadlines not done yet.
+    OpenDeadlines,
 }
 
 impl Source {
@@ -97,6 +102,7 @@ impl Source {
             "open_proposals" => Source::OpenProposals,
             "visible_proposals" => Source::VisibleProposals,
             "returned_proposals" => Source::ReturnedProposals,
+            "open_deadlines" => Source::OpenDeadlines,
             _ => return None,
         })
     }

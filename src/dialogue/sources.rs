@@ -20,6 +20,14 @@ fn opt(value: impl ToString, label: String, key: impl ToString, detail: Option<S
 pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<Opt>> {
     let me = ctx.person.id;
     Ok(match source {
+        Source::OpenDeadlines => crate::store::digests::open_deadlines(tx, ctx.commune.id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let label = format!("#{} {} – {}", d.id, d.title, crate::domain::input::format_date(d.due_on));
+                opt(d.id, label, d.id, None)
+            })
+            .collect(),
         Source::Hamlets => communes::hamlets(tx, ctx.commune.id)
             .await?
             .into_iter()

@@ -270,6 +270,17 @@ pub struct PastDate(pub NaiveDate);
 
 impl PastDate {
     pub fn parse(s: &str, today: NaiveDate) -> Result<PastDate, InputError> {
+        let date = parse_day(s)?;
+        if date > today {
+            return Err(InputError::DateFuture);
+        }
+        Ok(PastDate(date))
+    }
+}
+
+/// Any day, past or future (a deadline), typed dd/mm/yyyy.
+pub fn parse_day(s: &str) -> Result<NaiveDate, InputError> {
+    {
         let s = s.trim();
         if s.is_empty() {
             return Err(InputError::Empty);
@@ -295,11 +306,10 @@ impl PastDate {
         if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
             return Err(InputError::DateImpossible);
         }
-        let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(InputError::DateImpossible)?;
-        if date > today {
-            return Err(InputError::DateFuture);
+        if y > 2200 {
+            return Err(InputError::DateYear);
         }
-        Ok(PastDate(date))
+        NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(InputError::DateImpossible)
     }
 }
 

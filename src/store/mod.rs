@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod communes;
 pub mod conversations;
+pub mod digests;
 pub mod groups;
 pub mod households;
 pub mod inbox;

@@ -87,15 +87,19 @@ pub async fn link_identity(
     sender_id: &str,
     person_id: i64,
     chat_id: &str,
+    seen: Option<DateTime<Utc>>,
 ) -> sqlx::Result<()> {
     on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO identities (channel, sender_id, person_id, chat_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (channel, sender_id) DO UPDATE SET chat_id = excluded.chat_id"
+        "INSERT INTO identities (channel, sender_id, person_id, chat_id, last_seen)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (channel, sender_id) DO UPDATE SET chat_id = excluded.chat_id,
+            last_seen = COALESCE(excluded.last_seen, identities.last_seen)"
     )
     .bind(channel)
     .bind(sender_id)
     .bind(person_id)
     .bind(chat_id)
+    .bind(seen)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
@@ -191,4 +195,15 @@ pub async fn with_role(tx: &mut Tx, commune_id: i64, role: Role) -> sqlx::Result
     .fetch_all(conn)
     .await
     })
+}
+
+/// Where a person chatted last: the channel a digest should go to.
+pub async fn last_contact(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<Contact>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT channel, chat_id FROM identities WHERE person_id = $1
+         ORDER BY last_seen DESC NULLS LAST, channel LIMIT 1"
+    )
+    .bind(person_id)
+    .fetch_optional(conn)
+    .await)
 }

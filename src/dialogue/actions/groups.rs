@@ -150,14 +150,22 @@ pub(super) async fn create(
 
 /// The rules' view of a group's members.
 fn facts(ctx: &Ctx<'_>, members: &[Member]) -> Vec<MemberFacts> {
-    let window = ctx.rules.escape_window();
+    member_facts(members, ctx.rules.escape_window(), ctx.today)
+}
+
+/// What the group rules need to know of each member, at `today`.
+pub fn member_facts(
+    members: &[Member],
+    window: crate::domain::EscapeWindow,
+    today: NaiveDate,
+) -> Vec<MemberFacts> {
     members
         .iter()
         .map(|m| {
             let recognised = m.recognised_level.as_deref().is_some_and(|l| l != "none");
             let target = m.household_status == "confirmed"
                 && Category::from_code(&m.category)
-                    .is_some_and(|c| c.is_target(m.escaped_on, window, ctx.today));
+                    .is_some_and(|c| c.is_target(m.escaped_on, window, today));
             MemberFacts {
                 recognised,
                 experienced: recognised || m.experienced,

@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod households;
+pub mod officer;
 pub mod proposals;
 
 use serde::Deserialize;
@@ -32,6 +33,12 @@ pub enum Action {
     ActOnProposal,
     ShowProposal,
     OfficerQueue,
+    DigestNow,
+    DigestTime,
+    AddDeadline,
+    ListDeadlines,
+    FinishDeadline,
+    Report,
 }
 
 /// One answer an action takes.
@@ -155,6 +162,10 @@ const SUBMIT_FIELDS: &[Field] = &[
     field("contract", Kind::Document, false),
 ];
 
+const TIME_FIELDS: &[Field] = &[field("time", Kind::Text, true), field("quiet", Kind::YesNo, true)];
+const DEADLINE_FIELDS: &[Field] = &[field("title", Kind::Text, true), field("due_on", Kind::Day, true)];
+const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
+
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
     choice(
@@ -217,6 +228,12 @@ impl Action {
             "act_on_proposal" => Action::ActOnProposal,
             "show_proposal" => Action::ShowProposal,
             "officer_queue" => Action::OfficerQueue,
+            "digest_now" => Action::DigestNow,
+            "digest_time" => Action::DigestTime,
+            "add_deadline" => Action::AddDeadline,
+            "list_deadlines" => Action::ListDeadlines,
+            "finish_deadline" => Action::FinishDeadline,
+            "report" => Action::Report,
             _ => return None,
         })
     }
@@ -225,7 +242,14 @@ impl Action {
         match self {
             Action::RegisterHousehold => REGISTER_FIELDS,
             Action::ReviewHousehold => REVIEW_FIELDS,
-            Action::MyHouseholds | Action::OfficerQueue => &[],
+            Action::MyHouseholds
+            | Action::OfficerQueue
+            | Action::DigestNow
+            | Action::ListDeadlines
+            | Action::Report => &[],
+            Action::DigestTime => TIME_FIELDS,
+            Action::AddDeadline => DEADLINE_FIELDS,
+            Action::FinishDeadline => DEADLINE_ONLY,
             Action::CreateGroup => CREATE_GROUP_FIELDS,
             Action::JoinGroup => JOIN_FIELDS,
             Action::AddMember => ADD_MEMBER_FIELDS,
@@ -246,6 +270,7 @@ impl Action {
     ) -> anyhow::Result<Outcome> {
         use self::groups as g;
         use self::households as h;
+        use self::officer as o;
         use self::proposals as p;
         match self {
             Action::RegisterHousehold => h::register(ctx, tx, typed(answers)?).await,
@@ -263,6 +288,12 @@ impl Action {
             Action::ActOnProposal => p::act(ctx, tx, typed(answers)?).await,
             Action::ShowProposal => p::show(ctx, tx, typed(answers)?).await,
             Action::OfficerQueue => p::queue(ctx, tx).await,
+            Action::DigestNow => o::digest_now(ctx, tx).await,
+            Action::DigestTime => o::set_time(ctx, tx, typed(answers)?).await,
+            Action::AddDeadline => o::add_deadline(ctx, tx, typed(answers)?).await,
+            Action::ListDeadlines => o::list_deadlines(ctx, tx).await,
+            Action::FinishDeadline => o::finish_deadline(ctx, tx, typed(answers)?).await,
+            Action::Report => o::report(ctx, tx).await,
         }
     }
 }

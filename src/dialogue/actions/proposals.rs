@@ -407,6 +407,7 @@ pub(super) async fn show(
             channel: a.channel,
             file_id: a.file_id,
             name: a.name,
+            data: None,
         })
         .collect();
     Ok(Outcome {

@@ -1,0 +1,206 @@
+//! What a digest says: gathered from the store for one person and period, then rendered
+//! short and scannable for a phone. Rendering is a pure function of the gathered data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::channels::Reply;
+use crate::clock::local_date;
+use crate::domain::input::format_date;
+use crate::domain::{Category, GroupStatus, Phone, ProposalStatus, Role};
+use crate::store::digests::{self, Count, Deadline};
+use crate::store::persons::Grant;
+use crate::store::{Tx, communes::Commune, groups, households, proposals};
+use crate::text::{Arg, Lang, Texts};
+
+/// One thing waiting for the reader, with the command that acts on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    pub label: String,
+    pub days: i64,
+    pub command: String,
+}
+
+/// Everything a digest shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Data {
+    pub day: NaiveDate,
+    pub today: NaiveDate,
+    pub commune: String,
+    pub registered: Vec<Count>,
+    pub confirmed: Vec<Count>,
+    pub changes: Vec<Count>,
+    pub waiting: Vec<Waiting>,
+    pub deadlines: Vec<Deadline>,
+    pub totals: Vec<Count>,
+}
+
+impl Data {
+    pub fn nothing_new(&self) -> bool {
+        self.registered.is_empty() && self.confirmed.is_empty() && self.changes.is_empty()
+    }
+}
+
+/// Deadlines within this many days are shown (overdue ones always).
+const DEADLINE_HORIZON_DAYS: i64 = 30;
+
+/// Gathers the digest of `day` for a person with `grants`, covering (from, to].
+#[allow(clippy::too_many_arguments)]
+pub async fn gather(
+    tx: &mut Tx,
+    commune: &Commune,
+    grants: &[Grant],
+    day: NaiveDate,
+    today: NaiveDate,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    texts: &Texts,
+    lang: Lang,
+) -> sqlx::Result<Data> {
+    let has = |r: Role| grants.iter().any(|g| g.role == r);
+    let age = |at: DateTime<Utc>| (today - local_date(at, &commune.time_zone)).num_days().max(0);
+    let mut waiting = vec![];
+    // Hamlet heads: registrations to confirm. They call the households, so the phone shows
+    // in full; nobody else's digest carries a whole number.
+    for hamlet in grants.iter().filter(|g| g.role == Role::HamletHead).filter_map(|g| g.hamlet_id) {
+        for h in households::pending(tx, commune.id, Some(hamlet)).await? {
+            let phone = Phone::parse(&h.phone).map(|p| p.local()).unwrap_or_default();
+            waiting.push(Waiting {
+                label: format!("#{} {} ({})", h.id, h.head_name, phone),
+                days: age(h.created_at),
+                command: format!("/duyet {}", h.id),
+            });
+        }
+    }
+    if has(Role::CultureOfficer) || has(Role::Leader) {
+        for g in groups::with_status(tx, commune.id, GroupStatus::Requested.code()).await? {
+            waiting.push(Waiting {
+                label: format!("#{} {}", g.id, g.name),
+                days: g.requested_at.map(age).unwrap_or(0),
+                command: format!("/thanhlap {}", g.id),
+            });
+        }
+    }
+    if grants.iter().any(|g| g.role.is_officer()) {
+        for p in proposals::open(tx, commune.id).await? {
+            let status = ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted);
+            waiting.push(Waiting {
+                label: format!("#{} {} – {}", p.id, p.title, texts.get(lang, status.message_id(), &[])),
+                days: age(p.updated_at),
+                command: format!("/xulyda {}", p.id),
+            });
+        }
+    }
+    waiting.sort_by(|a, b| b.days.cmp(&a.days));
+    let deadlines = digests::open_deadlines(tx, commune.id)
+        .await?
+        .into_iter()
+        .filter(|d| (d.due_on - today).num_days() <= DEADLINE_HORIZON_DAYS)
+        .collect();
+    Ok(Data {
+        day,
+        today,
+        commune: commune.name.clone(),
+        registered: digests::registered_between(tx, commune.id, from, to).await?,
+        confirmed: digests::confirmed_between(tx, commune.id, from, to).await?,
+        changes: digests::changes_between(tx, commune.id, from, to).await?,
+        waiting,
+        deadlines,
+        totals: digests::totals(tx, commune.id).await?,
+    })
+}
+
+fn category_name(texts: &Texts, lang: Lang, code: &str) -> String {
+    Category::from_code(code)
+        .map(|c| texts.get(lang, c.message_id(), &[]))
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn sum(counts: &[Count]) -> i64 {
+    counts.iter().map(|c| c.n).sum()
+}
+
+fn count_of(counts: &[Count], a: &str, b: &str) -> i64 {
+    counts.iter().filter(|c| c.a == a && c.b == b).map(|c| c.n).sum()
+}
+
+/// The digest as text. A day with nothing new is one line, unless things wait.
+pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
+    let t = |id: &str, args: &[(&str, Arg)]| texts.get(lang, id, args);
+    let day = format_date(d.day);
+    if d.nothing_new() && d.waiting.is_empty() && d.deadlines.is_empty() {
+        return t("digest-quiet", &[("day", day.into())]);
+    }
+    let mut out = vec![t("digest-title", &[("day", day.into()), ("commune", d.commune.clone().into())])];
+    if d.day != d.today {
+        out.push(t("digest-late", &[("day", format_date(d.day).into())]));
+    }
+    if d.nothing_new() {
+        out.push(t("digest-nothing-new", &[]));
+    } else {
+        out.push(t("digest-new", &[]));
+        if !d.registered.is_empty() {
+            let mut by_hamlet: Vec<String> = vec![];
+            let mut hamlets: Vec<&str> = d.registered.iter().map(|c| c.a.as_str()).collect();
+            hamlets.dedup();
+            for h in hamlets {
+                let parts: Vec<String> = d
+                    .registered
+                    .iter()
+                    .filter(|c| c.a == h)
+                    .map(|c| format!("{} {}", c.n, category_name(texts, lang, &c.b).to_lowercase()))
+                    .collect();
+                by_hamlet.push(format!("{h}: {}", parts.join(", ")));
+            }
+            out.push(t("digest-registered", &[("n", sum(&d.registered).into()), ("detail", by_hamlet.join("; ").into())]));
+        }
+        if !d.confirmed.is_empty() {
+            out.push(t("digest-confirmed", &[("n", sum(&d.confirmed).into())]));
+        }
+        let g = |action: &str| count_of(&d.changes, "group", action);
+        if g("create") + g("request") + g("establish") + g("join") > 0 {
+            out.push(t(
+                "digest-groups",
+                &[("created", g("create").into()), ("requested", g("request").into()), ("established", g("establish").into())],
+            ));
+        }
+        let p = |action: &str| count_of(&d.changes, "proposal", action);
+        let submitted = p("submit") + p("resubmit");
+        let moved: i64 = d.changes.iter().filter(|c| c.a == "proposal" && c.b != "submit" && c.b != "resubmit").map(|c| c.n).sum();
+        if submitted + moved > 0 {
+            out.push(t("digest-proposals", &[("submitted", submitted.into()), ("moved", moved.into())]));
+        }
+    }
+    if !d.waiting.is_empty() {
+        out.push(t("digest-waiting", &[("n", d.waiting.len().into())]));
+        for w in &d.waiting {
+            out.push(format!("• {} – {} – {}", w.label, t("digest-days", &[("days", w.days.into())]), w.command));
+        }
+    }
+    if !d.deadlines.is_empty() {
+        out.push(t("digest-deadlines", &[]));
+        for dl in &d.deadlines {
+            let left = (dl.due_on - d.today).num_days();
+            let when = if left < 0 {
+                t("deadline-overdue", &[("days", (-left).into())])
+            } else {
+                t("deadline-left", &[("days", left.into())])
+            };
+            out.push(format!("• {} – {} – {when}", dl.title, format_date(dl.due_on)));
+        }
+    }
+    out.push(t(
+        "digest-totals",
+        &[
+            ("households", (count_of(&d.totals, "household", "confirmed") + count_of(&d.totals, "household", "claimed")).into()),
+            ("confirmed", count_of(&d.totals, "household", "confirmed").into()),
+            ("groups", d.totals.iter().filter(|c| c.a == "group").map(|c| c.n).sum::<i64>().into()),
+            ("established", count_of(&d.totals, "group", "established").into()),
+            ("proposals", d.totals.iter().filter(|c| c.a == "proposal").map(|c| c.n).sum::<i64>().into()),
+        ],
+    ));
+    out.join("\n")
+}
+
+pub fn reply(d: &Data, texts: &Texts, lang: Lang) -> Reply {
+    Reply::text(render(d, texts, lang))
+}

@@ -1,0 +1,231 @@
+//! The officers' daily digest. `tick` looks at the clock and sends every digest that is due,
+//! each exactly once: the digest's row (person, day) is claimed in the same transaction that
+//! queues it, so a second process, a restart or a retry finds it claimed and sends nothing.
+//! A process that was down at the hour sends the missed digest when it comes back, once,
+//! naming the day it covers.
+
+pub mod compose;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::channels::Reply;
+use crate::dialogue::engine::Engine;
+use crate::store::digests::{self, Recipient};
+use crate::store::{Tx, communes, outbox, persons};
+use crate::text::Lang;
+
+/// 07:00, when the letter's officers start work.
+pub const DEFAULT_TIME: NaiveTime = match NaiveTime::from_hms_opt(7, 0, 0) {
+    Some(t) => t,
+    None => panic!("07:00 is a time"),
+};
+
+/// Parses a time of day as people type it: "7:30", "07:30", "7h30", "7h", "7 giờ".
+pub fn parse_time(s: &str) -> Option<NaiveTime> {
+    let f = crate::text::fold(s).replace("gio", "h").replace(' ', "");
+    let (h, m) = match f.split_once([':', 'h', '.']) {
+        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        None => (f.as_str(), "0"),
+    };
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.trim_end_matches('p').parse().ok()?, 0)
+}
+
+/// Where a person's digest stands at `now`.
+struct Schedule {
+    tz: Tz,
+    time: NaiveTime,
+    quiet_line: bool,
+}
+
+impl Schedule {
+    fn of(r: &Recipient, commune_tz: &str) -> Schedule {
+        let tz = r
+            .time_zone
+            .as_deref()
+            .unwrap_or(commune_tz)
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh);
+        let time = r.digest_time.as_deref().and_then(parse_time).unwrap_or(DEFAULT_TIME);
+        Schedule { tz, time, quiet_line: r.quiet_line.unwrap_or(true) }
+    }
+
+    /// The latest day whose digest time has passed at `now`.
+    fn due_day(&self, now: DateTime<Utc>) -> NaiveDate {
+        let local = now.with_timezone(&self.tz);
+        let today = local.date_naive();
+        if local.time() >= self.time { today } else { today - Duration::days(1) }
+    }
+
+    /// The instant of the digest of `day`.
+    fn at(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.tz
+            .from_local_datetime(&day.and_time(self.time))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(self.time)))
+    }
+}
+
+/// Sends every digest due at the engine's clock; returns how many went out.
+pub async fn tick(engine: &Engine) -> anyhow::Result<usize> {
+    let now = engine.clock().now();
+    let mut tx = engine.store().begin().await?;
+    let people = digests::recipients(&mut tx).await?;
+    tx.commit().await?;
+    let mut sent = 0;
+    for r in people {
+        if send_due(engine, &r, now).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+async fn send_due(engine: &Engine, r: &Recipient, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let mut tx = engine.store().begin().await?;
+    let commune = communes::by_id(&mut tx, r.commune_id).await?;
+    let schedule = Schedule::of(r, &commune.time_zone);
+    let day = schedule.due_day(now);
+    let last = digests::last_sent(&mut tx, r.person_id).await?;
+    if last.as_ref().is_some_and(|l| l.day >= day) {
+        return Ok(false);
+    }
+    // Since the previous digest; the first one covers the day before its hour.
+    let from = last.map(|l| l.covers_to).unwrap_or_else(|| schedule.at(day) - Duration::days(1));
+    if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
+        return Ok(false);
+    }
+    let lang = Lang::parse(&r.lang).unwrap_or_default();
+    let today = now.with_timezone(&schedule.tz).date_naive();
+    let reply = build(engine, &mut tx, &commune, r.person_id, day, today, from, now, lang).await?;
+    if reply.is_some() || schedule.quiet_line {
+        let reply = reply.unwrap_or_else(|| Reply::text(engine.texts().get(lang, "digest-quiet", &[("day", crate::domain::input::format_date(day).into())])));
+        if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
+            outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The digest of `day` for a person, or None on a day with nothing at all to say.
+#[allow(clippy::too_many_arguments)]
+pub async fn build(
+    engine: &Engine,
+    tx: &mut Tx,
+    commune: &communes::Commune,
+    person_id: i64,
+    day: NaiveDate,
+    today: NaiveDate,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    lang: Lang,
+) -> anyhow::Result<Option<Reply>> {
+    let grants = persons::grants(tx, person_id).await?;
+    let data = compose::gather(tx, commune, &grants, day, today, from, to, engine.texts(), lang).await?;
+    if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
+        return Ok(None);
+    }
+    let mut reply = compose::reply(&data, engine.texts(), lang);
+    if let Some(chart) = crate::report::chart::households_png(tx, commune, engine.texts(), lang).await? {
+        reply.files.push(chart);
+    }
+    Ok(Some(reply))
+}
+
+/// The digest of `day` as it would read, for `giamngheo digest --dry-run` and `/bantin`: the
+/// 24 hours before that day's digest time, sent nowhere, recorded nowhere.
+pub async fn preview(engine: &Engine, person_id: i64, day: NaiveDate) -> anyhow::Result<Reply> {
+    let mut tx = engine.store().begin().await?;
+    let person = persons::by_id(&mut tx, person_id).await?;
+    let commune = communes::by_id(&mut tx, person.commune_id).await?;
+    let mut rs = digests::recipients(&mut tx).await?;
+    rs.retain(|r| r.person_id == person_id);
+    let schedule = match rs.first() {
+        Some(r) => Schedule::of(r, &commune.time_zone),
+        None => Schedule { tz: commune.time_zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh), time: DEFAULT_TIME, quiet_line: true },
+    };
+    let to = schedule.at(day).min(engine.clock().now().max(schedule.at(day)));
+    let from = to - Duration::days(1);
+    let lang = Lang::parse(&person.lang).unwrap_or_default();
+    let reply = build(engine, &mut tx, &commune, person_id, day, day, from, to, lang).await?;
+    tx.commit().await?;
+    Ok(reply.unwrap_or_else(|| Reply::text(engine.texts().get(lang, "digest-quiet", &[("day", crate::domain::input::format_date(day).into())]))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_as_people_type_them() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(parse_time("7:30"), Some(t(7, 30)));
+        assert_eq!(parse_time("07:30"), Some(t(7, 30)));
+        assert_eq!(parse_time("6h30"), Some(t(6, 30)));
+        assert_eq!(parse_time("7h"), Some(t(7, 0)));
+        assert_eq!(parse_time("7 giờ"), Some(t(7, 0)));
+        assert_eq!(parse_time("25:00"), None);
+        assert_eq!(parse_time("sáng"), None);
+    }
+}
+
+/// `giamngheo digest`: the digests of `day` (default today) for every recipient or one,
+/// printed (dry run) or sent; returns what to print.
+pub async fn cli(
+    engine: &Engine,
+    day: Option<NaiveDate>,
+    officer: Option<&str>,
+    dry_run: bool,
+) -> anyhow::Result<String> {
+    let now = engine.clock().now();
+    let mut tx = engine.store().begin().await?;
+    let mut people = digests::recipients(&mut tx).await?;
+    tx.commit().await?;
+    if let Some(name) = officer {
+        let f = crate::text::fold(name);
+        people.retain(|r| crate::text::fold(&r.display_name) == f);
+        if people.is_empty() {
+            anyhow::bail!("nobody called {name:?} gets a digest (hamlet heads and officers do)");
+        }
+    }
+    let mut out = String::new();
+    for r in &people {
+        let mut tx = engine.store().begin().await?;
+        let commune = communes::by_id(&mut tx, r.commune_id).await?;
+        tx.commit().await?;
+        let day = day.unwrap_or_else(|| crate::clock::local_date(now, &commune.time_zone));
+        if dry_run {
+            let reply = preview(engine, r.person_id, day).await?;
+            out.push_str(&format!("== {} ==\n{}\n\n", r.display_name, crate::channels::render_plain(&reply)));
+        } else {
+            let sent = send_day(engine, r, day, now).await?;
+            let what = if sent { "sent" } else { "already sent" };
+            out.push_str(&format!("{}: {what}\n", r.display_name));
+        }
+    }
+    Ok(out)
+}
+
+/// Sends the digest of `day` to one person now, unless that day's went out already.
+async fn send_day(engine: &Engine, r: &Recipient, day: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let mut tx = engine.store().begin().await?;
+    let commune = communes::by_id(&mut tx, r.commune_id).await?;
+    let schedule = Schedule::of(r, &commune.time_zone);
+    let last = digests::last_sent(&mut tx, r.person_id).await?;
+    let from = last.map(|l| l.covers_to).unwrap_or_else(|| schedule.at(day) - Duration::days(1));
+    if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
+        return Ok(false);
+    }
+    let lang = Lang::parse(&r.lang).unwrap_or_default();
+    let today = now.with_timezone(&schedule.tz).date_naive();
+    let reply = build(engine, &mut tx, &commune, r.person_id, day, today, from, now, lang)
+        .await?
+        .unwrap_or_else(|| Reply::text(engine.texts().get(lang, "digest-quiet", &[("day", crate::domain::input::format_date(day).into())])));
+    if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
+        outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

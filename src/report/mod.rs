@@ -1,0 +1,26 @@
+//! Reports for the city and the commune: the XLSX workbook and the chart of households.
+
+pub mod chart;
+pub mod xlsx;
+
+use anyhow::Context;
+
+use crate::store::{Store, communes};
+
+/// The workbook of a commune (the default one unless named), for `giamngheo export`.
+pub async fn export(
+    store: &Store,
+    commune_code: Option<&str>,
+    unmasked: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<u8>> {
+    let texts = crate::text::Texts::load()?;
+    let mut tx = store.begin().await?;
+    let commune = communes::default_commune(&mut tx, commune_code)
+        .await?
+        .context("no commune in the database")?;
+    let today = crate::clock::local_date(now, &commune.time_zone);
+    let bytes = xlsx::workbook(&mut tx, &commune, today, unmasked, None, now, &texts).await?;
+    tx.commit().await?;
+    Ok(bytes)
+}
