@@ -172,11 +172,16 @@ pub async fn main() -> anyhow::Result<()> {
             unmasked,
         } => {
             let store = app::open_store(&settings).await?;
-            let bytes = crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?;
+            let bytes =
+                crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?;
             std::fs::write(&out, bytes)?;
             println!("{}", out.display());
         }
-        Command::Deadline { title, due, commune } => {
+        Command::Deadline {
+            title,
+            due,
+            commune,
+        } => {
             let store = app::open_store(&settings).await?;
             let due = crate::domain::input::parse_day(&due)
                 .map_err(|e| anyhow::anyhow!("{due:?}: {e} (dd/mm/yyyy)"))?;

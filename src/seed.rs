@@ -252,7 +252,12 @@ pub async fn deadline(
     let commune = communes::default_commune(&mut tx, commune_code)
         .await?
         .context("no commune yet: run `giamngheo init --commune FILE` first")?;
-    let id = crate::store::digests::add_deadline(&mut tx, commune.id, title.trim(), due, None, now).await?;
+    let id = crate::store::digests::add_deadline(&mut tx, commune.id, title.trim(), due, None, now)
+        .await?;
     tx.commit().await?;
-    Ok(format!("#{id} {} – {}", title.trim(), crate::domain::input::format_date(due)))
+    Ok(format!(
+        "#{id} {} – {}",
+        title.trim(),
+        crate::domain::input::format_date(due)
+    ))
 }

@@ -100,7 +100,13 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
             self.output.flush().await?;
             return Ok(());
         }
-        deliver(self.engine, &self.identity, &mut self.output, self.save_dir.as_deref()).await
+        deliver(
+            self.engine,
+            &self.identity,
+            &mut self.output,
+            self.save_dir.as_deref(),
+        )
+        .await
     }
 }
 
@@ -122,7 +128,9 @@ pub async fn deliver<W: AsyncWrite + Unpin>(
                         let path = dir.join(&f.name);
                         std::fs::write(&path, bytes)
                             .with_context(|| format!("saving {}", path.display()))?;
-                        output.write_all(format!("\n(→ {})", path.display()).as_bytes()).await?;
+                        output
+                            .write_all(format!("\n(→ {})", path.display()).as_bytes())
+                            .await?;
                     }
                 }
                 output.write_all(b"\n\n").await?;

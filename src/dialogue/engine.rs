@@ -283,7 +283,15 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Option<Person>, EngineError> {
         if let Some(p) = persons::by_identity(tx, &msg.channel, &msg.sender_id).await? {
-            persons::link_identity(tx, &msg.channel, &msg.sender_id, p.id, &msg.chat_id, Some(now)).await?;
+            persons::link_identity(
+                tx,
+                &msg.channel,
+                &msg.sender_id,
+                p.id,
+                &msg.chat_id,
+                Some(now),
+            )
+            .await?;
             return Ok(Some(p));
         }
         let Some(commune) = communes::default_commune(tx, self.default_commune.as_deref()).await?
@@ -296,7 +304,15 @@ impl Engine {
             .unwrap_or_else(|| msg.sender_id.clone());
         let lang = msg.lang_hint.unwrap_or_default();
         let id = persons::create(tx, commune.id, &name, lang.code(), now).await?;
-        persons::link_identity(tx, &msg.channel, &msg.sender_id, id, &msg.chat_id, Some(now)).await?;
+        persons::link_identity(
+            tx,
+            &msg.channel,
+            &msg.sender_id,
+            id,
+            &msg.chat_id,
+            Some(now),
+        )
+        .await?;
         Ok(Some(persons::by_id(tx, id).await?))
     }
 
@@ -1136,6 +1152,12 @@ impl Engine {
                         Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
                     }
                     _ => Err(Refusal("err-join-code", vec![])),
+                }
+            }
+            Kind::Text if step.check == Some(Check::TimeOfDay) => {
+                match crate::digest::parse_time(typed) {
+                    Some(t) => s(t.format("%H:%M").to_string()),
+                    None => Err(Refusal("err-time", vec![])),
                 }
             }
             Kind::Text => FreeText::parse(typed, TEXT_MAX)

@@ -102,10 +102,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "finish_deadline.toml",
         include_str!("../../dialogues/finish_deadline.toml"),
     ),
-    (
-        "report.toml",
-        include_str!("../../dialogues/report.toml"),
-    ),
+    ("report.toml", include_str!("../../dialogues/report.toml")),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

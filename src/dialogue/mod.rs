@@ -115,6 +115,8 @@ pub enum Check {
     EscapeWindow,
     /// The code of a group of the commune that is still forming.
     JoinCode,
+    /// A time of day: "7:00", "6h30".
+    TimeOfDay,
 }
 
 impl Check {
@@ -122,13 +124,14 @@ impl Check {
         match s {
             "escape_window" => Some(Check::EscapeWindow),
             "join_code" => Some(Check::JoinCode),
+            "time_of_day" => Some(Check::TimeOfDay),
             _ => None,
         }
     }
     pub fn kind(self) -> Kind {
         match self {
             Check::EscapeWindow => Kind::Date,
-            Check::JoinCode => Kind::Text,
+            Check::JoinCode | Check::TimeOfDay => Kind::Text,
         }
     }
 }

@@ -24,7 +24,12 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             .await?
             .into_iter()
             .map(|d| {
-                let label = format!("#{} {} – {}", d.id, d.title, crate::domain::input::format_date(d.due_on));
+                let label = format!(
+                    "#{} {} – {}",
+                    d.id,
+                    d.title,
+                    crate::domain::input::format_date(d.due_on)
+                );
                 opt(d.id, label, d.id, None)
             })
             .collect(),

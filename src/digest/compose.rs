@@ -57,13 +57,23 @@ pub async fn gather(
     lang: Lang,
 ) -> sqlx::Result<Data> {
     let has = |r: Role| grants.iter().any(|g| g.role == r);
-    let age = |at: DateTime<Utc>| (today - local_date(at, &commune.time_zone)).num_days().max(0);
+    let age = |at: DateTime<Utc>| {
+        (today - local_date(at, &commune.time_zone))
+            .num_days()
+            .max(0)
+    };
     let mut waiting = vec![];
     // Hamlet heads: registrations to confirm. They call the households, so the phone shows
     // in full; nobody else's digest carries a whole number.
-    for hamlet in grants.iter().filter(|g| g.role == Role::HamletHead).filter_map(|g| g.hamlet_id) {
+    for hamlet in grants
+        .iter()
+        .filter(|g| g.role == Role::HamletHead)
+        .filter_map(|g| g.hamlet_id)
+    {
         for h in households::pending(tx, commune.id, Some(hamlet)).await? {
-            let phone = Phone::parse(&h.phone).map(|p| p.local()).unwrap_or_default();
+            let phone = Phone::parse(&h.phone)
+                .map(|p| p.local())
+                .unwrap_or_default();
             waiting.push(Waiting {
                 label: format!("#{} {} ({})", h.id, h.head_name, phone),
                 days: age(h.created_at),
@@ -84,13 +94,18 @@ pub async fn gather(
         for p in proposals::open(tx, commune.id).await? {
             let status = ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted);
             waiting.push(Waiting {
-                label: format!("#{} {} – {}", p.id, p.title, texts.get(lang, status.message_id(), &[])),
+                label: format!(
+                    "#{} {} – {}",
+                    p.id,
+                    p.title,
+                    texts.get(lang, status.message_id(), &[])
+                ),
                 days: age(p.updated_at),
                 command: format!("/xulyda {}", p.id),
             });
         }
     }
-    waiting.sort_by(|a, b| b.days.cmp(&a.days));
+    waiting.sort_by_key(|w| std::cmp::Reverse(w.days));
     let deadlines = digests::open_deadlines(tx, commune.id)
         .await?
         .into_iter()
@@ -120,7 +135,11 @@ fn sum(counts: &[Count]) -> i64 {
 }
 
 fn count_of(counts: &[Count], a: &str, b: &str) -> i64 {
-    counts.iter().filter(|c| c.a == a && c.b == b).map(|c| c.n).sum()
+    counts
+        .iter()
+        .filter(|c| c.a == a && c.b == b)
+        .map(|c| c.n)
+        .sum()
 }
 
 /// The digest as text. A day with nothing new is one line, unless things wait.
@@ -130,7 +149,10 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
     if d.nothing_new() && d.waiting.is_empty() && d.deadlines.is_empty() {
         return t("digest-quiet", &[("day", day.into())]);
     }
-    let mut out = vec![t("digest-title", &[("day", day.into()), ("commune", d.commune.clone().into())])];
+    let mut out = vec![t(
+        "digest-title",
+        &[("day", day.into()), ("commune", d.commune.clone().into())],
+    )];
     if d.day != d.today {
         out.push(t("digest-late", &[("day", format_date(d.day).into())]));
     }
@@ -147,11 +169,23 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
                     .registered
                     .iter()
                     .filter(|c| c.a == h)
-                    .map(|c| format!("{} {}", c.n, category_name(texts, lang, &c.b).to_lowercase()))
+                    .map(|c| {
+                        format!(
+                            "{} {}",
+                            c.n,
+                            category_name(texts, lang, &c.b).to_lowercase()
+                        )
+                    })
                     .collect();
                 by_hamlet.push(format!("{h}: {}", parts.join(", ")));
             }
-            out.push(t("digest-registered", &[("n", sum(&d.registered).into()), ("detail", by_hamlet.join("; ").into())]));
+            out.push(t(
+                "digest-registered",
+                &[
+                    ("n", sum(&d.registered).into()),
+                    ("detail", by_hamlet.join("; ").into()),
+                ],
+            ));
         }
         if !d.confirmed.is_empty() {
             out.push(t("digest-confirmed", &[("n", sum(&d.confirmed).into())]));
@@ -160,20 +194,37 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
         if g("create") + g("request") + g("establish") + g("join") > 0 {
             out.push(t(
                 "digest-groups",
-                &[("created", g("create").into()), ("requested", g("request").into()), ("established", g("establish").into())],
+                &[
+                    ("created", g("create").into()),
+                    ("requested", g("request").into()),
+                    ("established", g("establish").into()),
+                ],
             ));
         }
         let p = |action: &str| count_of(&d.changes, "proposal", action);
         let submitted = p("submit") + p("resubmit");
-        let moved: i64 = d.changes.iter().filter(|c| c.a == "proposal" && c.b != "submit" && c.b != "resubmit").map(|c| c.n).sum();
+        let moved: i64 = d
+            .changes
+            .iter()
+            .filter(|c| c.a == "proposal" && c.b != "submit" && c.b != "resubmit")
+            .map(|c| c.n)
+            .sum();
         if submitted + moved > 0 {
-            out.push(t("digest-proposals", &[("submitted", submitted.into()), ("moved", moved.into())]));
+            out.push(t(
+                "digest-proposals",
+                &[("submitted", submitted.into()), ("moved", moved.into())],
+            ));
         }
     }
     if !d.waiting.is_empty() {
         out.push(t("digest-waiting", &[("n", d.waiting.len().into())]));
         for w in &d.waiting {
-            out.push(format!("• {} – {} – {}", w.label, t("digest-days", &[("days", w.days.into())]), w.command));
+            out.push(format!(
+                "• {} – {} – {}",
+                w.label,
+                t("digest-days", &[("days", w.days.into())]),
+                w.command
+            ));
         }
     }
     if !d.deadlines.is_empty() {
@@ -185,17 +236,48 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
             } else {
                 t("deadline-left", &[("days", left.into())])
             };
-            out.push(format!("• {} – {} – {when}", dl.title, format_date(dl.due_on)));
+            out.push(format!(
+                "• {} – {} – {when}",
+                dl.title,
+                format_date(dl.due_on)
+            ));
         }
     }
     out.push(t(
         "digest-totals",
         &[
-            ("households", (count_of(&d.totals, "household", "confirmed") + count_of(&d.totals, "household", "claimed")).into()),
-            ("confirmed", count_of(&d.totals, "household", "confirmed").into()),
-            ("groups", d.totals.iter().filter(|c| c.a == "group").map(|c| c.n).sum::<i64>().into()),
-            ("established", count_of(&d.totals, "group", "established").into()),
-            ("proposals", d.totals.iter().filter(|c| c.a == "proposal").map(|c| c.n).sum::<i64>().into()),
+            (
+                "households",
+                (count_of(&d.totals, "household", "confirmed")
+                    + count_of(&d.totals, "household", "claimed"))
+                .into(),
+            ),
+            (
+                "confirmed",
+                count_of(&d.totals, "household", "confirmed").into(),
+            ),
+            (
+                "groups",
+                d.totals
+                    .iter()
+                    .filter(|c| c.a == "group")
+                    .map(|c| c.n)
+                    .sum::<i64>()
+                    .into(),
+            ),
+            (
+                "established",
+                count_of(&d.totals, "group", "established").into(),
+            ),
+            (
+                "proposals",
+                d.totals
+                    .iter()
+                    .filter(|c| c.a == "proposal")
+                    .map(|c| c.n)
+                    .sum::<i64>()
+                    .into(),
+            ),
         ],
     ));
     out.join("\n")

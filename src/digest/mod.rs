@@ -46,15 +46,27 @@ impl Schedule {
             .unwrap_or(commune_tz)
             .parse()
             .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh);
-        let time = r.digest_time.as_deref().and_then(parse_time).unwrap_or(DEFAULT_TIME);
-        Schedule { tz, time, quiet_line: r.quiet_line.unwrap_or(true) }
+        let time = r
+            .digest_time
+            .as_deref()
+            .and_then(parse_time)
+            .unwrap_or(DEFAULT_TIME);
+        Schedule {
+            tz,
+            time,
+            quiet_line: r.quiet_line.unwrap_or(true),
+        }
     }
 
     /// The latest day whose digest time has passed at `now`.
     fn due_day(&self, now: DateTime<Utc>) -> NaiveDate {
         let local = now.with_timezone(&self.tz);
         let today = local.date_naive();
-        if local.time() >= self.time { today } else { today - Duration::days(1) }
+        if local.time() >= self.time {
+            today
+        } else {
+            today - Duration::days(1)
+        }
     }
 
     /// The instant of the digest of `day`.
@@ -91,16 +103,39 @@ async fn send_due(engine: &Engine, r: &Recipient, now: DateTime<Utc>) -> anyhow:
     if last.as_ref().is_some_and(|l| l.day >= day) {
         return Ok(false);
     }
+    // A person made an officer today gets their first digest tomorrow, not yesterday's.
+    if schedule.at(day) < r.since {
+        return Ok(false);
+    }
     // Since the previous digest; the first one covers the day before its hour.
-    let from = last.map(|l| l.covers_to).unwrap_or_else(|| schedule.at(day) - Duration::days(1));
+    let from = last
+        .map(|l| l.covers_to)
+        .unwrap_or_else(|| schedule.at(day) - Duration::days(1));
     if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
         return Ok(false);
     }
     let lang = Lang::parse(&r.lang).unwrap_or_default();
     let today = now.with_timezone(&schedule.tz).date_naive();
-    let reply = build(engine, &mut tx, &commune, r.person_id, day, today, from, now, lang).await?;
+    let reply = build(
+        engine,
+        &mut tx,
+        &commune,
+        r.person_id,
+        day,
+        today,
+        from,
+        now,
+        lang,
+    )
+    .await?;
     if reply.is_some() || schedule.quiet_line {
-        let reply = reply.unwrap_or_else(|| Reply::text(engine.texts().get(lang, "digest-quiet", &[("day", crate::domain::input::format_date(day).into())])));
+        let reply = reply.unwrap_or_else(|| {
+            Reply::text(engine.texts().get(
+                lang,
+                "digest-quiet",
+                &[("day", crate::domain::input::format_date(day).into())],
+            ))
+        });
         if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
             outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
         }
@@ -123,12 +158,25 @@ pub async fn build(
     lang: Lang,
 ) -> anyhow::Result<Option<Reply>> {
     let grants = persons::grants(tx, person_id).await?;
-    let data = compose::gather(tx, commune, &grants, day, today, from, to, engine.texts(), lang).await?;
+    let data = compose::gather(
+        tx,
+        commune,
+        &grants,
+        day,
+        today,
+        from,
+        to,
+        engine.texts(),
+        lang,
+    )
+    .await?;
     if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
         return Ok(None);
     }
     let mut reply = compose::reply(&data, engine.texts(), lang);
-    if let Some(chart) = crate::report::chart::households_png(tx, commune, engine.texts(), lang).await? {
+    if let Some(chart) =
+        crate::report::chart::households_png(tx, commune, engine.texts(), lang).await?
+    {
         reply.files.push(chart);
     }
     Ok(Some(reply))
@@ -144,31 +192,32 @@ pub async fn preview(engine: &Engine, person_id: i64, day: NaiveDate) -> anyhow:
     rs.retain(|r| r.person_id == person_id);
     let schedule = match rs.first() {
         Some(r) => Schedule::of(r, &commune.time_zone),
-        None => Schedule { tz: commune.time_zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh), time: DEFAULT_TIME, quiet_line: true },
+        None => Schedule {
+            tz: commune
+                .time_zone
+                .parse()
+                .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh),
+            time: DEFAULT_TIME,
+            quiet_line: true,
+        },
     };
-    let to = schedule.at(day).min(engine.clock().now().max(schedule.at(day)));
+    let to = schedule
+        .at(day)
+        .min(engine.clock().now().max(schedule.at(day)));
     let from = to - Duration::days(1);
     let lang = Lang::parse(&person.lang).unwrap_or_default();
-    let reply = build(engine, &mut tx, &commune, person_id, day, day, from, to, lang).await?;
+    let reply = build(
+        engine, &mut tx, &commune, person_id, day, day, from, to, lang,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(reply.unwrap_or_else(|| Reply::text(engine.texts().get(lang, "digest-quiet", &[("day", crate::domain::input::format_date(day).into())]))))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_as_people_type_them() {
-        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
-        assert_eq!(parse_time("7:30"), Some(t(7, 30)));
-        assert_eq!(parse_time("07:30"), Some(t(7, 30)));
-        assert_eq!(parse_time("6h30"), Some(t(6, 30)));
-        assert_eq!(parse_time("7h"), Some(t(7, 0)));
-        assert_eq!(parse_time("7 giờ"), Some(t(7, 0)));
-        assert_eq!(parse_time("25:00"), None);
-        assert_eq!(parse_time("sáng"), None);
-    }
+    Ok(reply.unwrap_or_else(|| {
+        Reply::text(engine.texts().get(
+            lang,
+            "digest-quiet",
+            &[("day", crate::domain::input::format_date(day).into())],
+        ))
+    }))
 }
 
 /// `giamngheo digest`: the digests of `day` (default today) for every recipient or one,
@@ -198,7 +247,11 @@ pub async fn cli(
         let day = day.unwrap_or_else(|| crate::clock::local_date(now, &commune.time_zone));
         if dry_run {
             let reply = preview(engine, r.person_id, day).await?;
-            out.push_str(&format!("== {} ==\n{}\n\n", r.display_name, crate::channels::render_plain(&reply)));
+            out.push_str(&format!(
+                "== {} ==\n{}\n\n",
+                r.display_name,
+                crate::channels::render_plain(&reply)
+            ));
         } else {
             let sent = send_day(engine, r, day, now).await?;
             let what = if sent { "sent" } else { "already sent" };
@@ -209,23 +262,63 @@ pub async fn cli(
 }
 
 /// Sends the digest of `day` to one person now, unless that day's went out already.
-async fn send_day(engine: &Engine, r: &Recipient, day: NaiveDate, now: DateTime<Utc>) -> anyhow::Result<bool> {
+async fn send_day(
+    engine: &Engine,
+    r: &Recipient,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let mut tx = engine.store().begin().await?;
     let commune = communes::by_id(&mut tx, r.commune_id).await?;
     let schedule = Schedule::of(r, &commune.time_zone);
     let last = digests::last_sent(&mut tx, r.person_id).await?;
-    let from = last.map(|l| l.covers_to).unwrap_or_else(|| schedule.at(day) - Duration::days(1));
+    let from = last
+        .map(|l| l.covers_to)
+        .unwrap_or_else(|| schedule.at(day) - Duration::days(1));
     if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
         return Ok(false);
     }
     let lang = Lang::parse(&r.lang).unwrap_or_default();
     let today = now.with_timezone(&schedule.tz).date_naive();
-    let reply = build(engine, &mut tx, &commune, r.person_id, day, today, from, now, lang)
-        .await?
-        .unwrap_or_else(|| Reply::text(engine.texts().get(lang, "digest-quiet", &[("day", crate::domain::input::format_date(day).into())])));
+    let reply = build(
+        engine,
+        &mut tx,
+        &commune,
+        r.person_id,
+        day,
+        today,
+        from,
+        now,
+        lang,
+    )
+    .await?
+    .unwrap_or_else(|| {
+        Reply::text(engine.texts().get(
+            lang,
+            "digest-quiet",
+            &[("day", crate::domain::input::format_date(day).into())],
+        ))
+    });
     if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
         outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
     }
     tx.commit().await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_as_people_type_them() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(parse_time("7:30"), Some(t(7, 30)));
+        assert_eq!(parse_time("07:30"), Some(t(7, 30)));
+        assert_eq!(parse_time("6h30"), Some(t(6, 30)));
+        assert_eq!(parse_time("7h"), Some(t(7, 0)));
+        assert_eq!(parse_time("7 giờ"), Some(t(7, 0)));
+        assert_eq!(parse_time("25:00"), None);
+        assert_eq!(parse_time("sáng"), None);
+    }
 }

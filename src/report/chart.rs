@@ -40,18 +40,32 @@ pub async fn households_png(
         .map(|cat| {
             let values = hamlets
                 .iter()
-                .map(|h| counts.iter().filter(|c| &c.a == h && c.b == cat.code()).map(|c| c.n).sum())
+                .map(|h| {
+                    counts
+                        .iter()
+                        .filter(|c| &c.a == h && c.b == cat.code())
+                        .map(|c| c.n)
+                        .sum()
+                })
                 .collect();
             (texts.get(lang, cat.message_id(), &[]), values)
         })
         .collect();
-    let title = texts.get(lang, "chart-title", &[("commune", commune.name.clone().into())]);
+    let title = texts.get(
+        lang,
+        "chart-title",
+        &[("commune", commune.name.clone().into())],
+    );
     let png = draw(&title, &hamlets, &series)?;
     Ok(Some(FileRef::inline("photo", "ho-theo-xom.png", &png)))
 }
 
 /// Draws stacked bars, one per hamlet, a colour per category; returns PNG bytes.
-pub fn draw(title: &str, hamlets: &[String], series: &[(String, Vec<i64>)]) -> anyhow::Result<Vec<u8>> {
+pub fn draw(
+    title: &str,
+    hamlets: &[String],
+    series: &[(String, Vec<i64>)],
+) -> anyhow::Result<Vec<u8>> {
     REGISTER.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     });
@@ -86,7 +100,10 @@ pub fn draw(title: &str, hamlets: &[String], series: &[(String, Vec<i64>)]) -> a
                 .enumerate()
                 .filter(|(_, v)| **v > 0)
                 .map(|(i, v)| {
-                    let r = Rectangle::new([(i as i32, base[i]), (i as i32 + 1, base[i] + v)], colour.filled());
+                    let r = Rectangle::new(
+                        [(i as i32, base[i]), (i as i32 + 1, base[i] + v)],
+                        colour.filled(),
+                    );
                     base[i] += v;
                     r
                 })
@@ -94,7 +111,9 @@ pub fn draw(title: &str, hamlets: &[String], series: &[(String, Vec<i64>)]) -> a
             chart
                 .draw_series(bars)?
                 .label(name.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
+                });
         }
         chart
             .configure_series_labels()
@@ -104,7 +123,8 @@ pub fn draw(title: &str, hamlets: &[String], series: &[(String, Vec<i64>)]) -> a
             .draw()?;
         root.present()?;
     }
-    let img = image::RgbImage::from_raw(w, h, buf).ok_or_else(|| anyhow::anyhow!("chart buffer"))?;
+    let img =
+        image::RgbImage::from_raw(w, h, buf).ok_or_else(|| anyhow::anyhow!("chart buffer"))?;
     let mut png = std::io::Cursor::new(vec![]);
     img.write_to(&mut png, image::ImageOutputFormat::Png)?;
     Ok(png.into_inner())

@@ -10,7 +10,9 @@ use serde_json::json;
 use crate::clock::local_date;
 use crate::dialogue::actions::groups::member_facts;
 use crate::domain::input::format_date;
-use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, Phone, ProposalKind, ProposalStatus};
+use crate::domain::{
+    Category, Cccd, CommuneRules, GroupStatus, Phone, ProposalKind, ProposalStatus,
+};
 use crate::store::communes::{self, Commune};
 use crate::store::{Tx, audit, digests, groups, households, proposals};
 use crate::text::{Lang, Texts};
@@ -55,7 +57,11 @@ pub async fn workbook(
             ws.write_string(row, 0, &h.name)?;
             let mut sum = 0;
             for (k, c) in Category::ALL.iter().enumerate() {
-                let n: i64 = counts.iter().filter(|x| x.a == h.name && x.b == c.code()).map(|x| x.n).sum();
+                let n: i64 = counts
+                    .iter()
+                    .filter(|x| x.a == h.name && x.b == c.code())
+                    .map(|x| x.n)
+                    .sum();
                 ws.write_number(row, k as u16 + 1, n as f64)?;
                 totals[k] += n;
                 sum += n;
@@ -79,12 +85,41 @@ pub async fn workbook(
     {
         let ws = wb.add_worksheet();
         ws.set_name("Danh sách hộ")?;
-        header(ws, &["Số", "Chủ hộ", "Xóm", "Địa chỉ", "Điện thoại", "Số nhân khẩu", "Diện", "Ngày công nhận thoát nghèo", "CCCD", "Trạng thái"])?;
+        header(
+            ws,
+            &[
+                "Số",
+                "Chủ hộ",
+                "Xóm",
+                "Địa chỉ",
+                "Điện thoại",
+                "Số nhân khẩu",
+                "Diện",
+                "Ngày công nhận thoát nghèo",
+                "CCCD",
+                "Trạng thái",
+            ],
+        )?;
         for (r, h) in list.iter().enumerate() {
             let row = r as u32 + 1;
-            let phone = Phone::parse(&h.phone).map(|p| if unmasked { p.local() } else { p.masked() }).unwrap_or_default();
-            let cccd = h.cccd.as_deref().and_then(|c| Cccd::parse(c).ok()).map(|c| if unmasked { c.as_str().to_string() } else { c.masked() }).unwrap_or_default();
-            let category = Category::from_code(&h.category).map(|c| t(c.message_id())).unwrap_or_default();
+            let phone = Phone::parse(&h.phone)
+                .map(|p| if unmasked { p.local() } else { p.masked() })
+                .unwrap_or_default();
+            let cccd = h
+                .cccd
+                .as_deref()
+                .and_then(|c| Cccd::parse(c).ok())
+                .map(|c| {
+                    if unmasked {
+                        c.as_str().to_string()
+                    } else {
+                        c.masked()
+                    }
+                })
+                .unwrap_or_default();
+            let category = Category::from_code(&h.category)
+                .map(|c| t(c.message_id()))
+                .unwrap_or_default();
             ws.write_number(row, 0, h.id as f64)?;
             ws.write_string(row, 1, &h.head_name)?;
             ws.write_string(row, 2, &h.hamlet_name)?;
@@ -103,11 +138,29 @@ pub async fn workbook(
     {
         let ws = wb.add_worksheet();
         ws.set_name("Nhóm")?;
-        header(ws, &["Số", "Tên nhóm", "Xóm", "Sản xuất", "Trạng thái", "Số hộ", "Đủ điều kiện", "Còn thiếu", "Số quyết định", "Ngày quyết định", "Thành viên"])?;
+        header(
+            ws,
+            &[
+                "Số",
+                "Tên nhóm",
+                "Xóm",
+                "Sản xuất",
+                "Trạng thái",
+                "Số hộ",
+                "Đủ điều kiện",
+                "Còn thiếu",
+                "Số quyết định",
+                "Ngày quyết định",
+                "Thành viên",
+            ],
+        )?;
         for (r, g) in all_groups.iter().enumerate() {
             let row = r as u32 + 1;
             let members = groups::members(tx, g.id).await?;
-            let missing = rules.groups.missing(&member_facts(&members, rules.escape_window(), today));
+            let missing =
+                rules
+                    .groups
+                    .missing(&member_facts(&members, rules.escape_window(), today));
             let status = GroupStatus::from_code(&g.status).unwrap_or(GroupStatus::Forming);
             ws.write_number(row, 0, g.id as f64)?;
             ws.write_string(row, 1, &g.name)?;
@@ -116,10 +169,26 @@ pub async fn workbook(
             ws.write_string(row, 4, t(status.message_id()))?;
             ws.write_number(row, 5, members.len() as f64)?;
             ws.write_string(row, 6, if missing.is_empty() { "Có" } else { "Không" })?;
-            ws.write_string(row, 7, missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join("; "))?;
+            ws.write_string(
+                row,
+                7,
+                missing
+                    .iter()
+                    .map(|m| format!("{m:?}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )?;
             ws.write_string(row, 8, g.decision_no.clone().unwrap_or_default())?;
             ws.write_string(row, 9, g.decision_date.map(format_date).unwrap_or_default())?;
-            ws.write_string(row, 10, members.iter().map(|m| m.head_name.clone()).collect::<Vec<_>>().join(", "))?;
+            ws.write_string(
+                row,
+                10,
+                members
+                    .iter()
+                    .map(|m| m.head_name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )?;
         }
     }
 
@@ -128,16 +197,34 @@ pub async fn workbook(
     {
         let ws = wb.add_worksheet();
         ws.set_name("Đề xuất")?;
-        header(ws, &["Số", "Tên dự án", "Nội dung hỗ trợ", "Tổng vốn (đ)", "Hỗ trợ (đ)", "Đối ứng (đ)", "Trạng thái", "Lịch sử"])?;
+        header(
+            ws,
+            &[
+                "Số",
+                "Tên dự án",
+                "Nội dung hỗ trợ",
+                "Tổng vốn (đ)",
+                "Hỗ trợ (đ)",
+                "Đối ứng (đ)",
+                "Trạng thái",
+                "Lịch sử",
+            ],
+        )?;
         for (r, p) in all_proposals.iter().enumerate() {
             let row = r as u32 + 1;
-            let kind = ProposalKind::from_code(&p.kind).map(|k| t(k.message_id())).unwrap_or_default();
-            let status = ProposalStatus::from_code(&p.status).map(|s| t(s.message_id())).unwrap_or_default();
+            let kind = ProposalKind::from_code(&p.kind)
+                .map(|k| t(k.message_id()))
+                .unwrap_or_default();
+            let status = ProposalStatus::from_code(&p.status)
+                .map(|s| t(s.message_id()))
+                .unwrap_or_default();
             let history: Vec<String> = proposals::events(tx, p.id)
                 .await?
                 .into_iter()
                 .map(|e| {
-                    let to = ProposalStatus::from_code(&e.to_status).map(|s| t(s.message_id())).unwrap_or(e.to_status);
+                    let to = ProposalStatus::from_code(&e.to_status)
+                        .map(|s| t(s.message_id()))
+                        .unwrap_or(e.to_status);
                     let when = format_date(local_date(e.at, &commune.time_zone));
                     match e.comment {
                         Some(c) => format!("{when}: {to} – {c}"),
@@ -161,24 +248,57 @@ pub async fn workbook(
         let ws = wb.add_worksheet();
         ws.set_name("Số cộng đồng đăng ký")?;
         header(ws, &["Chỉ tiêu", "Số lượng"])?;
-        let count_groups = |s: GroupStatus| all_groups.iter().filter(|g| g.status == s.code()).count();
-        let count_kind = |k: ProposalKind| all_proposals.iter().filter(|p| p.kind == k.code()).count();
+        let count_groups =
+            |s: GroupStatus| all_groups.iter().filter(|g| g.status == s.code()).count();
+        let count_kind =
+            |k: ProposalKind| all_proposals.iter().filter(|p| p.kind == k.code()).count();
         let rows: Vec<(String, usize)> = vec![
-            ("Tổng số tổ, nhóm cộng đồng đăng ký".into(), all_groups.len()),
+            (
+                "Tổng số tổ, nhóm cộng đồng đăng ký".into(),
+                all_groups.len(),
+            ),
             ("Đang thành lập".into(), count_groups(GroupStatus::Forming)),
-            ("Đã xin thành lập".into(), count_groups(GroupStatus::Requested)),
-            ("Đã có quyết định thành lập".into(), count_groups(GroupStatus::Established)),
-            (format!("Đề xuất: {}", t(ProposalKind::P2Community.message_id())), count_kind(ProposalKind::P2Community)),
-            (format!("Đề xuất: {}", t(ProposalKind::P3Agri.message_id())), count_kind(ProposalKind::P3Agri)),
-            (format!("Đề xuất: {}", t(ProposalKind::P2Chain.message_id())), count_kind(ProposalKind::P2Chain)),
+            (
+                "Đã xin thành lập".into(),
+                count_groups(GroupStatus::Requested),
+            ),
+            (
+                "Đã có quyết định thành lập".into(),
+                count_groups(GroupStatus::Established),
+            ),
+            (
+                format!("Đề xuất: {}", t(ProposalKind::P2Community.message_id())),
+                count_kind(ProposalKind::P2Community),
+            ),
+            (
+                format!("Đề xuất: {}", t(ProposalKind::P3Agri.message_id())),
+                count_kind(ProposalKind::P3Agri),
+            ),
+            (
+                format!("Đề xuất: {}", t(ProposalKind::P2Chain.message_id())),
+                count_kind(ProposalKind::P2Chain),
+            ),
         ];
         for (r, (label, n)) in rows.iter().enumerate() {
             ws.write_string(r as u32 + 1, 0, label)?;
             ws.write_number(r as u32 + 1, 1, *n as f64)?;
         }
-        ws.write_string(rows.len() as u32 + 2, 0, format!("{} – lập ngày {}", commune.name, format_date(today)))?;
+        ws.write_string(
+            rows.len() as u32 + 2,
+            0,
+            format!("{} – lập ngày {}", commune.name, format_date(today)),
+        )?;
     }
 
-    audit::record(tx, reader, "export", "commune", commune.id, &json!({ "unmasked": unmasked }), now).await?;
+    audit::record(
+        tx,
+        reader,
+        "export",
+        "commune",
+        commune.id,
+        &json!({ "unmasked": unmasked }),
+        now,
+    )
+    .await?;
     Ok(wb.save_to_buffer()?)
 }

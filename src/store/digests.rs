@@ -16,15 +16,18 @@ pub struct Recipient {
     pub digest_time: Option<String>,
     pub time_zone: Option<String>,
     pub quiet_line: Option<bool>,
+    /// When the person first got a role that receives digests: no digest covers days before.
+    pub since: DateTime<Utc>,
 }
 
 pub async fn recipients(tx: &mut Tx) -> sqlx::Result<Vec<Recipient>> {
     on_tx!(tx, |conn| sqlx::query_as(
         "SELECT p.id AS person_id, p.commune_id, p.display_name, p.lang, o.digest_time,
-            o.time_zone, o.quiet_line
+            o.time_zone, o.quiet_line, r.since
          FROM persons p LEFT JOIN officer_prefs o ON o.person_id = p.id
-         WHERE p.id IN (SELECT person_id FROM roles
-            WHERE role IN ('hamlet_head', 'culture_officer', 'agri_officer', 'leader'))
+         JOIN (SELECT person_id, MIN(granted_at) AS since FROM roles
+            WHERE role IN ('hamlet_head', 'culture_officer', 'agri_officer', 'leader')
+            GROUP BY person_id) r ON r.person_id = p.id
          ORDER BY p.id"
     )
     .fetch_all(conn)
@@ -138,7 +141,8 @@ pub async fn finish_deadline(
     id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
+    let n = on_tx!(tx, |conn| {
+        sqlx::query(
         "UPDATE deadlines SET done_at = $1 WHERE id = $2 AND commune_id = $3 AND done_at IS NULL"
     )
     .bind(now)
@@ -146,7 +150,8 @@ pub async fn finish_deadline(
     .bind(commune_id)
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 

@@ -162,8 +162,14 @@ const SUBMIT_FIELDS: &[Field] = &[
     field("contract", Kind::Document, false),
 ];
 
-const TIME_FIELDS: &[Field] = &[field("time", Kind::Text, true), field("quiet", Kind::YesNo, true)];
-const DEADLINE_FIELDS: &[Field] = &[field("title", Kind::Text, true), field("due_on", Kind::Day, true)];
+const TIME_FIELDS: &[Field] = &[
+    field("time", Kind::Text, true),
+    field("quiet", Kind::YesNo, true),
+];
+const DEADLINE_FIELDS: &[Field] = &[
+    field("title", Kind::Text, true),
+    field("due_on", Kind::Day, true),
+];
 const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
 
 const ACT_FIELDS: &[Field] = &[

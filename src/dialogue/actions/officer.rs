@@ -45,28 +45,73 @@ pub(super) async fn digest_now(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Out
     )
     .await?;
     let mut reply = compose::reply(&data, ctx.texts, ctx.lang);
-    if let Some(chart) = crate::report::chart::households_png(tx, ctx.commune, ctx.texts, ctx.lang).await? {
+    if let Some(chart) =
+        crate::report::chart::households_png(tx, ctx.commune, ctx.texts, ctx.lang).await?
+    {
         reply.files.push(chart);
     }
-    Ok(Outcome { replies: vec![reply], ..Outcome::default() })
+    Ok(Outcome {
+        replies: vec![reply],
+        ..Outcome::default()
+    })
 }
 
-pub(super) async fn set_time(ctx: &Ctx<'_>, tx: &mut Tx, input: TimeInput) -> anyhow::Result<Outcome> {
+pub(super) async fn set_time(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: TimeInput,
+) -> anyhow::Result<Outcome> {
     let Some(time) = digest::parse_time(input.time.as_str()) else {
         return Ok(Outcome::reply(ctx.t("err-time", &[])));
     };
     let hhmm = time.format("%H:%M").to_string();
-    digests::set_prefs(tx, ctx.person.id, &hhmm, &ctx.commune.time_zone, input.quiet).await?;
-    let key = if input.quiet { "digest-time-set" } else { "digest-time-set-quiet-off" };
+    digests::set_prefs(
+        tx,
+        ctx.person.id,
+        &hhmm,
+        &ctx.commune.time_zone,
+        input.quiet,
+    )
+    .await?;
+    let key = if input.quiet {
+        "digest-time-set"
+    } else {
+        "digest-time-set-quiet-off"
+    };
     Ok(Outcome::reply(ctx.t(key, &[("time", hhmm.into())])))
 }
 
-pub(super) async fn add_deadline(ctx: &Ctx<'_>, tx: &mut Tx, input: DeadlineInput) -> anyhow::Result<Outcome> {
-    let id = digests::add_deadline(tx, ctx.commune.id, input.title.as_str(), input.due_on, Some(ctx.person.id), ctx.now).await?;
-    audit::record(tx, Some(ctx.person.id), "create", "deadline", id, &json!({ "due_on": input.due_on }), ctx.now).await?;
+pub(super) async fn add_deadline(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: DeadlineInput,
+) -> anyhow::Result<Outcome> {
+    let id = digests::add_deadline(
+        tx,
+        ctx.commune.id,
+        input.title.as_str(),
+        input.due_on,
+        Some(ctx.person.id),
+        ctx.now,
+    )
+    .await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "create",
+        "deadline",
+        id,
+        &json!({ "due_on": input.due_on }),
+        ctx.now,
+    )
+    .await?;
     Ok(Outcome::reply(ctx.t(
         "deadline-added",
-        &[("id", id.into()), ("title", input.title.as_str().into()), ("date", format_date(input.due_on).into())],
+        &[
+            ("id", id.into()),
+            ("title", input.title.as_str().into()),
+            ("date", format_date(input.due_on).into()),
+        ],
     )))
 }
 
@@ -83,29 +128,61 @@ pub(super) async fn list_deadlines(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result
         } else {
             ctx.t("deadline-left", &[("days", left.into())])
         };
-        text.push_str(&format!("\n#{} {} – {} – {when}", d.id, d.title, format_date(d.due_on)));
+        text.push_str(&format!(
+            "\n#{} {} – {} – {when}",
+            d.id,
+            d.title,
+            format_date(d.due_on)
+        ));
     }
     Ok(Outcome::reply(text))
 }
 
-pub(super) async fn finish_deadline(ctx: &Ctx<'_>, tx: &mut Tx, input: DeadlineOnly) -> anyhow::Result<Outcome> {
+pub(super) async fn finish_deadline(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: DeadlineOnly,
+) -> anyhow::Result<Outcome> {
     let id: i64 = input.deadline.parse()?;
     if !digests::finish_deadline(tx, ctx.commune.id, id, ctx.now).await? {
-        return Ok(Outcome::reply(ctx.t("review-not-found", &[("id", id.into())])));
+        return Ok(Outcome::reply(
+            ctx.t("review-not-found", &[("id", id.into())]),
+        ));
     }
-    audit::record(tx, Some(ctx.person.id), "done", "deadline", id, &json!({}), ctx.now).await?;
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "done",
+        "deadline",
+        id,
+        &json!({}),
+        ctx.now,
+    )
+    .await?;
     Ok(Outcome::reply(ctx.t("deadline-done", &[("id", id.into())])))
 }
 
 /// The report workbook, masked: personal data in full only through the command line, which
 /// the commune's operator runs.
 pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
-    let bytes = crate::report::xlsx::workbook(tx, ctx.commune, ctx.today, false, Some(ctx.person.id), ctx.now, ctx.texts).await?;
+    let bytes = crate::report::xlsx::workbook(
+        tx,
+        ctx.commune,
+        ctx.today,
+        false,
+        Some(ctx.person.id),
+        ctx.now,
+        ctx.texts,
+    )
+    .await?;
     let name = format!("bao-cao-{}.xlsx", ctx.today.format("%Y-%m-%d"));
     let reply = Reply {
         text: ctx.t("report-ready", &[]),
         files: vec![FileRef::inline("document", &name, &bytes)],
         ..Reply::default()
     };
-    Ok(Outcome { replies: vec![reply], ..Outcome::default() })
+    Ok(Outcome {
+        replies: vec![reply],
+        ..Outcome::default()
+    })
 }
