@@ -442,3 +442,70 @@ async fn a_cooperative_sends_its_contract_and_the_officer_gets_the_files() {
         running.abort();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let clock = Arc::new(FixedClock::on(
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        ));
+        seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
+        let engine = Arc::new(common::engine(&db.db, clock.clone()));
+        let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
+        seed::grant(
+            &db.db.store,
+            "telegram:9101",
+            giamngheo::domain::Role::CultureOfficer,
+            None,
+            None,
+            None,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        // A household registers on Telegram, so the digest has something to say.
+        let resident = 9102;
+        for (i, a) in [
+            "/dangky",
+            "Lò Văn Sinh",
+            "2",
+            "Số 1",
+            "0912555666",
+            "2",
+            "1",
+            "bỏ qua",
+            "1",
+        ]
+        .iter()
+        .enumerate()
+        {
+            mock.push(tg::text(resident, a));
+            mock.wait_sent(resident, i + 1).await;
+        }
+        clock.set(clock.now() + chrono::Duration::days(1));
+        assert!(giamngheo::digest::tick(&engine).await.unwrap() >= 1);
+        let sent = mock.wait_sent(9101, 1).await;
+        let text = sent[0]["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("📋 Bản tin ngày 27/11/2026"),
+            "{}: {text}",
+            db.name
+        );
+        assert!(
+            text.contains("• Hộ đăng ký: 1 (Xóm Nam Sơn: 1 hộ nghèo)"),
+            "{text}"
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while mock.calls("sendPhoto").is_empty() {
+            assert!(std::time::Instant::now() < deadline, "no chart was sent");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let photo = mock.calls("sendPhoto")[0].to_string();
+        assert!(
+            photo.contains("ho-theo-xom.png") && photo.contains("PNG"),
+            "uploaded as a file"
+        );
+        running.abort();
+    }
+}

@@ -26,8 +26,7 @@ where
     R: AsyncBufRead + Unpin,
     W: AsyncWrite + Unpin,
 {
-    let mut session = Session::open(engine, identity, output).await?;
-    session.save_dir = save_dir;
+    let mut session = Session::open_saving(engine, identity, output, save_dir).await?;
     let mut lines = input.lines();
     loop {
         if prompt {
@@ -56,13 +55,23 @@ impl<'a, W: AsyncWrite + Unpin> Session<'a, W> {
     /// decision, say), then counts as `/start`, so a person coming back mid-dialogue sees the
     /// question they stopped at.
     pub async fn open(engine: &'a Engine, identity: &str, output: W) -> anyhow::Result<Self> {
+        Self::open_saving(engine, identity, output, None).await
+    }
+
+    /// `open`, saving the files the bot makes into `save_dir`.
+    pub async fn open_saving(
+        engine: &'a Engine,
+        identity: &str,
+        output: W,
+        save_dir: Option<std::path::PathBuf>,
+    ) -> anyhow::Result<Self> {
         let mut s = Session {
             engine,
             identity: identity.to_string(),
             output,
-            save_dir: None,
+            save_dir,
         };
-        deliver(engine, identity, &mut s.output, None).await?;
+        deliver(engine, identity, &mut s.output, s.save_dir.as_deref()).await?;
         s.send("/start").await?;
         Ok(s)
     }

@@ -8,7 +8,8 @@ use plotters::style::FontStyle;
 
 use crate::channels::FileRef;
 use crate::domain::Category;
-use crate::store::{Tx, communes::Commune, digests};
+use crate::store::communes::{self, Commune};
+use crate::store::{Tx, digests};
 use crate::text::{Lang, Texts};
 
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -33,8 +34,12 @@ pub async fn households_png(
     if counts.is_empty() {
         return Ok(None);
     }
-    let mut hamlets: Vec<String> = counts.iter().map(|c| c.a.clone()).collect();
-    hamlets.dedup();
+    // Every hamlet gets its place, an empty one too: a gap is information.
+    let hamlets: Vec<String> = communes::hamlets(tx, commune.id)
+        .await?
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
     let series: Vec<(String, Vec<i64>)> = Category::ALL
         .iter()
         .map(|cat| {
@@ -79,32 +84,40 @@ pub fn draw(
             .max()
             .unwrap_or(1)
             .max(1);
+        let n = hamlets.len() as i32;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
             .margin(15)
             .x_label_area_size(40)
             .y_label_area_size(40)
-            .build_cartesian_2d(0..hamlets.len() as i32, 0..(max + max / 5 + 1))?;
+            .build_cartesian_2d((0..n).into_segmented(), 0..(max + max / 5 + 1))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(hamlets.len())
-            .x_label_formatter(&|i| hamlets.get(*i as usize).cloned().unwrap_or_default())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => hamlets.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
             .label_style(("sans-serif", 14))
             .draw()?;
         let mut base = vec![0i64; hamlets.len()];
         for (k, (name, values)) in series.iter().enumerate() {
             let colour = COLOURS[k % COLOURS.len()];
-            let bars: Vec<Rectangle<(i32, i64)>> = values
+            let bars: Vec<_> = values
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| **v > 0)
                 .map(|(i, v)| {
-                    let r = Rectangle::new(
-                        [(i as i32, base[i]), (i as i32 + 1, base[i] + v)],
+                    let i = i as i32;
+                    let mut r = Rectangle::new(
+                        [
+                            (SegmentValue::Exact(i), base[i as usize]),
+                            (SegmentValue::Exact(i + 1), base[i as usize] + v),
+                        ],
                         colour.filled(),
                     );
-                    base[i] += v;
+                    r.set_margin(0, 0, 25, 25);
+                    base[i as usize] += v;
                     r
                 })
                 .collect();
@@ -117,6 +130,7 @@ pub fn draw(
         }
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .label_font(("sans-serif", 13))
