@@ -78,12 +78,11 @@ pub enum Command {
         #[arg(long)]
         unmasked: bool,
     },
-    /// Add a commune deadline: `deadline "Báo cáo cho thành phố" 20/07/2025`.
+    /// The commune's deadlines: `deadline add "Báo cáo cho thành phố" 20/07/2025`, `deadline list`.
     Deadline {
-        title: String,
-        /// dd/mm/yyyy
-        due: String,
-        #[arg(long)]
+        #[command(subcommand)]
+        action: DeadlineCommand,
+        #[arg(long, global = true)]
         commune: Option<String>,
     },
     /// Measure messages per second through the engine against a bare-write baseline, on a
@@ -96,6 +95,14 @@ pub enum Command {
         #[arg(long)]
         postgres: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum DeadlineCommand {
+    /// Add a deadline: its title and its day (dd/mm/yyyy).
+    Add { title: String, due: String },
+    /// The deadlines not done yet.
+    List,
 }
 
 pub async fn main() -> anyhow::Result<()> {
@@ -177,16 +184,19 @@ pub async fn main() -> anyhow::Result<()> {
             std::fs::write(&out, bytes)?;
             println!("{}", out.display());
         }
-        Command::Deadline {
-            title,
-            due,
-            commune,
-        } => {
+        Command::Deadline { action, commune } => {
             let store = app::open_store(&settings).await?;
-            let due = crate::domain::input::parse_day(&due)
-                .map_err(|e| anyhow::anyhow!("{due:?}: {e} (dd/mm/yyyy)"))?;
-            let done = seed::deadline(&store, commune.as_deref(), &title, due, clock.now()).await?;
-            println!("{done}");
+            let out = match action {
+                DeadlineCommand::Add { title, due } => {
+                    let due = crate::domain::input::parse_day(&due)
+                        .map_err(|e| anyhow::anyhow!("{due:?}: {e} (dd/mm/yyyy)"))?;
+                    seed::deadline(&store, commune.as_deref(), &title, due, clock.now()).await?
+                }
+                DeadlineCommand::List => {
+                    seed::deadlines(&store, commune.as_deref(), clock.now()).await?
+                }
+            };
+            println!("{out}");
         }
         Command::Check => {
             let d = app::dialogues(&settings)?;

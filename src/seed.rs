@@ -261,3 +261,34 @@ pub async fn deadline(
         crate::domain::input::format_date(due)
     ))
 }
+
+/// The open deadlines with the days left, for `giamngheo deadline list`.
+pub async fn deadlines(
+    store: &Store,
+    commune_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut tx = store.begin().await?;
+    let commune = communes::default_commune(&mut tx, commune_code)
+        .await?
+        .context("no commune yet: run `giamngheo init --commune FILE` first")?;
+    let today = crate::clock::local_date(now, &commune.time_zone);
+    let list = crate::store::digests::open_deadlines(&mut tx, commune.id).await?;
+    tx.commit().await?;
+    if list.is_empty() {
+        return Ok("không có hạn chót nào (no open deadline)".into());
+    }
+    Ok(list
+        .iter()
+        .map(|d| {
+            let left = (d.due_on - today).num_days();
+            format!(
+                "#{} {} – {} ({left:+} ngày)",
+                d.id,
+                d.title,
+                crate::domain::input::format_date(d.due_on)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
+}

@@ -133,3 +133,57 @@ fn a_broken_dialogue_file_stops_the_start_with_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn digest_dry_run_export_and_deadlines_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    giamngheo(
+        dir.path(),
+        &["chat"],
+        "/dangky\nVi Văn Tâm\n2\nSố 2\n0912468000\n4\n1\nbỏ qua\n1\n",
+    );
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["deadline", "add", "Báo cáo cho thành phố", "31/12/2026"],
+        "",
+    );
+    assert!(
+        out.contains("#1 Báo cáo cho thành phố – 31/12/2026"),
+        "{out}"
+    );
+    let (out, _) = giamngheo(dir.path(), &["deadline", "list"], "");
+    assert!(
+        out.contains("#1 Báo cáo cho thành phố – 31/12/2026"),
+        "{out}"
+    );
+
+    let (out, _) = giamngheo(
+        dir.path(),
+        &[
+            "digest",
+            "--date",
+            "2026-12-01",
+            "--officer",
+            "truongxom2",
+            "--dry-run",
+        ],
+        "",
+    );
+    assert!(
+        out.starts_with("== truongxom2 ==\n📋 Bản tin ngày 01/12/2026"),
+        "{out}"
+    );
+    assert!(out.contains("• #1 Vi Văn Tâm (0912 468 000)"), "{out}");
+    assert!(
+        out.contains("• Báo cáo cho thành phố – 31/12/2026 – còn 30 ngày"),
+        "{out}"
+    );
+    // A dry run sends nothing: the hamlet head's chat shows no digest.
+    let (chat, _) = giamngheo(dir.path(), &["chat", "--as", "truongxom2"], "");
+    assert!(!chat.contains("📋 Bản tin"), "{chat}");
+
+    let (out, _) = giamngheo(dir.path(), &["export", "--out", "bao-cao.xlsx"], "");
+    assert!(out.contains("bao-cao.xlsx"));
+    let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+}

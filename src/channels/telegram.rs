@@ -540,10 +540,15 @@ impl Sender {
                 None if f.channel == CHANNEL => InputFile::file_id(FileId(f.file_id.clone())),
                 None => continue,
             };
-            if f.kind == "photo" {
-                self.bot.send_photo(chat, input).await?;
+            // The text went already: a file that fails is reported, not a reason to send
+            // the whole reply again.
+            let sent = if f.kind == "photo" {
+                self.bot.send_photo(chat, input).await.map(drop)
             } else {
-                self.bot.send_document(chat, input).await?;
+                self.bot.send_document(chat, input).await.map(drop)
+            };
+            if let Err(e) = sent {
+                tracing::warn!(error = %e, file = f.name, "sending a file");
             }
         }
         Ok(())
