@@ -169,15 +169,9 @@ pub async fn workbook(
             ws.write_string(row, 4, t(status.message_id()))?;
             ws.write_number(row, 5, members.len() as f64)?;
             ws.write_string(row, 6, if missing.is_empty() { "Có" } else { "Không" })?;
-            ws.write_string(
-                row,
-                7,
-                missing
-                    .iter()
-                    .map(|m| format!("{m:?}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )?;
+            let lacking =
+                crate::dialogue::actions::groups::missing_items(texts, Lang::Vi, &missing);
+            ws.write_string(row, 7, lacking.join("\n"))?;
             ws.write_string(row, 8, g.decision_no.clone().unwrap_or_default())?;
             ws.write_string(row, 9, g.decision_date.map(format_date).unwrap_or_default())?;
             ws.write_string(

@@ -188,41 +188,42 @@ fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
         return ctx.t("group-meets-rules", &[]);
     }
     let mut lines = vec![ctx.t("group-not-ready", &[])];
-    for m in missing {
-        lines.push(match *m {
-            Missing::Members { have, need } => ctx.t(
-                "missing-members",
-                &[
-                    ("have", i64::from(have).into()),
-                    ("need", i64::from(need).into()),
-                ],
-            ),
-            Missing::Recognised { have, of, need } => ctx.t(
-                "missing-recognised",
-                &[
-                    ("have", i64::from(have).into()),
-                    ("of", i64::from(of).into()),
-                    ("need", i64::from(need).into()),
-                ],
-            ),
-            Missing::Target { have, of, need } => ctx.t(
-                "missing-target",
-                &[
-                    ("have", i64::from(have).into()),
-                    ("of", i64::from(of).into()),
-                    ("need", i64::from(need).into()),
-                ],
-            ),
-            Missing::Experienced { have, need } => ctx.t(
-                "missing-experienced",
-                &[
-                    ("have", i64::from(have).into()),
-                    ("need", i64::from(need).into()),
-                ],
-            ),
-        });
-    }
+    lines.extend(missing_items(ctx.texts, ctx.lang, missing));
     lines.join("\n")
+}
+
+/// Each missing rule as one short line: "- 1/3 hộ được Hội Nông dân công nhận…; cần 2".
+pub fn missing_items(
+    texts: &crate::text::Texts,
+    lang: crate::text::Lang,
+    missing: &[Missing],
+) -> Vec<String> {
+    let n = |x: u32| Arg::from(i64::from(x));
+    missing
+        .iter()
+        .map(|m| match *m {
+            Missing::Members { have, need } => texts.get(
+                lang,
+                "missing-members",
+                &[("have", n(have)), ("need", n(need))],
+            ),
+            Missing::Recognised { have, of, need } => texts.get(
+                lang,
+                "missing-recognised",
+                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
+            ),
+            Missing::Target { have, of, need } => texts.get(
+                lang,
+                "missing-target",
+                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
+            ),
+            Missing::Experienced { have, need } => texts.get(
+                lang,
+                "missing-experienced",
+                &[("have", n(have)), ("need", n(need))],
+            ),
+        })
+        .collect()
 }
 
 async fn missing(
