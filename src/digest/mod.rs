@@ -95,22 +95,38 @@ pub async fn tick(engine: &Engine) -> anyhow::Result<usize> {
 }
 
 async fn send_due(engine: &Engine, r: &Recipient, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    send(engine, r, None, now).await
+}
+
+/// Sends one person's digest of `day` (None: the day due at `now`), unless it went out
+/// already. A forced day (the command line) is sent even if quiet.
+async fn send(
+    engine: &Engine,
+    r: &Recipient,
+    day: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let mut tx = engine.store().begin().await?;
     let commune = communes::by_id(&mut tx, r.commune_id).await?;
     let schedule = Schedule::of(r, &commune.time_zone);
-    let day = schedule.due_day(now);
     let last = digests::last_sent(&mut tx, r.person_id).await?;
-    if last.as_ref().is_some_and(|l| l.day >= day) {
-        return Ok(false);
-    }
-    // A person made an officer today gets their first digest tomorrow, not yesterday's.
-    if schedule.at(day) < r.since {
-        return Ok(false);
-    }
+    let forced = day.is_some();
+    let day = match day {
+        Some(d) => d,
+        None => {
+            let due = schedule.due_day(now);
+            // A person made an officer today gets a first digest tomorrow, not yesterday's.
+            if last.as_ref().is_some_and(|l| l.day >= due) || schedule.at(due) < r.since {
+                return Ok(false);
+            }
+            due
+        }
+    };
     // Since the previous digest; the first one covers the day before its hour.
     let from = last
         .map(|l| l.covers_to)
         .unwrap_or_else(|| schedule.at(day) - Duration::days(1));
+    // The claim is what makes it once: a second process finds the row and sends nothing.
     if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
         return Ok(false);
     }
@@ -128,20 +144,23 @@ async fn send_due(engine: &Engine, r: &Recipient, now: DateTime<Utc>) -> anyhow:
         lang,
     )
     .await?;
-    if reply.is_some() || schedule.quiet_line {
-        let reply = reply.unwrap_or_else(|| {
-            Reply::text(engine.texts().get(
-                lang,
-                "digest-quiet",
-                &[("day", crate::domain::input::format_date(day).into())],
-            ))
-        });
+    if reply.is_some() || schedule.quiet_line || forced {
+        let reply = reply.unwrap_or_else(|| quiet(engine, lang, day));
         if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
             outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
         }
     }
     tx.commit().await?;
     Ok(true)
+}
+
+fn quiet(engine: &Engine, lang: Lang, day: NaiveDate) -> Reply {
+    let day = crate::domain::input::format_date(day);
+    Reply::text(
+        engine
+            .texts()
+            .get(lang, "digest-quiet", &[("day", day.into())]),
+    )
 }
 
 /// The digest of `day` for a person, or None on a day with nothing at all to say.
@@ -201,9 +220,7 @@ pub async fn preview(engine: &Engine, person_id: i64, day: NaiveDate) -> anyhow:
             quiet_line: true,
         },
     };
-    let to = schedule
-        .at(day)
-        .min(engine.clock().now().max(schedule.at(day)));
+    let to = schedule.at(day);
     let from = to - Duration::days(1);
     let lang = Lang::parse(&person.lang).unwrap_or_default();
     let reply = build(
@@ -211,13 +228,7 @@ pub async fn preview(engine: &Engine, person_id: i64, day: NaiveDate) -> anyhow:
     )
     .await?;
     tx.commit().await?;
-    Ok(reply.unwrap_or_else(|| {
-        Reply::text(engine.texts().get(
-            lang,
-            "digest-quiet",
-            &[("day", crate::domain::input::format_date(day).into())],
-        ))
-    }))
+    Ok(reply.unwrap_or_else(|| quiet(engine, lang, day)))
 }
 
 /// `giamngheo digest`: the digests of `day` (default today) for every recipient or one,
@@ -253,57 +264,12 @@ pub async fn cli(
                 crate::channels::render_plain(&reply)
             ));
         } else {
-            let sent = send_day(engine, r, day, now).await?;
+            let sent = send(engine, r, Some(day), now).await?;
             let what = if sent { "sent" } else { "already sent" };
             out.push_str(&format!("{}: {what}\n", r.display_name));
         }
     }
     Ok(out)
-}
-
-/// Sends the digest of `day` to one person now, unless that day's went out already.
-async fn send_day(
-    engine: &Engine,
-    r: &Recipient,
-    day: NaiveDate,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    let mut tx = engine.store().begin().await?;
-    let commune = communes::by_id(&mut tx, r.commune_id).await?;
-    let schedule = Schedule::of(r, &commune.time_zone);
-    let last = digests::last_sent(&mut tx, r.person_id).await?;
-    let from = last
-        .map(|l| l.covers_to)
-        .unwrap_or_else(|| schedule.at(day) - Duration::days(1));
-    if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
-        return Ok(false);
-    }
-    let lang = Lang::parse(&r.lang).unwrap_or_default();
-    let today = now.with_timezone(&schedule.tz).date_naive();
-    let reply = build(
-        engine,
-        &mut tx,
-        &commune,
-        r.person_id,
-        day,
-        today,
-        from,
-        now,
-        lang,
-    )
-    .await?
-    .unwrap_or_else(|| {
-        Reply::text(engine.texts().get(
-            lang,
-            "digest-quiet",
-            &[("day", crate::domain::input::format_date(day).into())],
-        ))
-    });
-    if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
-        outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
-    }
-    tx.commit().await?;
-    Ok(true)
 }
 
 #[cfg(test)]
