@@ -214,6 +214,10 @@ pub async fn grant(
         (_, None) => None,
     };
     let person = match persons::by_identity(&mut tx, channel, sender).await? {
+        // A role is given in the commune the person belongs to, never across communes.
+        Some(p) if p.commune_id != commune.id => anyhow::bail!(
+            "{identity} belongs to another commune; a role is given in one's own commune"
+        ),
         Some(p) => p.id,
         None => {
             let id = persons::create(&mut tx, commune.id, sender, "vi", now).await?;

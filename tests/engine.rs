@@ -24,7 +24,7 @@ impl Chat<'_> {
         self.n += 1;
         Inbound {
             channel: "test".into(),
-            chat_id: format!("chat-{}", self.who),
+            chat_id: self.who.into(),
             sender_id: self.who.into(),
             sender_name: Some(self.who.into()),
             message_id: format!("{}-{}", self.who, self.n),
@@ -234,7 +234,7 @@ async fn registrations_and_reviews_are_audited() {
         let r = head.say("/duyet 1").await;
         assert!(r.contains("Hà Thị Dung"), "{r}");
         assert_eq!(head.say("Xác nhận").await, "Đã xác nhận hộ #1 Hà Thị Dung.");
-        let told = replies(engine.store(), "chat-dung").await;
+        let told = replies(engine.store(), "dung").await;
         assert_eq!(told[0].text, "Hộ #1 Hà Thị Dung đã được xác nhận.");
 
         let mut tx = engine.store().begin().await.unwrap();
@@ -323,15 +323,13 @@ async fn two_processes_handle_one_chat_one_message_after_the_other() {
         // Two answers to the name question arrive at once, one at each process. Handled one
         // after the other, one is the name and the other answers the hamlet question.
         let m1 = chat.msg(Content::Text("Nguyễn Văn Một".into()));
-        let mut m2 = chat.msg(Content::Text("Nguyễn Văn Hai".into()));
-        // From another member of the same (group) chat: nothing but the chat is shared.
-        m2.sender_id = "race-2".into();
+        let m2 = chat.msg(Content::Text("Nguyễn Văn Hai".into()));
         let (e1, e2) = (a.clone(), b.clone());
         let t1 = tokio::spawn(async move { e1.handle(&m1).await.map_err(|e| e.to_string()) });
         let t2 = tokio::spawn(async move { e2.handle(&m2).await.map_err(|e| e.to_string()) });
         assert_eq!(t1.await.unwrap(), Ok(Handled::Done), "{}", db.name);
         assert_eq!(t2.await.unwrap(), Ok(Handled::Done), "{}", db.name);
-        let texts: Vec<String> = replies(&db.db.store, "chat-race")
+        let texts: Vec<String> = replies(&db.db.store, "race")
             .await
             .into_iter()
             .map(|r| r.text)
@@ -445,5 +443,32 @@ async fn odd_input_at_every_step_gets_an_answer_and_breaks_nothing() {
         }
         let saved = chat.say("1").await;
         assert!(saved.starts_with("Đã lưu hộ #"), "{}: {saved}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn in_a_group_chat_each_member_has_a_conversation_of_their_own() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let say = |who: &str, n: u32, text: &str| Inbound {
+            channel: "test".into(),
+            chat_id: "group-1".into(),
+            sender_id: who.into(),
+            sender_name: Some(who.into()),
+            message_id: format!("g-{who}-{n}"),
+            lang_hint: None,
+            content: Content::Text(text.into()),
+        };
+        engine.handle(&say("an", 1, "/dangky")).await.unwrap();
+        engine.handle(&say("binh", 1, "Lê Văn Bình")).await.unwrap();
+        engine.handle(&say("an", 2, "Nguyễn Văn An")).await.unwrap();
+        let texts: Vec<String> = replies(engine.store(), "group-1")
+            .await
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(texts[0], "Họ và tên chủ hộ?", "{}", db.name);
+        assert!(texts[1].starts_with("Xin chào binh!"), "Bình's line is not An's answer: {texts:?}");
+        assert_eq!(texts[2], "Hộ ở xóm nào?");
     }
 }

@@ -16,6 +16,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use teloxide::RequestError;
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
@@ -26,7 +27,6 @@ use teloxide::types::{
     KeyboardButton, KeyboardMarkup, KeyboardRemove, ReplyMarkup, UpdateKind,
 };
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
-use teloxide::{ApiError, RequestError};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::{Content, FileRef, Inbound, Reply};
@@ -38,6 +38,9 @@ pub const CHANNEL: &str = "telegram";
 
 /// Telegram's limit on a message's text.
 const TEXT_MAX: usize = 4096;
+
+/// Network failures are retried with backoff this many times (about a day), then given up.
+const MAX_ATTEMPTS: i64 = 12;
 
 /// Updates waiting for their handler to finish, by update id.
 #[derive(Default)]
@@ -444,10 +447,15 @@ impl Sender {
         let mut tx = self.engine.store().begin().await?;
         let chats = outbox::due_chats(&mut tx, CHANNEL, now, 100).await?;
         tx.commit().await?;
+        // Each chat's sender holds a connection for its lock and uses another for its
+        // writes: a few chats at a time leave the pool to the incoming messages.
+        let slots = Arc::new(tokio::sync::Semaphore::new(4));
         let mut tasks = vec![];
         for chat in chats {
             let me = self.clone();
+            let slots = slots.clone();
             tasks.push(tokio::spawn(async move {
+                let _slot = slots.acquire_owned().await;
                 if let Err(e) = me.send_chat(&chat).await {
                     tracing::error!(error = %e, chat, "sending to a Telegram chat");
                 }
@@ -496,9 +504,14 @@ impl Sender {
                     outbox::retry_at(&mut tx, row.id, "429 retry after", next).await?;
                     true
                 }
-                Err(RequestError::Api(e)) if gives_up(&e) => {
-                    // Blocked, deactivated, or a chat that does not exist: this reply can
-                    // never go, and must not hold up anyone else's.
+                Err(RequestError::Api(e)) => {
+                    // Telegram refused this message (blocked, no such chat, a keyboard too
+                    // long): sending it again cannot help, and it must not hold up the chat.
+                    tracing::warn!(error = %e, chat, "Telegram refused a reply");
+                    outbox::mark_failed(&mut tx, row.id, &e.to_string(), now).await?;
+                    false
+                }
+                Err(e) if row.attempts >= MAX_ATTEMPTS => {
                     outbox::mark_failed(&mut tx, row.id, &e.to_string(), now).await?;
                     false
                 }
@@ -553,11 +566,6 @@ impl Sender {
         }
         Ok(())
     }
-}
-
-fn gives_up(e: &ApiError) -> bool {
-    !matches!(e, ApiError::Unknown(_))
-        || matches!(e, ApiError::Unknown(s) if s.contains("Forbidden") || s.contains("chat not found"))
 }
 
 fn markup(reply: &Reply) -> ReplyMarkup {

@@ -242,7 +242,14 @@ impl Engine {
             today: local_date(now, &commune.time_zone),
             texts: &self.texts,
         };
-        let raw = conversations::load_locked(&mut tx, &msg.channel, &msg.chat_id, now).await?;
+        // In a group chat each member has a conversation of their own; replies still go to
+        // the chat.
+        let conversation = if msg.chat_id == msg.sender_id {
+            msg.chat_id.clone()
+        } else {
+            format!("{}/{}", msg.chat_id, msg.sender_id)
+        };
+        let raw = conversations::load_locked(&mut tx, &msg.channel, &conversation, now).await?;
         let mut state: ChatState = match raw.as_deref().map(serde_json::from_str) {
             Some(Ok(s)) => s,
             Some(Err(e)) => {
@@ -259,7 +266,7 @@ impl Engine {
             .await?;
 
         let json = serde_json::to_string(&state).map_err(anyhow::Error::from)?;
-        conversations::save(&mut tx, &msg.channel, &msg.chat_id, &json, now).await?;
+        conversations::save(&mut tx, &msg.channel, &conversation, &json, now).await?;
         for r in &out.replies {
             outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, r, now).await?;
         }
@@ -283,15 +290,12 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Option<Person>, EngineError> {
         if let Some(p) = persons::by_identity(tx, &msg.channel, &msg.sender_id).await? {
-            persons::link_identity(
-                tx,
-                &msg.channel,
-                &msg.sender_id,
-                p.id,
-                &msg.chat_id,
-                Some(now),
-            )
-            .await?;
+            // Personal notices and digests go to the private chat, never to a group where
+            // the person happened to write.
+            if msg.chat_id == msg.sender_id {
+                let (c, s) = (&msg.channel, &msg.sender_id);
+                persons::link_identity(tx, c, s, p.id, &msg.chat_id, Some(now)).await?;
+            }
             return Ok(Some(p));
         }
         let Some(commune) = communes::default_commune(tx, self.default_commune.as_deref()).await?
@@ -304,15 +308,10 @@ impl Engine {
             .unwrap_or_else(|| msg.sender_id.clone());
         let lang = msg.lang_hint.unwrap_or_default();
         let id = persons::create(tx, commune.id, &name, lang.code(), now).await?;
-        persons::link_identity(
-            tx,
-            &msg.channel,
-            &msg.sender_id,
-            id,
-            &msg.chat_id,
-            Some(now),
-        )
-        .await?;
+        // A private chat's id is the person's own on the platforms we serve: notices go
+        // there even when the first message came from a group.
+        let (c, s) = (&msg.channel, &msg.sender_id);
+        persons::link_identity(tx, c, s, id, &msg.sender_id, Some(now)).await?;
         Ok(Some(persons::by_id(tx, id).await?))
     }
 
@@ -331,6 +330,12 @@ impl Engine {
             state.active = None;
             out.replies.push(self.menu(ctx, Some("dialogue-gone")));
             return Ok(());
+        }
+        // Steps removed from the file since the chat answered them are forgotten.
+        if let Some(d) = self.dialogue(state).cloned()
+            && let Some(a) = state.active.as_mut()
+        {
+            a.history.retain(|h| d.step(h).is_some());
         }
         // A step removed from the file since the chat reached it: go on from where the
         // answers say the chat stands now.

@@ -87,8 +87,11 @@ pub async fn tick(engine: &Engine) -> anyhow::Result<usize> {
     tx.commit().await?;
     let mut sent = 0;
     for r in people {
-        if send_due(engine, &r, now).await? {
-            sent += 1;
+        // One person's failure (a broken chart, say) must not cost everyone after them.
+        match send_due(engine, &r, now).await {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, person = r.person_id, "digest"),
         }
     }
     Ok(sent)
@@ -255,7 +258,12 @@ pub async fn cli(
         let mut tx = engine.store().begin().await?;
         let commune = communes::by_id(&mut tx, r.commune_id).await?;
         tx.commit().await?;
-        let day = day.unwrap_or_else(|| crate::clock::local_date(now, &commune.time_zone));
+        let today = crate::clock::local_date(now, &commune.time_zone);
+        let day = day.unwrap_or(today);
+        // Sending a future day would mark it sent and silence the days before it.
+        if day > today && !dry_run {
+            anyhow::bail!("{day} is in the future: only --dry-run can show it");
+        }
         if dry_run {
             let reply = preview(engine, r.person_id, day).await?;
             out.push_str(&format!(

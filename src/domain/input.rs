@@ -318,6 +318,19 @@ pub fn format_date(d: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
+/// Words that may follow a count and change nothing: "5 người", "4 hộ", "12 tháng". Any
+/// other word is refused, so "2 năm" for months or "70 triệu" for jobs is not taken as 2 or 70.
+const COUNT_WORDS: &[&str] = &[
+    "nguoi",
+    "khau",
+    "nhan khau",
+    "ho",
+    "thang",
+    "viec",
+    "viec lam",
+    "lao dong",
+];
+
 /// A whole number typed by a person: "5", "5 người", " 12 ".
 pub fn parse_integer(s: &str) -> Result<i64, InputError> {
     // Phone keyboards add a full stop after a word: "4." is 4.
@@ -326,12 +339,11 @@ pub fn parse_integer(s: &str) -> Result<i64, InputError> {
         return Err(InputError::Empty);
     }
     let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-    let rest = &s[digits.len()..];
-    // "5 người" is fine; "5.5" or "5abc" is not a whole number.
-    if digits.is_empty() || digits.len() > 9 || !(rest.is_empty() || rest.starts_with(' ')) {
+    let rest = crate::text::fold(&s[digits.len()..]);
+    if digits.is_empty() || digits.len() > 9 {
         return Err(InputError::Number);
     }
-    if rest.chars().any(|c| c.is_ascii_digit()) {
+    if !rest.is_empty() && !COUNT_WORDS.contains(&rest.as_str()) {
         return Err(InputError::Number);
     }
     digits.parse().map_err(|_| InputError::Number)
@@ -487,6 +499,9 @@ mod tests {
     fn member_counts_are_between_one_and_fifty() {
         assert_eq!(parse_integer("5 người"), Ok(5));
         assert_eq!(parse_integer("4."), Ok(4));
+        assert_eq!(parse_integer("12 tháng"), Ok(12));
+        assert_eq!(parse_integer("70 triệu"), Err(InputError::Number));
+        assert_eq!(parse_integer("2 năm"), Err(InputError::Number));
         assert_eq!(parse_integer("5.5"), Err(InputError::Number));
         assert_eq!(parse_integer("năm"), Err(InputError::Number));
         assert!(MemberCount::new(0).is_err());

@@ -40,10 +40,15 @@ impl Money {
         if f.is_empty() {
             return Err(InputError::Empty);
         }
-        // Split into (number, unit) pairs: "2 ty 500 trieu" → [(2, ty), (500, trieu)].
+        // "150 000 000": spaces between groups of three digits are thousands separators.
+        let f = join_digit_groups(&f);
+        // Split into (number, unit) pairs: "2 ty 500 trieu" → [(2, ty), (500, trieu)]. A
+        // number without a unit after one with a unit is a fraction of it, as people say
+        // "1 tỷ 2" (1,2 tỷ), "150tr5" (150,5 triệu), "1 tỷ 200" (1 tỷ 200 triệu).
         let mut total: f64 = 0.0;
         let mut rest = f.as_str();
-        let mut parts = 0;
+        let mut last_unit: Option<i64> = None;
+        let mut unitless = false;
         while !rest.trim().is_empty() {
             rest = rest.trim_start();
             let num_len = rest
@@ -52,21 +57,37 @@ impl Money {
             if num_len == 0 {
                 return Err(InputError::Money);
             }
-            let number = parse_number(&rest[..num_len])?;
+            let text = &rest[..num_len];
+            let number = parse_number(text)?;
             rest = rest[num_len..].trim_start();
             let word_len = rest
                 .find(|c: char| c.is_ascii_digit())
                 .unwrap_or(rest.len());
             let word = rest[..word_len].trim();
-            let multiplier = unit(word).ok_or(InputError::Money)?;
-            total += number * multiplier as f64;
             rest = &rest[word_len..];
-            parts += 1;
+            let multiplier = match (unit(word), last_unit) {
+                (Some(1), Some(prev)) if word.is_empty() && prev > 1 => {
+                    // The trailing digits are the next places of the previous unit.
+                    let places = text.chars().filter(char::is_ascii_digit).count() as i32;
+                    total += number * prev as f64 / 10f64.powi(places);
+                    last_unit = Some(1);
+                    continue;
+                }
+                (Some(m), _) => m,
+                (None, _) => return Err(InputError::Money),
+            };
+            if word.is_empty() {
+                unitless = true;
+            }
+            total += number * multiplier as f64;
+            last_unit = Some(multiplier);
         }
-        if parts == 0 || total < 1.0 {
+        // A bare "1.500" is more likely 1.500 triệu typed short than 1.500 đồng: ask for
+        // the unit rather than guess.
+        if unitless && last_unit == Some(1) && total < 100_000.0 {
             return Err(InputError::Money);
         }
-        if total > MAX as f64 {
+        if !(1.0..=MAX as f64).contains(&total) {
             return Err(InputError::Money);
         }
         Ok(Money(total.round() as i64))
@@ -75,6 +96,26 @@ impl Money {
     pub fn get(self) -> i64 {
         self.0
     }
+}
+
+/// "150 000 000" → "150000000": digits in groups of three after a space belong together.
+fn join_digit_groups(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' && i > 0 && chars[i - 1].is_ascii_digit() {
+            let run = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let after = chars.get(i + 1 + run);
+            if run == 3 && after.is_none_or(|a| !a.is_ascii_digit()) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// "150.000.000" is thousands separators; "1,5" and "1.5" are decimals. A separator followed
@@ -160,6 +201,17 @@ mod tests {
         assert_eq!(m("2 tỷ 500 triệu"), 2_500_000_000);
         assert_eq!(m("500k"), 500_000);
         assert_eq!(m("30 triệu đồng"), 30_000_000);
+        assert_eq!(m("150 000 000"), 150_000_000);
+    }
+
+    #[test]
+    fn short_forms_after_a_unit_are_its_fraction() {
+        assert_eq!(m("150tr5"), 150_500_000);
+        assert_eq!(m("2tr5"), 2_500_000);
+        assert_eq!(m("1tỷ2"), 1_200_000_000);
+        assert_eq!(m("1 tỷ 2"), 1_200_000_000);
+        assert_eq!(m("1 tỷ 200"), 1_200_000_000);
+        assert_eq!(m("150 triệu 5"), 150_500_000);
     }
 
     #[test]
@@ -182,6 +234,6 @@ mod tests {
     #[test]
     fn amounts_print_with_dots() {
         assert_eq!(Money::parse("150tr").unwrap().to_string(), "150.000.000 đ");
-        assert_eq!(Money::parse("999").unwrap().to_string(), "999 đ");
+        assert_eq!(Money::parse("999k").unwrap().to_string(), "999.000 đ");
     }
 }

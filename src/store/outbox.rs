@@ -176,10 +176,15 @@ impl ChatLock {
 
     pub async fn release(mut self) -> sqlx::Result<()> {
         if let Some(mut conn) = self.conn.take() {
-            sqlx::query("SELECT pg_advisory_unlock(hashtextextended($1, 0))")
+            let unlocked = sqlx::query("SELECT pg_advisory_unlock(hashtextextended($1, 0))")
                 .bind(&self.key)
                 .execute(&mut *conn)
-                .await?;
+                .await;
+            if let Err(e) = unlocked {
+                // Never hand a session that may still hold the lock back to the pool.
+                drop(conn.detach());
+                return Err(e);
+            }
         }
         Ok(())
     }

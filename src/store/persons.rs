@@ -129,7 +129,10 @@ pub async fn contacts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Contact>>
 
 pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
     let rows: Vec<RoleRow> = on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT role, hamlet_id, org FROM roles WHERE person_id = $1 ORDER BY id"
+        "SELECT role, hamlet_id, org FROM roles
+         WHERE person_id = $1
+           AND commune_id = (SELECT commune_id FROM persons WHERE id = $1)
+         ORDER BY id"
     )
     .bind(person_id)
     .fetch_all(conn)
