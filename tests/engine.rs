@@ -472,3 +472,27 @@ async fn in_a_group_chat_each_member_has_a_conversation_of_their_own() {
         assert_eq!(texts[2], "Hộ ở xóm nào?");
     }
 }
+
+#[tokio::test]
+async fn a_typed_number_is_a_place_in_the_list_not_a_database_id() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        // A real commune after the demo: its hamlets are numbered 4, 5, 6 in the database.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("xa.toml");
+        std::fs::write(&file, "code = \"that\"\nname = \"Xã Thật\"\nprovince = \"Thái Nguyên\"\nhamlets = [\"Xóm A\", \"Xóm B\", \"Xóm C\", \"Xóm D\", \"Xóm E\"]\n").unwrap();
+        seed::init_commune(engine.store(), &file, engine.clock().now()).await.unwrap();
+        let mut chat = Chat { engine: &engine, who: "moi", n: 0 };
+        chat.say("/dangky").await;
+        let r = chat.send(Content::Text("Trần Văn Mới".into())).await;
+        let fifth = &r[0].choices[4];
+        assert_eq!((fifth.key.as_deref(), fifth.label.as_str()), (Some("5"), "Xóm E"));
+        let r = chat.say("5").await;
+        assert_eq!(r, "Địa chỉ cụ thể (số nhà, đường, khu)?");
+        for line in ["Số 1", "0912000555", "2", "1", "bỏ qua", "1"] {
+            chat.say(line).await;
+        }
+        let mine = chat.say("/hocuatoi").await;
+        assert!(mine.contains("Trần Văn Mới – Xóm E"), "{}: {mine}", db.name);
+    }
+}

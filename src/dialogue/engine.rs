@@ -518,7 +518,7 @@ impl Engine {
                     let same = state.active.as_ref().is_some_and(|a| a.dialogue == d.id);
                     if same && !args.is_empty() {
                         // "/thamgia ABC123" while the code is being asked: that is the answer.
-                        let said = Said::Text(args.to_string());
+                        let said = Said::Text(record_number(args));
                         return self.answer(ctx, tx, state, said, out).await;
                     }
                     let note = if same { None } else { Some("busy") };
@@ -576,8 +576,8 @@ impl Engine {
                         out.replies.push(first);
                         return Ok(());
                     }
-                    self.answer(ctx, tx, state, Said::Text(args.to_string()), out)
-                        .await
+                    let said = Said::Text(record_number(args));
+                    self.answer(ctx, tx, state, said, out).await
                 }
             }
             None => self.complete(ctx, tx, state, out).await,
@@ -1071,7 +1071,15 @@ impl Engine {
                     detail: None,
                 })
                 .collect()),
-            Some(source) => Ok(super::sources::options(source, ctx, tx).await?),
+            Some(source) => {
+                // Lists are numbered by position, like every other choice; a record's own
+                // number is typed with its "#" ("#12"), or comes with a command ("/duyet 12").
+                let mut opts = super::sources::options(source, ctx, tx).await?;
+                for (i, o) in opts.iter_mut().enumerate() {
+                    o.key = (i + 1).to_string();
+                }
+                Ok(opts)
+            }
         }
     }
 
@@ -1310,6 +1318,16 @@ fn command_for(d: &Dialogue, lang: Lang) -> String {
     }
 }
 
+/// Words after a command ("/duyet 12") that are a number name a record ("#12"), not a
+/// position in a list the user has not seen.
+fn record_number(args: &str) -> String {
+    if !args.is_empty() && args.chars().all(|c| c.is_ascii_digit()) {
+        format!("#{args}")
+    } else {
+        args.to_string()
+    }
+}
+
 enum Input {
     Typed(String),
     /// A button's value: matched exactly, never by number.
@@ -1341,15 +1359,26 @@ fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
         Input::File(_) => return Err(Refusal("err-unsupported", vec![])),
     };
     let f = fold(typed);
-    let f = f
-        .trim_start_matches('#')
-        .trim_end_matches(['.', '!'])
-        .trim();
+    let f = f.trim_end_matches(['.', '!']).trim();
     if f.is_empty() {
         return Err(Refusal("err-empty", vec![]));
     }
+    // "#12" names a record by its own number.
+    if let Some(id) = f.strip_prefix('#') {
+        let id = id.trim();
+        return opts
+            .iter()
+            .position(|o| o.value == id)
+            .or_else(|| opts.iter().position(|o| o.key == id))
+            .ok_or(Refusal("err-choice", vec![]));
+    }
+    // A plain number is a position in the list, never a database id.
+    if let Some(i) = opts.iter().position(|o| o.key == f) {
+        return Ok(i);
+    }
+    let numeric = f.chars().all(|c| c.is_ascii_digit());
     let exact = |o: &Opt| {
-        o.key == f || fold(&o.label) == f || o.value == f || o.aliases.iter().any(|a| a == f)
+        fold(&o.label) == f || (!numeric && o.value == f) || o.aliases.iter().any(|a| a == f)
     };
     if let Some(i) = opts.iter().position(exact) {
         return Ok(i);

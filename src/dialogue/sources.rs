@@ -7,11 +7,12 @@ use crate::dialogue::actions;
 use crate::domain::{GroupStatus, ProposalStatus, Role};
 use crate::store::{Tx, communes, groups, households, proposals};
 
-fn opt(value: impl ToString, label: String, key: impl ToString, detail: Option<String>) -> Opt {
+/// An option; its key (the number to type) is its position, set by the engine.
+fn opt(value: impl ToString, label: String, _key: impl ToString, detail: Option<String>) -> Opt {
     Opt {
         value: value.to_string(),
         label,
-        key: key.to_string(),
+        key: String::new(),
         aliases: vec![],
         detail,
     }
