@@ -468,7 +468,10 @@ async fn in_a_group_chat_each_member_has_a_conversation_of_their_own() {
             .map(|r| r.text)
             .collect();
         assert_eq!(texts[0], "Họ và tên chủ hộ?", "{}", db.name);
-        assert!(texts[1].starts_with("Xin chào binh!"), "Bình's line is not An's answer: {texts:?}");
+        assert!(
+            texts[1].starts_with("Xin chào binh!"),
+            "Bình's line is not An's answer: {texts:?}"
+        );
         assert_eq!(texts[2], "Hộ ở xóm nào?");
     }
 }
@@ -481,12 +484,21 @@ async fn a_typed_number_is_a_place_in_the_list_not_a_database_id() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("xa.toml");
         std::fs::write(&file, "code = \"that\"\nname = \"Xã Thật\"\nprovince = \"Thái Nguyên\"\nhamlets = [\"Xóm A\", \"Xóm B\", \"Xóm C\", \"Xóm D\", \"Xóm E\"]\n").unwrap();
-        seed::init_commune(engine.store(), &file, engine.clock().now()).await.unwrap();
-        let mut chat = Chat { engine: &engine, who: "moi", n: 0 };
+        seed::init_commune(engine.store(), &file, engine.clock().now())
+            .await
+            .unwrap();
+        let mut chat = Chat {
+            engine: &engine,
+            who: "moi",
+            n: 0,
+        };
         chat.say("/dangky").await;
         let r = chat.send(Content::Text("Trần Văn Mới".into())).await;
         let fifth = &r[0].choices[4];
-        assert_eq!((fifth.key.as_deref(), fifth.label.as_str()), (Some("5"), "Xóm E"));
+        assert_eq!(
+            (fifth.key.as_deref(), fifth.label.as_str()),
+            (Some("5"), "Xóm E")
+        );
         let r = chat.say("5").await;
         assert_eq!(r, "Địa chỉ cụ thể (số nhà, đường, khu)?");
         for line in ["Số 1", "0912000555", "2", "1", "bỏ qua", "1"] {

@@ -463,6 +463,16 @@ impl Engine {
                 }
             }
             "/huy" | "/cancel" => {
+                // Cancelling a change from the summary drops the change, not the answers.
+                if let Some(a) = state.active.as_mut()
+                    && (a.editing || a.at == At::PickEdit)
+                {
+                    a.editing = false;
+                    a.at = At::Confirm;
+                    return self
+                        .reprompt(ctx, tx, state, Some("edit-cancelled"), out)
+                        .await;
+                }
                 let id = if active {
                     "cancelled"
                 } else {
@@ -516,7 +526,8 @@ impl Engine {
             _ => match self.dialogues.by_command(cmd) {
                 Some(d) if active => {
                     let same = state.active.as_ref().is_some_and(|a| a.dialogue == d.id);
-                    if same && !args.is_empty() {
+                    let at_first = state.active.as_ref().is_some_and(|a| a.history.is_empty());
+                    if same && at_first && !args.is_empty() {
                         // "/thamgia ABC123" while the code is being asked: that is the answer.
                         let said = Said::Text(record_number(args));
                         return self.answer(ctx, tx, state, said, out).await;
@@ -755,6 +766,25 @@ impl Engine {
             a.history.push(step.id.clone());
         }
         a.editing = false;
+        // A lower total cost on the summary: amounts above it are asked again.
+        let cap = a.answers.get(&step.id).and_then(Value::as_i64);
+        if let (Some(d), Some(cap)) = (self.dialogues.get(&a.dialogue), cap) {
+            let capped = d
+                .steps
+                .iter()
+                .filter(|s| s.at_most.as_deref() == Some(&step.id));
+            for s in capped {
+                if a.answers
+                    .get(&s.id)
+                    .and_then(Value::as_i64)
+                    .is_some_and(|v| v > cap)
+                {
+                    a.answers.remove(&s.id);
+                    a.labels.remove(&s.id);
+                    a.history.retain(|h| *h != s.id);
+                }
+            }
+        }
         // An answer changed from the summary can make later questions moot (category no
         // longer "newly escaped"): their answers go.
         let d = self.dialogue(state).expect("active dialogue").clone();
@@ -804,6 +834,22 @@ impl Engine {
         let outcome = d.action.run(ctx, tx, &a.answers).await?;
         out.replies.extend(outcome.replies);
         out.notices.extend(outcome.notices);
+        if outcome.retry {
+            // Refused, answers kept: back to the summary, or to the last question.
+            let mut a = a;
+            a.editing = false;
+            if d.confirm {
+                a.at = At::Confirm;
+            } else if let Some(last) = a.history.pop() {
+                a.answers.remove(&last);
+                a.labels.remove(&last);
+                a.at = At::Step(last);
+            }
+            state.active = Some(a);
+            let again = Box::pin(self.prompt(ctx, tx, state)).await?;
+            out.replies.push(again);
+            return Ok(());
+        }
         // An action may hand over to another dialogue with answers filled in (revising a
         // proposal starts from the one sent back): the person lands on its summary.
         if let Some(then) = outcome.then
@@ -1369,7 +1415,6 @@ fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
         return opts
             .iter()
             .position(|o| o.value == id)
-            .or_else(|| opts.iter().position(|o| o.key == id))
             .ok_or(Refusal("err-choice", vec![]));
     }
     // A plain number is a position in the list, never a database id.

@@ -131,6 +131,29 @@ impl ProposalStatus {
 }
 
 impl ProposalStep {
+    pub const ALL: [ProposalStep; 7] = [
+        Self::Appraise,
+        Self::Forward,
+        Self::Return,
+        Self::Reject,
+        Self::Approve,
+        Self::Start,
+        Self::Finish,
+    ];
+
+    /// Catalogue message id of the step's name.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Appraise => "pstep-appraise",
+            Self::Forward => "pstep-forward",
+            Self::Return => "pstep-return",
+            Self::Reject => "pstep-reject",
+            Self::Approve => "pstep-approve",
+            Self::Start => "pstep-start",
+            Self::Finish => "pstep-finish",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Appraise => "appraise",
@@ -143,17 +166,7 @@ impl ProposalStep {
         }
     }
     pub fn from_code(s: &str) -> Option<ProposalStep> {
-        [
-            Self::Appraise,
-            Self::Forward,
-            Self::Return,
-            Self::Reject,
-            Self::Approve,
-            Self::Start,
-            Self::Finish,
-        ]
-        .into_iter()
-        .find(|k| k.code() == s)
+        Self::ALL.into_iter().find(|k| k.code() == s)
     }
     /// Sending back and rejecting need a reason the submitter can act on.
     pub fn needs_comment(self) -> bool {

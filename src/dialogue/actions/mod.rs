@@ -191,6 +191,9 @@ pub struct Outcome {
     pub replies: Vec<Reply>,
     pub notices: Vec<Notice>,
     pub then: Option<Then>,
+    /// The action refused, but the answers are worth keeping: the person goes back to the
+    /// summary (or the last question) to change what was wrong, rather than start again.
+    pub retry: bool,
 }
 
 impl Outcome {
@@ -198,6 +201,14 @@ impl Outcome {
         Outcome {
             replies: vec![Reply::text(text)],
             ..Outcome::default()
+        }
+    }
+
+    /// A refusal that keeps the answers for another try.
+    pub fn retry(text: String) -> Outcome {
+        Outcome {
+            retry: true,
+            ..Outcome::reply(text)
         }
     }
 }

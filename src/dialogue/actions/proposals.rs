@@ -71,10 +71,10 @@ pub(super) async fn submit(
     let group_id = match input.kind {
         ProposalKind::P2Chain => {
             if !ctx.has_role(Role::BusinessRep) {
-                return Ok(Outcome::reply(ctx.t("proposal-chain-business-only", &[])));
+                return Ok(Outcome::retry(ctx.t("proposal-chain-business-only", &[])));
             }
             if input.contract.is_none() {
-                return Ok(Outcome::reply(ctx.t("proposal-needs-contract", &[])));
+                return Ok(Outcome::retry(ctx.t("proposal-needs-contract", &[])));
             }
             None
         }
@@ -93,10 +93,21 @@ pub(super) async fn submit(
                 {
                     Some(g.id)
                 }
-                _ => return Ok(Outcome::reply(ctx.t("proposal-group-not-established", &[]))),
+                _ => return Ok(Outcome::retry(ctx.t("proposal-group-not-established", &[]))),
             }
         }
     };
+    // The amounts agree with each other, whatever was changed on the summary.
+    let (total, support, own) = (input.total_cost, input.support, input.own_contribution);
+    if support.get() + own.get() > total.get() {
+        return Ok(Outcome::retry(ctx.t(
+            "proposal-money-over",
+            &[
+                ("sum", money(support.get() + own.get()).into()),
+                ("total", total.to_string().into()),
+            ],
+        )));
+    }
     let stored = serde_json::to_string(answers)?;
     let new = NewProposal {
         commune_id: ctx.commune.id,
@@ -252,9 +263,18 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     };
     let from = status_of(&p);
     let Some(to) = from.after(input.step) else {
-        return Ok(Outcome::reply(ctx.t(
+        let allowed: Vec<String> = ProposalStep::ALL
+            .into_iter()
+            .filter(|s| from.after(*s).is_some())
+            .map(|s| ctx.t(s.message_id(), &[]))
+            .collect();
+        return Ok(Outcome::retry(ctx.t(
             "proposal-bad-step",
-            &[("id", id.into()), ("status", Arg::T(from.message_id()))],
+            &[
+                ("id", id.into()),
+                ("status", Arg::T(from.message_id())),
+                ("allowed", allowed.join(", ").into()),
+            ],
         )));
     };
     let comment = input.comment.as_ref().map(FreeText::as_str);
