@@ -139,8 +139,21 @@ async fn buttons_answer_their_own_question_only() {
             db.name
         );
         assert!(r[0].text.ends_with("Hộ ở xóm nào?"));
+        let fresh = r[0].choices[1].clone();
 
+        // The keyboard of the message before is old now too: the question was asked again.
         let r = chat.send(Content::Choice(hamlet.data.clone())).await;
+        assert!(
+            r[0].text.starts_with("Nút này thuộc câu hỏi cũ."),
+            "{}",
+            db.name
+        );
+        let fresh = if r[0].choices.is_empty() {
+            fresh
+        } else {
+            r[0].choices[1].clone()
+        };
+        let r = chat.send(Content::Choice(fresh.data)).await;
         assert_eq!(r[0].text, "Địa chỉ cụ thể (số nhà, đường, khu)?");
     }
 }

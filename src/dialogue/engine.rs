@@ -139,6 +139,10 @@ struct Active {
     /// Changing one answer from the summary: return to the summary after it.
     #[serde(default)]
     editing: bool,
+    /// Counts the questions shown. Buttons carry it, so a button of an older message (the
+    /// same question about another record) is refused instead of acting on today's.
+    #[serde(default)]
+    seq: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -357,10 +361,23 @@ impl Engine {
                     .collect(),
             ),
             Content::Choice(data) if data.starts_with('/') => Said::Text(data.clone()),
-            Content::Choice(data) => match data.split_once('=') {
-                Some((q, v)) => Said::Button(q.to_string(), v.to_string()),
-                None => Said::Text(data.clone()),
-            },
+            Content::Choice(data) => {
+                // "7|category=poor": shown as the 7th question of this dialogue.
+                let (seq, rest) = match data.split_once('|') {
+                    Some((n, rest)) => (n.parse::<u32>().ok(), rest),
+                    None => (None, data.as_str()),
+                };
+                let current = state.active.as_ref().map(|a| a.seq);
+                if seq.is_some() && seq != current {
+                    return self
+                        .refuse(ctx, tx, state, Refusal("err-stale-button", vec![]), out)
+                        .await;
+                }
+                match rest.split_once('=') {
+                    Some((q, v)) => Said::Button(q.to_string(), v.to_string()),
+                    None => Said::Text(rest.to_string()),
+                }
+            }
             Content::Contact { phone, own } => {
                 let at_phone = self
                     .current_step(state)
@@ -572,6 +589,7 @@ impl Engine {
             labels: Map::new(),
             history: vec![],
             editing: false,
+            seq: 0,
         });
         match self.next_step(ctx, state) {
             Some(first) => {
@@ -868,6 +886,7 @@ impl Engine {
                 labels: then.labels,
                 history,
                 editing: false,
+                seq: 0,
             });
             // Boxed: `advance` may complete a dialogue, which may hand over again.
             return Box::pin(self.advance(ctx, tx, state, out)).await;
@@ -946,6 +965,9 @@ impl Engine {
         tx: &mut Tx,
         state: &mut ChatState,
     ) -> Result<Reply, EngineError> {
+        let a = state.active.as_mut().expect("active");
+        a.seq = a.seq.wrapping_add(1);
+        let seq = a.seq;
         let a = state.active.as_ref().expect("active");
         match &a.at {
             At::Confirm => {
@@ -955,7 +977,7 @@ impl Engine {
                 }
                 text.push('\n');
                 text.push_str(&ctx.t("summary-ask", &[]));
-                let choices = buttons("confirm", &self.confirm_options(ctx));
+                let choices = buttons(seq, "confirm", &self.confirm_options(ctx));
                 Ok(Reply {
                     text,
                     choices,
@@ -965,7 +987,7 @@ impl Engine {
             }
             At::PickEdit => Ok(Reply {
                 text: ctx.t("pick-edit", &[]),
-                choices: buttons("edit", &self.edit_options(ctx, state)),
+                choices: buttons(seq, "edit", &self.edit_options(ctx, state)),
                 ask_contact: None,
                 files: vec![],
             }),
@@ -996,7 +1018,7 @@ impl Engine {
                     text.push('\n');
                     text.push_str(&ctx.t("current-answer", &[("value", shown.into())]));
                 }
-                let mut choices = buttons(id, &opts);
+                let mut choices = buttons(seq, id, &opts);
                 if step.optional {
                     choices.push(Choice {
                         label: ctx.t("skip", &[]),
@@ -1381,11 +1403,11 @@ enum Input {
     File(crate::channels::FileRef),
 }
 
-fn buttons(question: &str, opts: &[Opt]) -> Vec<Choice> {
+fn buttons(seq: u32, question: &str, opts: &[Opt]) -> Vec<Choice> {
     opts.iter()
         .map(|o| Choice {
             label: o.label.clone(),
-            data: format!("{question}={}", o.value),
+            data: format!("{seq}|{question}={}", o.value),
             key: Some(o.key.clone()),
         })
         .collect()

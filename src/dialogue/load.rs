@@ -368,8 +368,8 @@ fn check_dialogue(
                 o_at,
                 &mut err,
             );
-            // Button data is "step=value" and must fit Telegram's 64 bytes.
-            if sid.len() + 1 + o.value.len() > 64 || o.value.is_empty() {
+            // Button data is "seq|step=value" and must fit Telegram's 64 bytes.
+            if sid.len() + 1 + o.value.len() > 56 || o.value.is_empty() {
                 err(
                     o_at,
                     format!(
