@@ -292,6 +292,14 @@ impl Telegram {
         let (listener, stop) = listener(rx);
         let dispatch_bot = bot.clone();
         let dispatcher = tokio::spawn(async move {
+            // The dispatcher asks Telegram who the bot is before anything else and gives up
+            // for good if that fails (no network yet at boot): wait until it answers.
+            let mut backoff = Duration::from_secs(1);
+            while let Err(e) = dispatch_bot.get_me().await {
+                tracing::warn!(error = %e, "getMe; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(60));
+            }
             Dispatcher::builder(dispatch_bot, schema())
                 .dependencies(dptree::deps![shared])
                 .build()
@@ -341,12 +349,35 @@ impl Telegram {
                         continue;
                     }
                 };
-                let mut pending = vec![];
-                for u in updates {
-                    offset = offset.max(u.id.0 as i32 + 1);
-                    pending.push(feed.push(u));
+                // The offset moves past an update only once it was handled. One that
+                // teloxide cannot read is passed over; one whose handler never finishes (a
+                // bug) is given up after a while rather than stopping every chat.
+                let ids: Vec<i32> = updates.iter().map(|u| u.id.0 as i32).collect();
+                let pending = updates.into_iter().map(|u| {
+                    let feed = feed.clone();
+                    async move {
+                        if matches!(u.kind, UpdateKind::Error(_)) {
+                            return true;
+                        }
+                        let id = u.id.0;
+                        match tokio::time::timeout(Duration::from_secs(120), feed.push(u)).await {
+                            Ok(handled) => handled,
+                            Err(_) => {
+                                tracing::error!(id, "an update was not handled in 120 s");
+                                true
+                            }
+                        }
+                    }
+                });
+                let results = futures_util::future::join_all(pending).await;
+                for (id, handled) in ids.into_iter().zip(results) {
+                    if !handled {
+                        // The dispatcher is gone: ask again later from here.
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        break;
+                    }
+                    offset = offset.max(id + 1);
                 }
-                futures_util::future::join_all(pending).await;
             }
         }));
     }
