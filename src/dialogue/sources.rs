@@ -8,7 +8,7 @@ use crate::domain::{GroupStatus, ProposalStatus, Role};
 use crate::store::{Tx, communes, groups, households, proposals};
 
 /// An option; its key (the number to type) is its position, set by the engine.
-fn opt(value: impl ToString, label: String, _key: impl ToString, detail: Option<String>) -> Opt {
+fn opt(value: impl ToString, label: String, detail: Option<String>) -> Opt {
     Opt {
         value: value.to_string(),
         label,
@@ -31,14 +31,13 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
                     d.title,
                     crate::domain::input::format_date(d.due_on)
                 );
-                opt(d.id, label, d.id, None)
+                opt(d.id, label, None)
             })
             .collect(),
         Source::Hamlets => communes::hamlets(tx, ctx.commune.id)
             .await?
             .into_iter()
-            .enumerate()
-            .map(|(i, h)| opt(h.id, h.name, i + 1, None))
+            .map(|h| opt(h.id, h.name, None))
             .collect(),
         Source::PendingHouseholds => {
             let mut list = vec![];
@@ -53,7 +52,7 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
                 .filter(|h| ctx.may_review(h))
                 .map(|h| {
                     let d = actions::households::describe(ctx, &h, true);
-                    opt(h.id, format!("#{} {}", h.id, h.head_name), h.id, Some(d))
+                    opt(h.id, format!("#{} {}", h.id, h.head_name), Some(d))
                 })
                 .collect()
         }
@@ -65,7 +64,6 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
                 opt(
                     h.id,
                     format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name),
-                    h.id,
                     None,
                 )
             })
@@ -74,7 +72,7 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             let mut out = vec![];
             for hamlet in ctx.head_of() {
                 for h in households::in_hamlet(tx, hamlet).await? {
-                    out.push(opt(h.id, format!("#{} {}", h.id, h.head_name), h.id, None));
+                    out.push(opt(h.id, format!("#{} {}", h.id, h.head_name), None));
                 }
             }
             out
@@ -96,7 +94,7 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             }
             list.into_iter()
                 .filter(|g| g.status == wanted.code())
-                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), g.id, None))
+                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
                 .collect()
         }
         Source::VisibleGroups => {
@@ -106,7 +104,7 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
                 groups::of_person(tx, me).await?
             };
             list.into_iter()
-                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), g.id, None))
+                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
                 .collect()
         }
         Source::RequestedGroups => {
@@ -118,17 +116,16 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
             let mut out = vec![];
             for g in list {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
-                out.push(opt(g.id, format!("#{} {}", g.id, g.name), g.id, Some(d)));
+                out.push(opt(g.id, format!("#{} {}", g.id, g.name), Some(d)));
             }
             out
         }
         Source::MyMemberships => groups::memberships_of(tx, me)
             .await?
             .into_iter()
-            .enumerate()
-            .map(|(i, (g, h))| {
+            .map(|(g, h)| {
                 let value = format!("{}:{}", g.id, h.0);
-                opt(value, format!("{} – {}", g.name, h.1), i + 1, None)
+                opt(value, format!("{} – {}", g.name, h.1), None)
             })
             .collect(),
         Source::OpenProposals | Source::VisibleProposals | Source::ReturnedProposals => {
@@ -150,7 +147,7 @@ pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx:
                 .map(|p| {
                     let d = (source == Source::OpenProposals)
                         .then(|| actions::proposals::line(ctx, &p));
-                    opt(p.id, format!("#{} {}", p.id, p.title), p.id, d)
+                    opt(p.id, format!("#{} {}", p.id, p.title), d)
                 })
                 .collect()
         }

@@ -280,37 +280,35 @@ impl PastDate {
 
 /// Any day, past or future (a deadline), typed dd/mm/yyyy.
 pub fn parse_day(s: &str) -> Result<NaiveDate, InputError> {
-    {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(InputError::Empty);
-        }
-        let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
-        let [d, m, y] = parts[..] else {
-            return Err(InputError::DateFormat);
-        };
-        let num = |p: &str, max_len: usize| -> Result<u32, InputError> {
-            if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(InputError::DateFormat);
-            }
-            p.parse().map_err(|_| InputError::DateFormat)
-        };
-        let (d, m, mut y) = (num(d, 2)?, num(m, 2)?, num(y, 4)?);
-        // "15/3/24": a two-digit year is this century's.
-        if y < 100 && parts[2].len() == 2 {
-            y += 2000;
-        }
-        if y < 1900 {
-            return Err(InputError::DateYear);
-        }
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-            return Err(InputError::DateImpossible);
-        }
-        if y > 2200 {
-            return Err(InputError::DateYear);
-        }
-        NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(InputError::DateImpossible)
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(InputError::Empty);
     }
+    let parts: Vec<&str> = s.split(['/', '-', '.']).map(str::trim).collect();
+    let [d, m, y] = parts[..] else {
+        return Err(InputError::DateFormat);
+    };
+    let num = |p: &str, max_len: usize| -> Result<u32, InputError> {
+        if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(InputError::DateFormat);
+        }
+        p.parse().map_err(|_| InputError::DateFormat)
+    };
+    let (d, m, mut y) = (num(d, 2)?, num(m, 2)?, num(y, 4)?);
+    // "15/3/24": a two-digit year is this century's.
+    if y < 100 && parts[2].len() == 2 {
+        y += 2000;
+    }
+    if y < 1900 {
+        return Err(InputError::DateYear);
+    }
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(InputError::DateImpossible);
+    }
+    if y > 2200 {
+        return Err(InputError::DateYear);
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(InputError::DateImpossible)
 }
 
 /// Formats a date the Vietnamese way, dd/mm/yyyy.
