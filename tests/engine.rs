@@ -521,3 +521,33 @@ async fn a_typed_number_is_a_place_in_the_list_not_a_database_id() {
         assert!(mine.contains("Trần Văn Mới – Xóm E"), "{}: {mine}", db.name);
     }
 }
+
+#[tokio::test]
+async fn back_after_a_change_from_the_summary_returns_to_the_changed_question() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "lui",
+            n: 0,
+        };
+        for line in [
+            "/dangky",
+            "Lục Văn Lùi",
+            "1",
+            "Số 1",
+            "0912000444",
+            "3",
+            "1",
+            "bỏ qua",
+        ] {
+            chat.say(line).await;
+        }
+        // On the summary: change the category to "newly escaped", which asks for the date.
+        assert!(chat.say("Diện").await.starts_with("Hộ thuộc diện nào?"));
+        assert!(chat.say("3").await.starts_with("Ngày của quyết định"));
+        // Back goes to the question just changed, not to the CCCD asked last before it.
+        let r = chat.say("/quaylai").await;
+        assert!(r.starts_with("Hộ thuộc diện nào?"), "{}: {r}", db.name);
+    }
+}

@@ -780,9 +780,10 @@ impl Engine {
             Some(l) => a.labels.insert(step.id.clone(), Value::String(l)),
             None => a.labels.remove(&step.id),
         };
-        if !a.editing {
-            a.history.push(step.id.clone());
-        }
+        // The answer last given is the one /quaylai returns to, also after a change made
+        // from the summary (which may open new questions, such as the contract).
+        a.history.retain(|h| *h != step.id);
+        a.history.push(step.id.clone());
         a.editing = false;
         // A lower total cost on the summary: amounts above it are asked again.
         let cap = a.answers.get(&step.id).and_then(Value::as_i64);
