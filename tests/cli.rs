@@ -182,6 +182,10 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
     let (chat, _) = giamngheo(dir.path(), &["chat", "--as", "truongxom2"], "");
     assert!(!chat.contains("📋 Bản tin"), "{chat}");
 
+    // From cron: what is due now. The demo's officers were made just now, so nothing yet.
+    let (out, _) = giamngheo(dir.path(), &["digest"], "");
+    assert_eq!(out, "0 digest(s) sent\n");
+
     let (out, _) = giamngheo(dir.path(), &["export", "--out", "bao-cao.xlsx"], "");
     assert!(out.contains("bao-cao.xlsx"));
     let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();

@@ -242,6 +242,11 @@ pub async fn cli(
     officer: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<String> {
+    // No day and no dry run: send what is due now, as `giamngheo run` does (for cron).
+    if day.is_none() && !dry_run && officer.is_none() {
+        let sent = tick(engine).await?;
+        return Ok(format!("{sent} digest(s) sent\n"));
+    }
     let now = engine.clock().now();
     let mut tx = engine.store().begin().await?;
     let mut people = digests::recipients(&mut tx).await?;
