@@ -165,10 +165,11 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
             let mut hamlets: Vec<&str> = d.registered.iter().map(|c| c.a.as_str()).collect();
             hamlets.dedup();
             for h in hamlets {
-                let parts: Vec<String> = d
-                    .registered
-                    .iter()
-                    .filter(|c| c.a == h)
+                // In the program's order: poor first, "other" last.
+                let mut here: Vec<&Count> = d.registered.iter().filter(|c| c.a == h).collect();
+                here.sort_by_key(|c| Category::ALL.iter().position(|k| k.code() == c.b));
+                let parts: Vec<String> = here
+                    .into_iter()
                     .map(|c| {
                         format!(
                             "{} {}",
@@ -202,11 +203,12 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
             ));
         }
         let p = |action: &str| count_of(&d.changes, "proposal", action);
-        let submitted = p("submit") + p("resubmit");
+        // A resubmission is a proposal moving on, not a new one.
+        let submitted = p("submit");
         let moved: i64 = d
             .changes
             .iter()
-            .filter(|c| c.a == "proposal" && c.b != "submit" && c.b != "resubmit")
+            .filter(|c| c.a == "proposal" && c.b != "submit")
             .map(|c| c.n)
             .sum();
         if submitted + moved > 0 {
@@ -285,4 +287,72 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
 
 pub fn reply(d: &Data, texts: &Texts, lang: Lang) -> Reply {
     Reply::text(render(d, texts, lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(a: &str, b: &str, n: i64) -> Count {
+        Count {
+            a: a.into(),
+            b: b.into(),
+            n,
+        }
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn data() -> Data {
+        Data {
+            day: day(27),
+            today: day(27),
+            commune: "Xã Mẫu".into(),
+            registered: vec![count("Xóm A", "near_poor", 1), count("Xóm A", "poor", 2)],
+            confirmed: vec![],
+            changes: vec![
+                count("proposal", "submit", 1),
+                count("proposal", "resubmit", 1),
+            ],
+            waiting: vec![],
+            deadlines: vec![Deadline {
+                id: 1,
+                title: "Báo cáo".into(),
+                due_on: day(27),
+            }],
+            totals: vec![count("household", "claimed", 3)],
+        }
+    }
+
+    #[test]
+    fn a_digest_reads_in_the_programs_order_and_counts_resubmissions_apart() {
+        let texts = Texts::load().unwrap();
+        let text = render(&data(), &texts, Lang::Vi);
+        assert!(
+            text.contains("• Hộ đăng ký: 3 (Xóm A: 2 hộ nghèo, 1 hộ cận nghèo)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("• Đề xuất: 1 gửi mới, 1 chuyển bước hoặc gửi lại"),
+            "{text}"
+        );
+        assert!(text.contains("• Báo cáo – 27/11/2026 – hôm nay"), "{text}");
+    }
+
+    #[test]
+    fn a_quiet_day_is_one_line() {
+        let texts = Texts::load().unwrap();
+        let quiet = Data {
+            registered: vec![],
+            changes: vec![],
+            deadlines: vec![],
+            ..data()
+        };
+        assert_eq!(
+            render(&quiet, &texts, Lang::Vi),
+            "Bản tin 27/11/2026: không có gì mới."
+        );
+    }
 }
