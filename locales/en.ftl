@@ -198,3 +198,5 @@ pstep-start = Started
 pstep-finish = Finished
 proposal-money-over = Support plus own contribution ({ $sum }) is more than the total ({ $total }). Please correct it.
 edit-cancelled = Change dropped; your answers are kept.
+group-member-updated = Recorded the recognition of household { $name } in group "{ $group }".
+member-unchecked = { " " }(declared, waiting for the hamlet head to record it)

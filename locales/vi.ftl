@@ -198,3 +198,5 @@ pstep-start = Bắt đầu thực hiện
 pstep-finish = Đã hoàn thành
 proposal-money-over = Hỗ trợ cộng đối ứng ({ $sum }) lớn hơn tổng vốn ({ $total }). Vui lòng sửa.
 edit-cancelled = Đã bỏ sửa; các câu trả lời vẫn giữ nguyên.
+group-member-updated = Đã ghi lại việc công nhận của hộ { $name } trong nhóm "{ $group }".
+member-unchecked = { " " }(tự khai, chờ trưởng xóm ghi nhận)

@@ -36,6 +36,8 @@ pub struct Member {
     pub recognised_level: Option<String>,
     pub recognised_year: Option<i64>,
     pub experienced: bool,
+    /// False while a recognition is only the member's own word.
+    pub recognition_checked: bool,
 }
 
 macro_rules! select {
@@ -120,7 +122,7 @@ pub async fn members(tx: &mut Tx, group_id: i64) -> sqlx::Result<Vec<Member>> {
     on_tx!(tx, |conn| sqlx::query_as(
         "SELECT gm.household_id, h.head_name, h.category, h.status AS household_status,
             h.escaped_on, h.registered_by, gm.recognised_level, gm.recognised_year,
-            gm.experienced
+            gm.experienced, gm.recognition_checked
          FROM group_members gm JOIN households h ON h.id = gm.household_id
          WHERE gm.group_id = $1 ORDER BY gm.joined_at, gm.household_id"
     )
@@ -129,7 +131,8 @@ pub async fn members(tx: &mut Tx, group_id: i64) -> sqlx::Result<Vec<Member>> {
     .await)
 }
 
-/// Adds a member; false if the household is in the group already.
+/// Adds a member, or updates the recognition of one already in the group. Returns true
+/// when the household is new to the group.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_member(
     tx: &mut Tx,
@@ -138,25 +141,52 @@ pub async fn add_member(
     recognised_level: Option<&str>,
     recognised_year: Option<i64>,
     experienced: bool,
+    checked: bool,
     added_by: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO group_members (group_id, household_id, recognised_level, recognised_year,
-            experienced, added_by, joined_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+    let existing: Option<i64> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT household_id FROM group_members WHERE group_id = $1 AND household_id = $2"
     )
     .bind(group_id)
     .bind(household_id)
-    .bind(recognised_level)
-    .bind(recognised_year)
-    .bind(experienced)
-    .bind(added_by)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+    .fetch_optional(conn)
+    .await)?;
+    if existing.is_some() {
+        on_tx!(tx, |conn| sqlx::query(
+            "UPDATE group_members SET recognised_level = $1, recognised_year = $2,
+                experienced = $3, recognition_checked = $4, added_by = $5
+             WHERE group_id = $6 AND household_id = $7"
+        )
+        .bind(recognised_level)
+        .bind(recognised_year)
+        .bind(experienced)
+        .bind(checked)
+        .bind(added_by)
+        .bind(group_id)
+        .bind(household_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    } else {
+        on_tx!(tx, |conn| sqlx::query(
+            "INSERT INTO group_members (group_id, household_id, recognised_level,
+                recognised_year, experienced, recognition_checked, added_by, joined_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        )
+        .bind(group_id)
+        .bind(household_id)
+        .bind(recognised_level)
+        .bind(recognised_year)
+        .bind(experienced)
+        .bind(checked)
+        .bind(added_by)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(existing.is_none())
 }
 
 pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sqlx::Result<bool> {

@@ -162,7 +162,8 @@ pub fn member_facts(
     members
         .iter()
         .map(|m| {
-            let recognised = m.recognised_level.as_deref().is_some_and(|l| l != "none");
+            let recognised =
+                m.recognition_checked && m.recognised_level.as_deref().is_some_and(|l| l != "none");
             let target = m.household_status == "confirmed"
                 && Category::from_code(&m.category)
                     .is_some_and(|c| c.is_target(m.escaped_on, window, today));
@@ -302,12 +303,16 @@ fn level_message(level: &str) -> &'static str {
     }
 }
 
+/// Adds a household to a group, or (`checked`, the hamlet head) records the recognition of a
+/// member already in it. A recognition a resident declares joining counts for the rules only
+/// once the hamlet head has recorded it.
 async fn add(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
     g: &Group,
     household_id: i64,
     input: &MemberInput,
+    checked: bool,
 ) -> anyhow::Result<Outcome> {
     let Some(h) = households::get(tx, household_id).await? else {
         return Ok(Outcome::reply(
@@ -315,18 +320,11 @@ async fn add(
         ));
     };
     let level = (input.recognised != "none").then_some(input.recognised.as_str());
-    let added = groups::add_member(
-        tx,
-        g.id,
-        h.id,
-        level,
-        level.and(input.year),
-        level.is_some() || input.experienced.unwrap_or(false),
-        ctx.person.id,
-        ctx.now,
-    )
-    .await?;
-    if !added {
+    let member = groups::members(tx, g.id)
+        .await?
+        .into_iter()
+        .any(|m| m.household_id == h.id);
+    if member && !checked {
         return Ok(Outcome::reply(ctx.t(
             "group-already-member",
             &[
@@ -334,6 +332,43 @@ async fn add(
                 ("group", g.name.clone().into()),
             ],
         )));
+    }
+    let added = groups::add_member(
+        tx,
+        g.id,
+        h.id,
+        level,
+        level.and(input.year),
+        level.is_some() || input.experienced.unwrap_or(false),
+        checked || level.is_none(),
+        ctx.person.id,
+        ctx.now,
+    )
+    .await?;
+    if !added {
+        audit::record(
+            tx,
+            Some(ctx.person.id),
+            "recognise",
+            "group",
+            g.id,
+            &json!({ "household_id": h.id, "recognised": level }),
+            ctx.now,
+        )
+        .await?;
+        let (_, missing) = missing(ctx, tx, g).await?;
+        let text = format!(
+            "{}\n{}",
+            ctx.t(
+                "group-member-updated",
+                &[
+                    ("name", h.head_name.into()),
+                    ("group", g.name.clone().into())
+                ]
+            ),
+            readiness_text(ctx, &missing)
+        );
+        return Ok(Outcome::reply(text));
     }
     audit::record(
         tx,
@@ -391,7 +426,7 @@ pub(super) async fn join(
     if !mine {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
-    add(ctx, tx, &g, household_id, &input).await
+    add(ctx, tx, &g, household_id, &input, false).await
 }
 
 pub(super) async fn add_member(
@@ -418,7 +453,7 @@ pub(super) async fn add_member(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
     }
-    add(ctx, tx, &g, household_id, &input).await
+    add(ctx, tx, &g, household_id, &input, true).await
 }
 
 /// A group a person may look at: officers see all, others the groups they lead or belong to.
@@ -448,12 +483,15 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyho
         text.push_str(&ctx.t("group-members", &[]));
     }
     for (m, f) in members.iter().zip(facts(ctx, &members)) {
-        let recognised = match (&m.recognised_level, m.recognised_year) {
+        let mut recognised = match (&m.recognised_level, m.recognised_year) {
             (Some(l), Some(y)) if l != "none" => format!("{} {y}", ctx.t(level_message(l), &[])),
             (Some(l), None) if l != "none" => ctx.t(level_message(l), &[]),
             _ if m.experienced => ctx.t("member-experienced", &[]),
             _ => "–".into(),
         };
+        if !m.recognition_checked {
+            recognised.push_str(&ctx.t("member-unchecked", &[]));
+        }
         let target = if f.target {
             ctx.t("member-target", &[])
         } else {
