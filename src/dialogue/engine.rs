@@ -995,7 +995,8 @@ impl Engine {
             At::Step(id) => {
                 let d = self.dialogue(state).expect("active dialogue");
                 let step = d.step(id).expect("current step exists").clone();
-                let opts = self.options(ctx, tx, &step).await?;
+                let answers = state.active.as_ref().expect("active").answers.clone();
+                let opts = self.options(ctx, tx, &step, &answers).await?;
                 if step.source.is_some() && opts.is_empty() {
                     let empty = step.empty.as_ref().map(|e| e.get(ctx.lang).to_string());
                     state.active = None;
@@ -1126,6 +1127,7 @@ impl Engine {
         ctx: &Ctx<'_>,
         tx: &mut Tx,
         step: &Step,
+        answers: &Map<String, Value>,
     ) -> Result<Vec<Opt>, EngineError> {
         match step.source {
             None => Ok(step
@@ -1143,7 +1145,7 @@ impl Engine {
             Some(source) => {
                 // Lists are numbered by position, like every other choice; a record's own
                 // number is typed with its "#" ("#12"), or comes with a command ("/duyet 12").
-                let mut opts = super::sources::options(source, ctx, tx).await?;
+                let mut opts = super::sources::options(source, ctx, tx, answers).await?;
                 for (i, o) in opts.iter_mut().enumerate() {
                     o.key = (i + 1).to_string();
                 }
@@ -1207,7 +1209,7 @@ impl Engine {
                 }
             },
             Kind::Choice => {
-                let opts = self.options(ctx, tx, step).await?;
+                let opts = self.options(ctx, tx, step, answers).await?;
                 match pick(input, &opts) {
                     Ok(i) => {
                         let o = &opts[i];

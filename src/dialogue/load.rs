@@ -608,6 +608,13 @@ fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
                             return Err(format!("step `{key}` is yes or no, not `{value}`"));
                         }
                     }
+                    Kind::Choice => match step.source.and_then(|s| s.fixed_values()) {
+                        Some(values) if values.contains(&value) => {}
+                        Some(_) => return Err(format!("step `{key}` has no option `{value}`")),
+                        None => {
+                            return Err(format!("step `{key}` is not a choice with fixed options"));
+                        }
+                    },
                     _ => return Err(format!("step `{key}` is not a choice with fixed options")),
                 }
             }

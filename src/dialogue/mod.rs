@@ -84,6 +84,8 @@ pub enum Source {
     ReturnedProposals,
     /// The commune's deadlines not done yet.
     OpenDeadlines,
+    /// What an officer may do with the proposal chosen in the step before.
+    ProposalSteps,
 }
 
 impl Source {
@@ -103,8 +105,22 @@ impl Source {
             "visible_proposals" => Source::VisibleProposals,
             "returned_proposals" => Source::ReturnedProposals,
             "open_deadlines" => Source::OpenDeadlines,
+            "proposal_steps" => Source::ProposalSteps,
             _ => return None,
         })
+    }
+
+    /// The values a source can give, when they are a fixed set (so a `when` can name them).
+    pub fn fixed_values(self) -> Option<Vec<&'static str>> {
+        match self {
+            Source::ProposalSteps => Some(
+                crate::domain::ProposalStep::ALL
+                    .iter()
+                    .map(|s| s.code())
+                    .collect(),
+            ),
+            _ => None,
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::Source;
 use super::engine::{Ctx, Opt};
 use crate::dialogue::actions;
-use crate::domain::{GroupStatus, ProposalStatus, Role};
+use crate::domain::{GroupStatus, ProposalStatus, ProposalStep, Role};
 use crate::store::{Tx, communes, groups, households, proposals};
 
 /// An option; its key (the number to type) is its position, set by the engine.
@@ -18,9 +18,47 @@ fn opt(value: impl ToString, label: String, detail: Option<String>) -> Opt {
     }
 }
 
-pub(crate) async fn options(source: Source, ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<Opt>> {
+pub(crate) async fn options(
+    source: Source,
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    answers: &serde_json::Map<String, serde_json::Value>,
+) -> sqlx::Result<Vec<Opt>> {
     let me = ctx.person.id;
     Ok(match source {
+        Source::ProposalSteps => {
+            // Only what the chosen proposal's status allows.
+            let id = answers
+                .get("proposal")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.parse().ok());
+            let status = match id {
+                Some(id) => proposals::get(tx, id)
+                    .await?
+                    .and_then(|p| ProposalStatus::from_code(&p.status)),
+                None => None,
+            };
+            status
+                .map(|from| {
+                    ProposalStep::ALL
+                        .into_iter()
+                        .filter(|s| from.after(*s).is_some())
+                        .map(|s| {
+                            let mut o = opt(s.code(), ctx.t(s.message_id(), &[]), None);
+                            // Words officers say for the steps, besides the labels.
+                            o.aliases = match s {
+                                ProposalStep::Reject => vec!["tu choi".into(), "reject".into()],
+                                ProposalStep::Approve => vec!["duyet".into(), "approve".into()],
+                                ProposalStep::Forward => vec!["trinh".into(), "forward".into()],
+                                ProposalStep::Finish => vec!["xong".into(), "finish".into()],
+                                _ => vec![],
+                            };
+                            o
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
         Source::OpenDeadlines => crate::store::digests::open_deadlines(tx, ctx.commune.id)
             .await?
             .into_iter()
