@@ -58,6 +58,11 @@ pub enum Command {
     Run,
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
+    /// Copy the SQLite database to a new file, safely, while the bot runs.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The daily digest of a day: printed with --dry-run, else sent (once per person and day).
     Digest {
         /// The day, YYYY-MM-DD (default: today).
@@ -197,6 +202,11 @@ pub async fn main() -> anyhow::Result<()> {
                 }
             };
             println!("{out}");
+        }
+        Command::Backup { out } => {
+            let store = app::open_store(&settings).await?;
+            store.backup(&out).await?;
+            println!("{}", out.display());
         }
         Command::Check => {
             let d = app::dialogues(&settings)?;

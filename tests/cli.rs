@@ -7,10 +7,15 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn giamngheo(dir: &Path, args: &[&str], input: &str) -> (String, String) {
+    giamngheo_env(dir, args, input, &[])
+}
+
+fn giamngheo_env(dir: &Path, args: &[&str], input: &str, env: &[(&str, &str)]) -> (String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
+        .envs(env.iter().copied())
         .env_remove("GIAMNGHEO_COMMUNE")
         .env_remove("GIAMNGHEO_DIALOGUES")
         .stdin(Stdio::piped())
@@ -190,4 +195,32 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
     assert!(out.contains("bao-cao.xlsx"));
     let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+}
+
+#[test]
+fn a_backup_is_a_database_that_opens_with_the_same_households() {
+    let dir = tempfile::tempdir().unwrap();
+    giamngheo(
+        dir.path(),
+        &["chat"],
+        "/dangky\nKhổng Văn Lưu\n1\nSố 1\n0912468111\n2\n1\nbỏ qua\n1\n",
+    );
+    let (out, _) = giamngheo(dir.path(), &["backup", "--out", "ban-sao.db"], "");
+    assert!(out.contains("ban-sao.db"));
+    // The copy is a working database: the resident finds the household there.
+    let (out, _) = giamngheo_env(
+        dir.path(),
+        &["chat"],
+        "/hocuatoi\n",
+        &[("DATABASE_URL", "sqlite:ban-sao.db")],
+    );
+    assert!(out.contains("#1 Khổng Văn Lưu – Xóm Đồng Tâm"), "{out}");
+    // Never over an existing file.
+    let failed = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["backup", "--out", "ban-sao.db"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!failed.status.success());
 }

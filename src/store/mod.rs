@@ -146,6 +146,27 @@ impl Store {
         })
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` while the bot keeps running
+    /// (`VACUUM INTO`). PostgreSQL has its own tools (pg_dump) and is refused here.
+    pub async fn backup(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        let Store::Sqlite(pool) = self else {
+            anyhow::bail!("for PostgreSQL use pg_dump; `backup` copies the SQLite file");
+        };
+        if path.exists() {
+            anyhow::bail!("{} exists already; choose a new name", path.display());
+        }
+        let target = path
+            .to_str()
+            .context("the backup path is not text")?
+            .to_string();
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(pool)
+            .await
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Store::Sqlite(_) => "sqlite",
