@@ -546,7 +546,7 @@ impl Engine {
                     let at_first = state.active.as_ref().is_some_and(|a| a.history.is_empty());
                     if same && at_first && !args.is_empty() {
                         // "/thamgia ABC123" while the code is being asked: that is the answer.
-                        let said = Said::Text(record_number(args));
+                        let said = Said::Text(self.record_number(state, args));
                         return self.answer(ctx, tx, state, said, out).await;
                     }
                     let note = if same { None } else { Some("busy") };
@@ -605,11 +605,22 @@ impl Engine {
                         out.replies.push(first);
                         return Ok(());
                     }
-                    let said = Said::Text(record_number(args));
+                    let said = Said::Text(self.record_number(state, args));
                     self.answer(ctx, tx, state, said, out).await
                 }
             }
             None => self.complete(ctx, tx, state, out).await,
+        }
+    }
+
+    /// Words after a command ("/duyet 12") that are a number name a record ("#12"), not a
+    /// position in a list the user has not seen; for any other question they are the answer.
+    fn record_number(&self, state: &ChatState, args: &str) -> String {
+        let records = self.current_step(state).is_some_and(|s| s.source.is_some());
+        if records && !args.is_empty() && args.chars().all(|c| c.is_ascii_digit()) {
+            format!("#{args}")
+        } else {
+            args.to_string()
         }
     }
 
@@ -1386,16 +1397,6 @@ fn command_for(d: &Dialogue, lang: Lang) -> String {
     match lang {
         Lang::En if d.commands.len() > 1 => d.commands[1].clone(),
         _ => d.commands[0].clone(),
-    }
-}
-
-/// Words after a command ("/duyet 12") that are a number name a record ("#12"), not a
-/// position in a list the user has not seen.
-fn record_number(args: &str) -> String {
-    if !args.is_empty() && args.chars().all(|c| c.is_ascii_digit()) {
-        format!("#{args}")
-    } else {
-        args.to_string()
     }
 }
 
