@@ -200,3 +200,4 @@ proposal-money-over = Support plus own contribution ({ $sum }) is more than the 
 edit-cancelled = Change dropped; your answers are kept.
 group-member-updated = Recorded the recognition of household { $name } in group "{ $group }".
 member-unchecked = { " " }(declared, waiting for the hamlet head to record it)
+proposal-changed = Proposal #{ $id } was just acted on by someone else. Type /act { $id } to see it again.

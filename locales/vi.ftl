@@ -200,3 +200,4 @@ proposal-money-over = Hỗ trợ cộng đối ứng ({ $sum }) lớn hơn tổn
 edit-cancelled = Đã bỏ sửa; các câu trả lời vẫn giữ nguyên.
 group-member-updated = Đã ghi lại việc công nhận của hộ { $name } trong nhóm "{ $group }".
 member-unchecked = { " " }(tự khai, chờ trưởng xóm ghi nhận)
+proposal-changed = Đề xuất #{ $id } vừa được người khác xử lý. Gõ /xulyda { $id } để xem lại.

@@ -139,22 +139,18 @@ async fn buttons_answer_their_own_question_only() {
             db.name
         );
         assert!(r[0].text.ends_with("Hộ ở xóm nào?"));
-        let fresh = r[0].choices[1].clone();
-
-        // The keyboard of the message before is old now too: the question was asked again.
+        // The same question shown again keeps its number: the keyboard just received works.
+        assert_eq!(r[0].choices[1].data, hamlet.data);
+        let r = chat.send(Content::Choice(hamlet.data.clone())).await;
+        assert_eq!(r[0].text, "Địa chỉ cụ thể (số nhà, đường, khu)?");
+        // Once the chat has moved on, that keyboard is old.
         let r = chat.send(Content::Choice(hamlet.data.clone())).await;
         assert!(
             r[0].text.starts_with("Nút này thuộc câu hỏi cũ."),
             "{}",
             db.name
         );
-        let fresh = if r[0].choices.is_empty() {
-            fresh
-        } else {
-            r[0].choices[1].clone()
-        };
-        let r = chat.send(Content::Choice(fresh.data)).await;
-        assert_eq!(r[0].text, "Địa chỉ cụ thể (số nhà, đường, khu)?");
+        assert!(r[0].text.ends_with("Địa chỉ cụ thể (số nhà, đường, khu)?"));
     }
 }
 
@@ -549,5 +545,62 @@ async fn back_after_a_change_from_the_summary_returns_to_the_changed_question() 
         // Back goes to the question just changed, not to the CCCD asked last before it.
         let r = chat.say("/quaylai").await;
         assert!(r.starts_with("Hộ thuộc diện nào?"), "{}: {r}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn an_old_keyboard_cannot_confirm_another_household() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        for (who, name, phone) in [
+            ("a1", "Hồ Văn Một", "0912000101"),
+            ("a2", "Hồ Văn Hai", "0912000102"),
+        ] {
+            let mut c = Chat {
+                engine: &engine,
+                who,
+                n: 0,
+            };
+            for line in ["/dangky", name, "1", "Số 1", phone, "2", "1", "bỏ qua", "1"] {
+                c.say(line).await;
+            }
+        }
+        let now = engine.clock().now();
+        seed::grant(
+            engine.store(),
+            "test:head",
+            Role::HamletHead,
+            Some("xom dong tam"),
+            None,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        let mut head = Chat {
+            engine: &engine,
+            who: "head",
+            n: 0,
+        };
+        let r = head.send(Content::Text("/duyet 1".into())).await;
+        let old_confirm = r[0].choices[0].data.clone();
+        assert!(old_confirm.ends_with("decision=confirm"), "{old_confirm}");
+        head.say("/huy").await;
+        let r = head.say("/duyet 2").await;
+        assert!(r.contains("Hồ Văn Hai"), "{r}");
+        // The button under household #1's question, pressed now, must not confirm #2.
+        let r = head.send(Content::Choice(old_confirm)).await;
+        assert!(
+            r[0].text.starts_with("Nút này thuộc câu hỏi cũ."),
+            "{}: {}",
+            db.name,
+            r[0].text
+        );
+        let mut tx = engine.store().begin().await.unwrap();
+        assert_eq!(
+            households::pending(&mut tx, 1, None).await.unwrap().len(),
+            2
+        );
+        tx.commit().await.unwrap();
     }
 }

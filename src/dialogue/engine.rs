@@ -123,6 +123,15 @@ impl Ctx<'_> {
 struct ChatState {
     #[serde(default)]
     active: Option<Active>,
+    /// Counts the questions shown in this chat, across dialogues, never reset. Buttons carry
+    /// it, so a button of an older message (the same question about another record, or
+    /// another dialogue's list) is refused instead of acting on what is asked now.
+    #[serde(default)]
+    seq: u32,
+    /// Which question `seq` counts: the same question shown again (after a wrong answer or
+    /// /trogiup) keeps its number, so the keyboard just received stays valid.
+    #[serde(default)]
+    shown: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -139,10 +148,10 @@ struct Active {
     /// Changing one answer from the summary: return to the summary after it.
     #[serde(default)]
     editing: bool,
-    /// Counts the questions shown. Buttons carry it, so a button of an older message (the
-    /// same question about another record) is refused instead of acting on today's.
+    /// Questions asked because of a change made from the summary (a new kind asks for a
+    /// contract): /huy there returns to the summary rather than dropping everything.
     #[serde(default)]
-    seq: u32,
+    from_summary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -367,8 +376,7 @@ impl Engine {
                     Some((n, rest)) => (n.parse::<u32>().ok(), rest),
                     None => (None, data.as_str()),
                 };
-                let current = state.active.as_ref().map(|a| a.seq);
-                if seq.is_some() && seq != current {
+                if seq.is_some_and(|n| n != state.seq) {
                     return self
                         .refuse(ctx, tx, state, Refusal("err-stale-button", vec![]), out)
                         .await;
@@ -482,7 +490,7 @@ impl Engine {
             "/huy" | "/cancel" => {
                 // Cancelling a change from the summary drops the change, not the answers.
                 if let Some(a) = state.active.as_mut()
-                    && (a.editing || a.at == At::PickEdit)
+                    && (a.editing || a.from_summary || a.at == At::PickEdit)
                 {
                     a.editing = false;
                     a.at = At::Confirm;
@@ -589,7 +597,7 @@ impl Engine {
             labels: Map::new(),
             history: vec![],
             editing: false,
-            seq: 0,
+            from_summary: false,
         });
         match self.next_step(ctx, state) {
             Some(first) => {
@@ -711,12 +719,22 @@ impl Engine {
                         let a = state.active.as_mut().expect("active");
                         a.at = At::Step(items[i].value.clone());
                         a.editing = true;
+                        a.from_summary = true;
                         out.replies.push(self.prompt(ctx, tx, state).await?);
                         return Ok(());
                     }
                 };
                 match v.as_str() {
-                    "yes" => return self.complete(ctx, tx, state, out).await,
+                    "yes" => {
+                        // A question left open (a change was cancelled half-way) is asked
+                        // before anything is saved.
+                        if let Some(next) = self.next_step(ctx, state) {
+                            state.active.as_mut().expect("active").at = At::Step(next);
+                            out.replies.push(self.prompt(ctx, tx, state).await?);
+                            return Ok(());
+                        }
+                        return self.complete(ctx, tx, state, out).await;
+                    }
                     "edit" => state.active.as_mut().expect("active").at = At::PickEdit,
                     _ => {
                         state.active = None;
@@ -734,6 +752,7 @@ impl Engine {
                         let a = state.active.as_mut().expect("active");
                         a.at = At::Step(opts[i].value.clone());
                         a.editing = true;
+                        a.from_summary = true;
                         out.replies.push(self.prompt(ctx, tx, state).await?);
                         Ok(())
                     }
@@ -845,7 +864,11 @@ impl Engine {
         let confirm = self.dialogue(state).is_some_and(|d| d.confirm);
         match self.next_step(ctx, state) {
             Some(next) => state.active.as_mut().expect("active").at = At::Step(next),
-            None if confirm => state.active.as_mut().expect("active").at = At::Confirm,
+            None if confirm => {
+                let a = state.active.as_mut().expect("active");
+                a.at = At::Confirm;
+                a.from_summary = false;
+            }
             None => return self.complete(ctx, tx, state, out).await,
         }
         out.replies.push(self.prompt(ctx, tx, state).await?);
@@ -870,10 +893,23 @@ impl Engine {
             a.editing = false;
             if d.confirm {
                 a.at = At::Confirm;
-            } else if let Some(last) = a.history.pop() {
-                a.answers.remove(&last);
-                a.labels.remove(&last);
-                a.at = At::Step(last);
+            } else {
+                // Back to the question the action names (or the last one), forgetting the
+                // answers from there on.
+                let back_to = outcome
+                    .retry_from
+                    .map(str::to_string)
+                    .or_else(|| a.history.last().cloned());
+                if let Some(back_to) = back_to {
+                    while let Some(last) = a.history.pop() {
+                        a.answers.remove(&last);
+                        a.labels.remove(&last);
+                        if last == back_to {
+                            break;
+                        }
+                    }
+                    a.at = At::Step(back_to);
+                }
             }
             state.active = Some(a);
             let again = Box::pin(self.prompt(ctx, tx, state)).await?;
@@ -898,7 +934,7 @@ impl Engine {
                 labels: then.labels,
                 history,
                 editing: false,
-                seq: 0,
+                from_summary: false,
             });
             // Boxed: `advance` may complete a dialogue, which may hand over again.
             return Box::pin(self.advance(ctx, tx, state, out)).await;
@@ -977,9 +1013,13 @@ impl Engine {
         tx: &mut Tx,
         state: &mut ChatState,
     ) -> Result<Reply, EngineError> {
-        let a = state.active.as_mut().expect("active");
-        a.seq = a.seq.wrapping_add(1);
-        let seq = a.seq;
+        let a = state.active.as_ref().expect("active");
+        let position = format!("{}/{}/{:?}", a.dialogue, a.editing, a.at);
+        if position != state.shown {
+            state.seq = state.seq.wrapping_add(1);
+            state.shown = position;
+        }
+        let seq = state.seq;
         let a = state.active.as_ref().expect("active");
         match &a.at {
             At::Confirm => {

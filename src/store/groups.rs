@@ -145,48 +145,43 @@ pub async fn add_member(
     added_by: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let existing: Option<i64> = on_tx!(tx, |conn| sqlx::query_scalar(
-        "SELECT household_id FROM group_members WHERE group_id = $1 AND household_id = $2"
+    // Insert first: two people adding the same household at once cannot both insert.
+    let inserted = on_tx!(tx, |conn| sqlx::query(
+        "INSERT INTO group_members (group_id, household_id, recognised_level, recognised_year,
+            experienced, recognition_checked, added_by, joined_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (group_id, household_id) DO NOTHING"
     )
     .bind(group_id)
     .bind(household_id)
-    .fetch_optional(conn)
-    .await)?;
-    if existing.is_some() {
-        on_tx!(tx, |conn| sqlx::query(
-            "UPDATE group_members SET recognised_level = $1, recognised_year = $2,
-                experienced = $3, recognition_checked = $4, added_by = $5
-             WHERE group_id = $6 AND household_id = $7"
-        )
-        .bind(recognised_level)
-        .bind(recognised_year)
-        .bind(experienced)
-        .bind(checked)
-        .bind(added_by)
-        .bind(group_id)
-        .bind(household_id)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    } else {
-        on_tx!(tx, |conn| sqlx::query(
-            "INSERT INTO group_members (group_id, household_id, recognised_level,
-                recognised_year, experienced, recognition_checked, added_by, joined_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        )
-        .bind(group_id)
-        .bind(household_id)
-        .bind(recognised_level)
-        .bind(recognised_year)
-        .bind(experienced)
-        .bind(checked)
-        .bind(added_by)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+    .bind(recognised_level)
+    .bind(recognised_year)
+    .bind(experienced)
+    .bind(checked)
+    .bind(added_by)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if inserted == 1 {
+        return Ok(true);
     }
-    Ok(existing.is_none())
+    on_tx!(tx, |conn| sqlx::query(
+        "UPDATE group_members SET recognised_level = $1, recognised_year = $2,
+            experienced = $3, recognition_checked = $4, added_by = $5
+         WHERE group_id = $6 AND household_id = $7"
+    )
+    .bind(recognised_level)
+    .bind(recognised_year)
+    .bind(experienced)
+    .bind(checked)
+    .bind(added_by)
+    .bind(group_id)
+    .bind(household_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(false)
 }
 
 pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sqlx::Result<bool> {

@@ -194,6 +194,8 @@ pub struct Outcome {
     /// The action refused, but the answers are worth keeping: the person goes back to the
     /// summary (or the last question) to change what was wrong, rather than start again.
     pub retry: bool,
+    /// Without a summary: the question to go back to (default: the last one).
+    pub retry_from: Option<&'static str>,
 }
 
 impl Outcome {

@@ -268,24 +268,27 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             .filter(|s| from.after(*s).is_some())
             .map(|s| ctx.t(s.message_id(), &[]))
             .collect();
-        return Ok(Outcome::retry(ctx.t(
-            "proposal-bad-step",
-            &[
-                ("id", id.into()),
-                ("status", Arg::T(from.message_id())),
-                ("allowed", allowed.join(", ").into()),
-            ],
-        )));
+        return Ok(Outcome {
+            retry_from: Some("step"),
+            ..Outcome::retry(ctx.t(
+                "proposal-bad-step",
+                &[
+                    ("id", id.into()),
+                    ("status", Arg::T(from.message_id())),
+                    ("allowed", allowed.join(", ").into()),
+                ],
+            ))
+        });
     };
     let comment = input.comment.as_ref().map(FreeText::as_str);
     if input.step.needs_comment() && comment.is_none() {
         return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
     }
     if !proposals::set_status(tx, id, from.code(), to.code(), ctx.now).await? {
-        return Ok(Outcome::reply(ctx.t(
-            "proposal-bad-step",
-            &[("id", id.into()), ("status", Arg::T(from.message_id()))],
-        )));
+        // Another officer moved it a moment ago: show it afresh.
+        return Ok(Outcome::reply(
+            ctx.t("proposal-changed", &[("id", id.into())]),
+        ));
     }
     proposals::add_event(
         tx,
