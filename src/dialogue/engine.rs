@@ -1073,13 +1073,15 @@ impl Engine {
                 }
                 let mut choices = buttons(seq, id, &opts);
                 if step.optional {
+                    // A button like the others (it carries the question's number); typed,
+                    // it is the command.
                     choices.push(Choice {
                         label: ctx.t("skip", &[]),
-                        data: match ctx.lang {
+                        data: format!("{seq}|{id}=-"),
+                        key: Some(match ctx.lang {
                             Lang::Vi => "/boqua".into(),
                             Lang::En => "/skip".into(),
-                        },
-                        key: None,
+                        }),
                     });
                 }
                 Ok(Reply {
