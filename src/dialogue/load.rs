@@ -47,6 +47,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../dialogues/add_member.toml"),
     ),
     (
+        "record_recognition.toml",
+        include_str!("../../dialogues/record_recognition.toml"),
+    ),
+    (
         "show_group.toml",
         include_str!("../../dialogues/show_group.toml"),
     ),

@@ -86,6 +86,8 @@ pub enum Source {
     OpenDeadlines,
     /// What an officer may do with the proposal chosen in the step before.
     ProposalSteps,
+    /// The members of the group chosen in the step before.
+    GroupMembers,
 }
 
 impl Source {
@@ -106,6 +108,7 @@ impl Source {
             "returned_proposals" => Source::ReturnedProposals,
             "open_deadlines" => Source::OpenDeadlines,
             "proposal_steps" => Source::ProposalSteps,
+            "group_members" => Source::GroupMembers,
             _ => return None,
         })
     }

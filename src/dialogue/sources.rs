@@ -26,6 +26,26 @@ pub(crate) async fn options(
 ) -> sqlx::Result<Vec<Opt>> {
     let me = ctx.person.id;
     Ok(match source {
+        Source::GroupMembers => {
+            let id = answers
+                .get("group")
+                .and_then(|v| v.as_str())
+                .and_then(|v| v.parse().ok());
+            match id {
+                Some(id) => groups::members(tx, id)
+                    .await?
+                    .into_iter()
+                    .map(|m| {
+                        opt(
+                            m.household_id,
+                            format!("#{} {}", m.household_id, m.head_name),
+                            None,
+                        )
+                    })
+                    .collect(),
+                None => vec![],
+            }
+        }
         Source::ProposalSteps => {
             // Only what the chosen proposal's status allows.
             let id = answers

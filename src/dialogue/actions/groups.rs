@@ -674,3 +674,32 @@ pub(super) async fn decide(
     }
     Ok(out)
 }
+
+/// The group's leader, or the hamlet head of its hamlet, records what a member declared (or
+/// corrects it): from then on it counts for the rules.
+pub(super) async fn record(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: MemberInput,
+) -> anyhow::Result<Outcome> {
+    let group_id: i64 = input.group.as_deref().unwrap_or_default().parse()?;
+    let household_id: i64 = input.household.parse()?;
+    let Some(g) = groups::get(tx, group_id).await? else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    let manages = g.commune_id == ctx.commune.id
+        && (g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id));
+    let member = groups::members(tx, g.id)
+        .await?
+        .into_iter()
+        .any(|m| m.household_id == household_id);
+    if !manages || !member {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
+    if g.status != "forming" {
+        return Ok(Outcome::reply(
+            ctx.t("err-group-closed", &[("name", g.name.into())]),
+        ));
+    }
+    add(ctx, tx, &g, household_id, &input, true).await
+}

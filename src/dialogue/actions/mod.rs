@@ -39,6 +39,7 @@ pub enum Action {
     ListDeadlines,
     FinishDeadline,
     Report,
+    RecordRecognition,
 }
 
 /// One answer an action takes.
@@ -253,6 +254,7 @@ impl Action {
             "list_deadlines" => Action::ListDeadlines,
             "finish_deadline" => Action::FinishDeadline,
             "report" => Action::Report,
+            "record_recognition" => Action::RecordRecognition,
             _ => return None,
         })
     }
@@ -269,6 +271,7 @@ impl Action {
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
+            Action::RecordRecognition => ADD_MEMBER_FIELDS,
             Action::CreateGroup => CREATE_GROUP_FIELDS,
             Action::JoinGroup => JOIN_FIELDS,
             Action::AddMember => ADD_MEMBER_FIELDS,
@@ -313,6 +316,7 @@ impl Action {
             Action::ListDeadlines => o::list_deadlines(ctx, tx).await,
             Action::FinishDeadline => o::finish_deadline(ctx, tx, typed(answers)?).await,
             Action::Report => o::report(ctx, tx).await,
+            Action::RecordRecognition => g::record(ctx, tx, typed(answers)?).await,
         }
     }
 }
