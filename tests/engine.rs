@@ -62,6 +62,28 @@ async fn replies(store: &Store, chat: &str) -> Vec<Reply> {
     rows.iter().map(|r| r.reply().unwrap()).collect()
 }
 
+/// The head of Xóm Đồng Tâm, chatting on the test channel.
+async fn hamlet_head(engine: &Engine) -> Chat<'_> {
+    let now = engine.clock().now();
+    let hamlet = Some("xom dong tam");
+    seed::grant(
+        engine.store(),
+        "test:head",
+        Role::HamletHead,
+        hamlet,
+        None,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    Chat {
+        engine,
+        who: "head",
+        n: 0,
+    }
+}
+
 async fn setup(db: &giamngheo::store::TestDb) -> Engine {
     let clock = Arc::new(FixedClock::on(
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
@@ -223,23 +245,7 @@ async fn registrations_and_reviews_are_audited() {
         ] {
             resident.say(line).await;
         }
-        let now = engine.clock().now();
-        seed::grant(
-            engine.store(),
-            "test:head",
-            Role::HamletHead,
-            Some("xom dong tam"),
-            None,
-            None,
-            now,
-        )
-        .await
-        .unwrap();
-        let mut head = Chat {
-            engine: &engine,
-            who: "head",
-            n: 0,
-        };
+        let mut head = hamlet_head(&engine).await;
         let r = head.say("/duyet 1").await;
         assert!(r.contains("Hà Thị Dung"), "{r}");
         assert_eq!(head.say("Xác nhận").await, "Đã xác nhận hộ #1 Hà Thị Dung.");
@@ -565,23 +571,7 @@ async fn an_old_keyboard_cannot_confirm_another_household() {
                 c.say(line).await;
             }
         }
-        let now = engine.clock().now();
-        seed::grant(
-            engine.store(),
-            "test:head",
-            Role::HamletHead,
-            Some("xom dong tam"),
-            None,
-            None,
-            now,
-        )
-        .await
-        .unwrap();
-        let mut head = Chat {
-            engine: &engine,
-            who: "head",
-            n: 0,
-        };
+        let mut head = hamlet_head(&engine).await;
         let r = head.send(Content::Text("/duyet 1".into())).await;
         let old_confirm = r[0].choices[0].data.clone();
         assert!(old_confirm.ends_with("decision=confirm"), "{old_confirm}");

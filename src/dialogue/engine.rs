@@ -100,13 +100,6 @@ impl Ctx<'_> {
             .collect()
     }
 
-    pub fn hamlet_of(&self, role: Role) -> Option<i64> {
-        self.grants
-            .iter()
-            .find(|g| g.role == role)
-            .and_then(|g| g.hamlet_id)
-    }
-
     /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune.
     pub fn may_review(&self, h: &crate::store::households::Household) -> bool {
         h.commune_id == self.commune.id

@@ -345,41 +345,31 @@ async fn add(
         ctx.now,
     )
     .await?;
+    let action = if added { "join" } else { "recognise" };
+    let detail = json!({ "household_id": h.id, "recognised": level });
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        action,
+        "group",
+        g.id,
+        &detail,
+        ctx.now,
+    )
+    .await?;
     if !added {
-        audit::record(
-            tx,
-            Some(ctx.person.id),
-            "recognise",
-            "group",
-            g.id,
-            &json!({ "household_id": h.id, "recognised": level }),
-            ctx.now,
-        )
-        .await?;
         let (_, missing) = missing(ctx, tx, g).await?;
+        let args = [
+            ("name", h.head_name.into()),
+            ("group", g.name.clone().into()),
+        ];
         let text = format!(
             "{}\n{}",
-            ctx.t(
-                "group-member-updated",
-                &[
-                    ("name", h.head_name.into()),
-                    ("group", g.name.clone().into())
-                ]
-            ),
+            ctx.t("group-member-updated", &args),
             readiness_text(ctx, &missing)
         );
         return Ok(Outcome::reply(text));
     }
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        "join",
-        "group",
-        g.id,
-        &json!({ "household_id": h.id, "recognised": level }),
-        ctx.now,
-    )
-    .await?;
     let (members, missing) = missing(ctx, tx, g).await?;
     let mut text = ctx.t(
         "group-joined",

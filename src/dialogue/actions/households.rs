@@ -8,9 +8,7 @@ use super::{Notice, Outcome};
 use crate::channels::Reply;
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{
-    Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role,
-};
+use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone};
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;
@@ -34,7 +32,7 @@ pub(super) async fn register(
     input: RegisterInput,
 ) -> anyhow::Result<Outcome> {
     // A hamlet head registers in their own hamlet and is not asked; a resident chooses.
-    let head_hamlet = ctx.hamlet_of(Role::HamletHead);
+    let head_hamlet = ctx.head_of().first().copied();
     let hamlet_id = match (&input.hamlet, head_hamlet) {
         (Some(h), _) => h.parse::<i64>()?,
         (None, Some(h)) => h,
