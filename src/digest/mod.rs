@@ -88,17 +88,13 @@ pub async fn tick(engine: &Engine) -> anyhow::Result<usize> {
     let mut sent = 0;
     for r in people {
         // One person's failure (a broken chart, say) must not cost everyone after them.
-        match send_due(engine, &r, now).await {
+        match send(engine, &r, None, now).await {
             Ok(true) => sent += 1,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, person = r.person_id, "digest"),
         }
     }
     Ok(sent)
-}
-
-async fn send_due(engine: &Engine, r: &Recipient, now: DateTime<Utc>) -> anyhow::Result<bool> {
-    send(engine, r, None, now).await
 }
 
 /// Sends one person's digest of `day` (None: the day due at `now`), unless it went out
