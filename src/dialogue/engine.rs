@@ -16,11 +16,11 @@ use crate::channels::{Choice, Content, Inbound, Reply};
 use crate::clock::{Clock, local_date};
 use crate::domain::input::format_date;
 use crate::domain::{
-    Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, Role,
-    parse_integer,
+    Access, Capability, Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName,
+    Phone, Role, parse_integer,
 };
 use crate::store::communes::{self, Commune};
-use crate::store::persons::{self, Grant, Person};
+use crate::store::persons::{self, Person};
 use crate::store::{Store, Tx, conversations, groups, inbox, outbox};
 use crate::text::{Arg, Lang, Texts, fold};
 
@@ -69,7 +69,8 @@ pub struct Ctx<'a> {
     pub person: &'a Person,
     pub commune: &'a Commune,
     pub rules: CommuneRules,
-    pub grants: Vec<Grant>,
+    /// What the person may do, and where (hamlet, organisation).
+    pub access: Access,
     pub lang: Lang,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
@@ -81,33 +82,29 @@ impl Ctx<'_> {
         self.texts.get(self.lang, id, args)
     }
 
-    /// Everyone is a resident; other roles are granted.
     pub fn has_role(&self, role: Role) -> bool {
-        role == Role::Resident || self.grants.iter().any(|g| g.role == role)
+        self.access.has_role(role)
     }
 
-    /// Officers of the commune: culture-social, agricultural extension, the committee.
+    pub fn can(&self, cap: Capability) -> bool {
+        self.access.can(cap)
+    }
+
     pub fn is_officer(&self) -> bool {
-        self.grants.iter().any(|g| g.role.is_officer())
+        self.access.is_officer()
     }
 
     /// The hamlets this person heads.
     pub fn head_of(&self) -> Vec<i64> {
-        self.grants
-            .iter()
-            .filter(|g| g.role == Role::HamletHead)
-            .filter_map(|g| g.hamlet_id)
-            .collect()
+        self.access.head_of()
     }
 
-    /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune.
+    /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune;
+    /// nobody a registration of their own.
     pub fn may_review(&self, h: &crate::store::households::Household) -> bool {
         h.commune_id == self.commune.id
-            && (self.has_role(Role::CultureOfficer)
-                || self
-                    .grants
-                    .iter()
-                    .any(|g| g.role == Role::HamletHead && g.hamlet_id == Some(h.hamlet_id)))
+            && self.access.reviews_hamlet(h.hamlet_id)
+            && h.registered_by != self.person.id
     }
 }
 
@@ -242,7 +239,7 @@ impl Engine {
             person: &person,
             rules: CommuneRules::from_json(&commune.rules),
             commune: &commune,
-            grants,
+            access: Access::new(grants),
             lang: Lang::parse(&person.lang).unwrap_or_default(),
             now,
             today: local_date(now, &commune.time_zone),
@@ -570,8 +567,10 @@ impl Engine {
         Ok(())
     }
 
+    /// The capability table decides; a dialogue's `roles` can only narrow it.
     fn allowed(&self, ctx: &Ctx<'_>, d: &Dialogue) -> bool {
-        d.roles.is_empty() || d.roles.iter().any(|&r| ctx.has_role(r))
+        ctx.can(d.action.capability())
+            && (d.roles.is_empty() || d.roles.iter().any(|&r| ctx.has_role(r)))
     }
 
     async fn start(

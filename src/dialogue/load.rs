@@ -107,6 +107,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../dialogues/finish_deadline.toml"),
     ),
     ("report.toml", include_str!("../../dialogues/report.toml")),
+    (
+        "show_phone.toml",
+        include_str!("../../dialogues/show_phone.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {
@@ -287,22 +291,53 @@ fn check_dialogue(
         );
     }
 
-    let mut roles = vec![];
-    if let Some(rs) = &f.roles {
-        for r in rs.get_ref() {
-            match Role::from_code(r) {
-                Some(role) => roles.push(role),
-                None => err(rs.span().start, format!("unknown role `{r}`")),
-            }
-        }
-    }
-
     let action = Action::parse(f.action.get_ref());
     if action.is_none() {
         err(
             f.action.span().start,
             format!("unknown action `{}`", f.action.get_ref()),
         );
+    }
+
+    // Who may start it: written out in every file, and never more than the action's
+    // capability allows (the table in `domain::access` decides; a file can only narrow it).
+    let mut roles = vec![];
+    let allowed = |a: Action| -> String {
+        let roles: Vec<&str> = a.capability().roles().iter().map(|r| r.code()).collect();
+        roles.join(", ")
+    };
+    match &f.roles {
+        None => {
+            if let Some(a) = action {
+                err(
+                    f.action.span().start,
+                    format!(
+                        "`roles` is missing: name who may start this dialogue (action `{}` allows at most: {})",
+                        f.action.get_ref(),
+                        allowed(a)
+                    ),
+                );
+            }
+        }
+        Some(rs) if rs.get_ref().is_empty() => {
+            err(rs.span().start, "`roles` names nobody".into());
+        }
+        Some(rs) => {
+            for r in rs.get_ref() {
+                match Role::from_code(r) {
+                    Some(role) if action.is_some_and(|a| !a.capability().allows(role)) => err(
+                        rs.span().start,
+                        format!(
+                            "role `{r}` may not do what action `{}` does (at most: {})",
+                            f.action.get_ref(),
+                            action.map(allowed).unwrap_or_default()
+                        ),
+                    ),
+                    Some(role) => roles.push(role),
+                    None => err(rs.span().start, format!("unknown role `{r}`")),
+                }
+            }
+        }
     }
 
     let mut steps: Vec<Step> = vec![];
@@ -655,6 +690,7 @@ mod tests {
 id = "x"
 title = { vi = "X", en = "X" }
 commands = ["/x"]
+roles = ["resident"]
 action = "my_households"
 confirm = false
 "#;
@@ -672,7 +708,7 @@ confirm = false
         let errs = load_one(&src).unwrap_err();
         assert!(
             errs.iter()
-                .any(|e| e.line == 10 && e.message.contains("unknown kind `colour`")),
+                .any(|e| e.line == 11 && e.message.contains("unknown kind `colour`")),
             "{errs:?}"
         );
         assert!(
@@ -680,6 +716,27 @@ confirm = false
                 .any(|e| e.message.contains("takes no such answer")),
             "{errs:?}"
         );
+    }
+
+    #[test]
+    fn roles_are_required_and_never_wider_than_the_action() {
+        let errs = load_one(&GOOD.replace("roles = [\"resident\"]\n", "")).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.line == 5 && e.message.contains("`roles` is missing")),
+            "{errs:?}"
+        );
+        let report = SHIPPED.iter().find(|(n, _)| *n == "report.toml").unwrap().1;
+        let wider = report.replace("roles = [\"", "roles = [\"resident\", \"");
+        let errs = load_one(&wider).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("role `resident` may not")),
+            "{errs:?}"
+        );
+        let narrower = report.replace("\"agri_officer\", ", "");
+        assert_ne!(narrower, report);
+        load_one(&narrower).unwrap();
     }
 
     #[test]

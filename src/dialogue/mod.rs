@@ -64,6 +64,9 @@ pub enum Source {
     MyHouseholds,
     /// Households of the hamlet(s) the user heads (not rejected).
     HamletHouseholds,
+    /// Households the user may look up: of the hamlets they head, every hamlet for officers
+    /// (not rejected).
+    CommuneHouseholds,
     /// Forming groups the user leads, or (hamlet heads) of the user's hamlet.
     ManagedFormingGroups,
     /// Forming groups the user leads.
@@ -97,6 +100,7 @@ impl Source {
             "pending_households" => Source::PendingHouseholds,
             "my_households" => Source::MyHouseholds,
             "hamlet_households" => Source::HamletHouseholds,
+            "commune_households" => Source::CommuneHouseholds,
             "managed_forming_groups" => Source::ManagedFormingGroups,
             "my_forming_groups" => Source::MyFormingGroups,
             "my_established_groups" => Source::MyEstablishedGroups,

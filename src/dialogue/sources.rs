@@ -126,7 +126,15 @@ pub(crate) async fn options(
                 )
             })
             .collect(),
-        Source::HamletHouseholds => {
+        Source::CommuneHouseholds if ctx.is_officer() => households::in_commune(tx, ctx.commune.id)
+            .await?
+            .into_iter()
+            .map(|h| {
+                let label = format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name);
+                opt(h.id, label, None)
+            })
+            .collect(),
+        Source::HamletHouseholds | Source::CommuneHouseholds => {
             let mut out = vec![];
             for hamlet in ctx.head_of() {
                 for h in households::in_hamlet(tx, hamlet).await? {
@@ -172,7 +180,8 @@ pub(crate) async fn options(
             let list =
                 groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
             let mut out = vec![];
-            for g in list {
+            // A group one leads is decided by someone else.
+            for g in list.into_iter().filter(|g| g.leader_id != me) {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
                 out.push(opt(g.id, format!("#{} {}", g.id, g.name), Some(d)));
             }
@@ -202,6 +211,8 @@ pub(crate) async fn options(
                     source != Source::ReturnedProposals
                         || p.status == ProposalStatus::Returned.code()
                 })
+                // What one submitted is moved on by another officer.
+                .filter(|p| source != Source::OpenProposals || p.submitted_by != me)
                 .map(|p| {
                     let d = (source == Source::OpenProposals)
                         .then(|| actions::proposals::line(ctx, &p));

@@ -5,10 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::channels::Reply;
 use crate::clock::local_date;
+use crate::domain::Grant;
 use crate::domain::input::format_date;
-use crate::domain::{Category, GroupStatus, Phone, ProposalStatus, Role};
+use crate::domain::{Access, Capability, Category, GroupStatus, Phone, ProposalStatus};
 use crate::store::digests::{self, Count, Deadline};
-use crate::store::persons::Grant;
 use crate::store::{Tx, communes::Commune, groups, households, proposals};
 use crate::text::{Arg, Lang, Texts};
 
@@ -56,7 +56,8 @@ pub async fn gather(
     texts: &Texts,
     lang: Lang,
 ) -> sqlx::Result<Data> {
-    let has = |r: Role| grants.iter().any(|g| g.role == r);
+    // What each part shows follows the capability table, as the commands do.
+    let access = Access::new(grants.to_vec());
     let age = |at: DateTime<Utc>| {
         (today - local_date(at, &commune.time_zone))
             .num_days()
@@ -65,11 +66,7 @@ pub async fn gather(
     let mut waiting = vec![];
     // Hamlet heads: registrations to confirm. They call the households, so the phone shows
     // in full; nobody else's digest carries a whole number.
-    for hamlet in grants
-        .iter()
-        .filter(|g| g.role == Role::HamletHead)
-        .filter_map(|g| g.hamlet_id)
-    {
+    for hamlet in access.head_of() {
         for h in households::pending(tx, commune.id, Some(hamlet)).await? {
             let phone = Phone::parse(&h.phone)
                 .map(|p| p.local())
@@ -81,7 +78,7 @@ pub async fn gather(
             });
         }
     }
-    if has(Role::CultureOfficer) || has(Role::Leader) {
+    if access.can(Capability::DecideGroup) {
         for g in groups::with_status(tx, commune.id, GroupStatus::Requested.code()).await? {
             waiting.push(Waiting {
                 label: format!("#{} {}", g.id, g.name),
@@ -90,7 +87,7 @@ pub async fn gather(
             });
         }
     }
-    if grants.iter().any(|g| g.role.is_officer()) {
+    if access.can(Capability::ActOnProposal) {
         for p in proposals::open(tx, commune.id).await? {
             let status = ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted);
             waiting.push(Waiting {

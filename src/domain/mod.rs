@@ -2,6 +2,7 @@
 //! dates, amounts) and the rules of the poverty-reduction program (target categories, the
 //! 36-month window, roles).
 
+pub mod access;
 pub mod groups;
 pub mod household;
 pub mod input;
@@ -10,6 +11,7 @@ pub mod proposals;
 pub mod roles;
 pub mod rules;
 
+pub use access::{Access, Capability, Grant};
 pub use groups::{GroupRules, GroupStatus, MemberFacts, Missing};
 pub use household::{Category, EscapeWindow, HouseholdStatus};
 pub use input::{

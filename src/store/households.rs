@@ -186,3 +186,13 @@ pub async fn in_hamlet(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<Househol
     .fetch_all(conn)
     .await)
 }
+
+/// Live (not rejected) households of the whole commune, by number.
+pub async fn in_commune(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Household>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE h.commune_id = $1 AND h.status <> 'rejected' ORDER BY h.id"
+    ))
+    .bind(commune_id)
+    .fetch_all(conn)
+    .await)
+}

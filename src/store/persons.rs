@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, on_tx};
+pub use crate::domain::Grant;
 use crate::domain::Role;
 
 #[derive(Debug, Clone, FromRow)]
@@ -19,14 +20,6 @@ struct RoleRow {
     role: String,
     hamlet_id: Option<i64>,
     org: Option<String>,
-}
-
-/// One role of a person; `hamlet_id` is set for hamlet heads, `org` for representatives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
-    pub role: Role,
-    pub hamlet_id: Option<i64>,
-    pub org: Option<String>,
 }
 
 /// Where to reach a person.

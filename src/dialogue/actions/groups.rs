@@ -90,9 +90,6 @@ pub(super) async fn create(
     tx: &mut Tx,
     input: CreateInput,
 ) -> anyhow::Result<Outcome> {
-    if !(ctx.has_role(Role::HamletHead) || ctx.has_role(Role::OrgRep)) {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
     let hamlet_id = match (&input.hamlet, ctx.head_of().first()) {
         (Some(h), _) => h.parse::<i64>()?,
         (None, Some(&h)) => h,
@@ -595,9 +592,6 @@ pub(super) async fn decide(
     tx: &mut Tx,
     input: DecideInput,
 ) -> anyhow::Result<Outcome> {
-    if !ctx.is_officer() {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
     let id: i64 = input.group.parse()?;
     let Some(g) = groups::get(tx, id)
         .await?
@@ -605,6 +599,12 @@ pub(super) async fn decide(
     else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
+    // Nobody establishes a group they lead.
+    if g.leader_id == ctx.person.id {
+        return Ok(Outcome::reply(
+            ctx.t("group-own-decide", &[("id", g.id.into())]),
+        ));
+    }
     let establish = input.decision == "establish";
     let (to, no, date, reason) = if establish {
         (

@@ -8,7 +8,9 @@ use super::{Notice, Outcome};
 use crate::channels::Reply;
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone};
+use crate::domain::{
+    Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role,
+};
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;
@@ -51,24 +53,31 @@ pub(super) async fn register(
     )
     .await?
     {
-        let msg = ctx.t(
-            "household-duplicate",
-            &[
-                ("id", existing.id.into()),
-                ("name", existing.head_name.clone().into()),
-                ("hamlet", hamlet.name.clone().into()),
-                ("status", Arg::T(existing.status().message_id())),
-            ],
-        );
-        return Ok(Outcome::reply(msg));
+        // The record's number and status are for those who review the hamlet; anyone else
+        // learns only that it exists, and its reviewers are asked to look.
+        let args = [
+            ("id", Arg::from(existing.id)),
+            ("name", existing.head_name.clone().into()),
+            ("hamlet", hamlet.name.clone().into()),
+            ("status", Arg::T(existing.status().message_id())),
+        ];
+        if ctx.access.reviews_hamlet(hamlet.id) || ctx.is_officer() {
+            return Ok(Outcome::reply(ctx.t("household-duplicate", &args)));
+        }
+        let mut out = Outcome::reply(ctx.t("household-duplicate-checked", &args));
+        for head in persons::hamlet_heads(tx, hamlet.id).await? {
+            out.notices.push(Notice {
+                person_id: head,
+                message: "notice-duplicate-household",
+                args: args.to_vec(),
+            });
+        }
+        return Ok(out);
     }
 
-    // Status is only claimed until the hamlet head who knows the household confirms it.
-    let status = if head_hamlet == Some(hamlet.id) {
-        HouseholdStatus::Confirmed
-    } else {
-        HouseholdStatus::Claimed
-    };
+    // Only claimed until someone who knows the household, and did not register it, confirms
+    // it: a hamlet head's own registration waits for the culture-social officer.
+    let status = HouseholdStatus::Claimed;
     let (escaped_on, escape_decision) = match input.category {
         Category::NewlyEscaped => (input.escaped_on, input.escape_decision.as_ref()),
         _ => (None, None),
@@ -109,19 +118,25 @@ pub(super) async fn register(
         ("name", input.head_name.to_string().into()),
         ("hamlet", hamlet.name.clone().into()),
     ];
-    if status == HouseholdStatus::Confirmed {
-        out.replies
-            .push(Reply::text(ctx.t("household-saved-confirmed", &args)));
+    let own_hamlet = head_hamlet == Some(hamlet.id);
+    let saved = if own_hamlet {
+        "household-saved-own"
     } else {
-        out.replies
-            .push(Reply::text(ctx.t("household-saved-claimed", &args)));
-        for head in persons::hamlet_heads(tx, hamlet.id).await? {
-            out.notices.push(Notice {
-                person_id: head,
-                message: "notice-new-household",
-                args: args.to_vec(),
-            });
-        }
+        "household-saved-claimed"
+    };
+    out.replies.push(Reply::text(ctx.t(saved, &args)));
+    let mut reviewers = persons::hamlet_heads(tx, hamlet.id).await?;
+    if own_hamlet {
+        reviewers.extend(persons::with_role(tx, ctx.commune.id, Role::CultureOfficer).await?);
+    }
+    reviewers.sort_unstable();
+    reviewers.dedup();
+    for person_id in reviewers.into_iter().filter(|&p| p != ctx.person.id) {
+        out.notices.push(Notice {
+            person_id,
+            message: "notice-new-household",
+            args: args.to_vec(),
+        });
     }
     Ok(out)
 }
@@ -143,6 +158,9 @@ pub(super) async fn review(
     let Some(h) = households::get(tx, id).await? else {
         return refused(ctx.t("review-not-found", &[("id", id.into())]));
     };
+    if h.registered_by == ctx.person.id {
+        return refused(ctx.t("review-own", &[("id", id.into())]));
+    }
     if !ctx.may_review(&h) {
         return refused(ctx.t("review-not-yours", &[("id", id.into())]));
     }
@@ -193,6 +211,59 @@ pub(super) async fn review(
     Ok(out)
 }
 
+/// The phone as this person may see it.
+pub fn shown_phone(ctx: &Ctx<'_>, h: &Household) -> String {
+    match Phone::parse(&h.phone) {
+        Ok(p) if ctx.access.sees_phones_of(h.hamlet_id) => p.local(),
+        Ok(p) => p.masked(),
+        Err(_) => "***".into(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct HouseholdOnly {
+    household: String,
+}
+
+/// One household's phone in full, for an officer (or its hamlet head) who must call it; every
+/// look is in the audit log.
+pub(super) async fn show_phone(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: HouseholdOnly,
+) -> anyhow::Result<Outcome> {
+    let id: i64 = input.household.parse()?;
+    let Some(h) = households::get(tx, id)
+        .await?
+        .filter(|h| h.commune_id == ctx.commune.id)
+        .filter(|h| ctx.is_officer() || ctx.access.heads(h.hamlet_id))
+    else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "view_phone",
+        "household",
+        h.id,
+        &json!({}),
+        ctx.now,
+    )
+    .await?;
+    let phone = Phone::parse(&h.phone)
+        .map(|p| p.local())
+        .unwrap_or_else(|_| h.phone.clone());
+    Ok(Outcome::reply(ctx.t(
+        "household-phone",
+        &[
+            ("id", h.id.into()),
+            ("name", h.head_name.clone().into()),
+            ("hamlet", h.hamlet_name.clone().into()),
+            ("phone", phone.into()),
+        ],
+    )))
+}
+
 pub(super) async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
     let list = households::registered_by(tx, ctx.person.id).await?;
     if list.is_empty() {
@@ -210,15 +281,14 @@ pub(super) async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<
     Ok(Outcome::reply(text))
 }
 
-/// A household in a few short lines. The phone shows in full only to those who must call
-/// the household (its own registrant, the hamlet head); the CCCD is always masked in lists.
+/// A household in a few short lines. The phone shows in full only to the hamlet head of its
+/// hamlet, who calls the households (officers ask with /sodienthoai, audited); the CCCD is
+/// always masked in lists.
 pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
     let category = Category::from_code(&h.category)
         .map(|c| ctx.t(c.message_id(), &[]))
         .unwrap_or_else(|| h.category.clone());
-    let phone = Phone::parse(&h.phone)
-        .map(|p| p.local())
-        .unwrap_or_else(|_| h.phone.clone());
+    let phone = shown_phone(ctx, h);
     let mut s = format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name);
     s.push('\n');
     s.push_str(&ctx.t(

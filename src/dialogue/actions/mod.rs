@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::Kind;
 use super::engine::Ctx;
 use crate::channels::Reply;
+use crate::domain::Capability;
 use crate::store::{Tx, persons};
 use crate::text::Arg;
 
@@ -40,6 +41,7 @@ pub enum Action {
     FinishDeadline,
     Report,
     RecordRecognition,
+    ShowPhone,
 }
 
 /// One answer an action takes.
@@ -132,6 +134,7 @@ const ADD_MEMBER_FIELDS: &[Field] = &[
     MEMBER_FIELDS_TAIL[2],
 ];
 
+const HOUSEHOLD_ONLY: &[Field] = &[field("household", Kind::Choice, true)];
 const GROUP_ONLY: &[Field] = &[field("group", Kind::Choice, true)];
 const MEMBERSHIP_ONLY: &[Field] = &[field("membership", Kind::Choice, true)];
 const PROPOSAL_ONLY: &[Field] = &[field("proposal", Kind::Choice, true)];
@@ -255,8 +258,38 @@ impl Action {
             "finish_deadline" => Action::FinishDeadline,
             "report" => Action::Report,
             "record_recognition" => Action::RecordRecognition,
+            "show_phone" => Action::ShowPhone,
             _ => return None,
         })
+    }
+
+    /// What a person must be allowed to do for this action to run, whatever the dialogue
+    /// file says: its `roles` may only narrow this.
+    pub fn capability(self) -> Capability {
+        use Capability as C;
+        match self {
+            Action::RegisterHousehold => C::RegisterHousehold,
+            Action::ReviewHousehold => C::ReviewHouseholds,
+            Action::MyHouseholds => C::SeeOwnHouseholds,
+            Action::ShowPhone => C::SeeFullPhone,
+            Action::CreateGroup => C::CreateGroup,
+            Action::JoinGroup => C::JoinGroup,
+            Action::AddMember => C::AddMember,
+            Action::ShowGroup => C::SeeGroup,
+            Action::LeaveGroup => C::LeaveGroup,
+            Action::RequestEstablishment => C::RequestEstablishment,
+            Action::DecideGroup => C::DecideGroup,
+            Action::SubmitProposal | Action::ReviseProposal => C::SubmitProposal,
+            Action::ActOnProposal => C::ActOnProposal,
+            Action::ShowProposal => C::SeeProposal,
+            Action::OfficerQueue => C::SeeQueue,
+            Action::DigestNow | Action::DigestTime => C::ReceiveDigest,
+            Action::AddDeadline | Action::ListDeadlines | Action::FinishDeadline => {
+                C::ManageDeadlines
+            }
+            Action::Report => C::SeeReport,
+            Action::RecordRecognition => C::RecordRecognition,
+        }
     }
 
     pub fn fields(self) -> &'static [Field] {
@@ -272,6 +305,7 @@ impl Action {
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
             Action::RecordRecognition => ADD_MEMBER_FIELDS,
+            Action::ShowPhone => HOUSEHOLD_ONLY,
             Action::CreateGroup => CREATE_GROUP_FIELDS,
             Action::JoinGroup => JOIN_FIELDS,
             Action::AddMember => ADD_MEMBER_FIELDS,
@@ -294,6 +328,10 @@ impl Action {
         use self::households as h;
         use self::officer as o;
         use self::proposals as p;
+        // The one check every action passes, whoever edited the dialogue files.
+        if !ctx.can(self.capability()) {
+            return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+        }
         match self {
             Action::RegisterHousehold => h::register(ctx, tx, typed(answers)?).await,
             Action::ReviewHousehold => h::review(ctx, tx, typed(answers)?).await,
@@ -317,6 +355,7 @@ impl Action {
             Action::FinishDeadline => o::finish_deadline(ctx, tx, typed(answers)?).await,
             Action::Report => o::report(ctx, tx).await,
             Action::RecordRecognition => g::record(ctx, tx, typed(answers)?).await,
+            Action::ShowPhone => h::show_phone(ctx, tx, typed(answers)?).await,
         }
     }
 }

@@ -35,7 +35,7 @@ pub(super) async fn digest_now(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Out
     let data = compose::gather(
         tx,
         ctx.commune,
-        &ctx.grants,
+        ctx.access.grants(),
         ctx.today,
         ctx.today,
         ctx.now - Duration::days(1),

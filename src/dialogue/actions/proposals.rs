@@ -249,9 +249,6 @@ pub(super) async fn revise(
 }
 
 pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::Result<Outcome> {
-    if !ctx.is_officer() {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
     let id: i64 = input.proposal.parse()?;
     let Some(p) = proposals::get(tx, id)
         .await?
@@ -261,6 +258,10 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             ctx.t("review-not-found", &[("id", id.into())]),
         ));
     };
+    // Nobody appraises, forwards or approves what they submitted.
+    if p.submitted_by == ctx.person.id {
+        return Ok(Outcome::reply(ctx.t("proposal-own", &[("id", id.into())])));
+    }
     let from = status_of(&p);
     let Some(to) = from.after(input.step) else {
         let allowed: Vec<String> = ProposalStep::ALL
@@ -445,9 +446,6 @@ pub(super) async fn show(
 
 /// What waits for the officers, oldest first: groups asking to be established, proposals.
 pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
-    if !ctx.is_officer() {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
     let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
     let open = proposals::open(tx, ctx.commune.id).await?;
     if requested.is_empty() && open.is_empty() {

@@ -1,0 +1,271 @@
+//! Who may do what: the one table of capabilities and the roles that hold them. Every action
+//! asks it before writing; menus, help and the platforms' command lists are drawn from it;
+//! a dialogue file's `roles` may only narrow it. Scope (which hamlet, which record) is judged
+//! by the few `Access` methods below, next to the table, so the rules read in one place.
+
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+
+/// One role of a person; `hamlet_id` is set for hamlet heads, `org` for representatives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub hamlet_id: Option<i64>,
+    pub org: Option<String>,
+}
+
+/// Something a person may do. Each dialogue's action needs exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// Register a household (one's own, or, for a hamlet head, one of the hamlet).
+    RegisterHousehold,
+    /// See the households one registered.
+    SeeOwnHouseholds,
+    /// Confirm or reject registrations: of one's hamlet, or (culture officer) any hamlet.
+    ReviewHouseholds,
+    /// See a household's phone number in full (audited for officers).
+    SeeFullPhone,
+    /// Create a community group, and so lead it.
+    CreateGroup,
+    /// Join a group with one's own household.
+    JoinGroup,
+    /// Leave a forming group with one's own household.
+    LeaveGroup,
+    /// Add a household of one's hamlet to a group.
+    AddMember,
+    /// Record a member's Farmers' Association recognition (certificate seen).
+    RecordRecognition,
+    /// See a group's members and what it lacks: members, its leader, hamlet head, officers.
+    SeeGroup,
+    /// Ask the commune to establish a group one leads.
+    RequestEstablishment,
+    /// Record the committee's decision on a group (the letter: the culture-social officer
+    /// advises the commune's leaders).
+    DecideGroup,
+    /// Submit a proposal (an established group's leader; a business for value chains), and
+    /// revise one sent back.
+    SubmitProposal,
+    /// See a proposal: one's own, or every proposal for officers.
+    SeeProposal,
+    /// Appraise, forward, send back, reject, approve, start, finish a proposal.
+    ActOnProposal,
+    /// The officers' queue of what waits for the commune.
+    SeeQueue,
+    /// The daily digest and its settings.
+    ReceiveDigest,
+    /// Add, list and close the commune's deadlines.
+    ManageDeadlines,
+    /// The Excel report of the whole commune.
+    SeeReport,
+}
+
+use Capability as C;
+use Role as R;
+
+const EVERYONE: &[Role] = &[R::Resident];
+const OFFICERS: &[Role] = &[R::CultureOfficer, R::AgriOfficer, R::Leader];
+const DIGEST: &[Role] = &[R::HamletHead, R::CultureOfficer, R::AgriOfficer, R::Leader];
+const PROPOSERS: &[Role] = &[R::HamletHead, R::OrgRep, R::BusinessRep];
+const GROUP_CREATORS: &[Role] = &[R::HamletHead, R::OrgRep];
+
+/// The table. `Resident` means everyone: every person is a resident.
+const TABLE: &[(Capability, &[Role])] = &[
+    (C::RegisterHousehold, EVERYONE),
+    (C::SeeOwnHouseholds, EVERYONE),
+    (C::ReviewHouseholds, &[R::HamletHead, R::CultureOfficer]),
+    (C::SeeFullPhone, DIGEST),
+    (C::CreateGroup, GROUP_CREATORS),
+    (C::JoinGroup, EVERYONE),
+    (C::LeaveGroup, EVERYONE),
+    (C::AddMember, &[R::HamletHead]),
+    (C::RecordRecognition, GROUP_CREATORS),
+    (C::SeeGroup, EVERYONE),
+    (C::RequestEstablishment, GROUP_CREATORS),
+    (C::DecideGroup, &[R::CultureOfficer, R::Leader]),
+    (C::SubmitProposal, PROPOSERS),
+    (C::SeeProposal, EVERYONE),
+    (C::ActOnProposal, OFFICERS),
+    (C::SeeQueue, OFFICERS),
+    (C::ReceiveDigest, DIGEST),
+    (C::ManageDeadlines, OFFICERS),
+    (C::SeeReport, OFFICERS),
+];
+
+impl Capability {
+    /// The roles that hold it; `Resident` in the list means everyone.
+    pub fn roles(self) -> &'static [Role] {
+        TABLE
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map(|(_, r)| *r)
+            .unwrap_or(&[])
+    }
+
+    /// Whether holding `role` is enough (a dialogue's `roles` line may name only these).
+    pub fn allows(self, role: Role) -> bool {
+        let roles = self.roles();
+        roles.contains(&Role::Resident) || roles.contains(&role)
+    }
+}
+
+/// A person's grants in their commune, with the questions every action asks of them.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    grants: Vec<Grant>,
+}
+
+impl Access {
+    pub fn new(grants: Vec<Grant>) -> Access {
+        Access { grants }
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// Everyone is a resident; other roles are granted.
+    pub fn has_role(&self, role: Role) -> bool {
+        role == Role::Resident || self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn can(&self, cap: Capability) -> bool {
+        cap.roles().iter().any(|&r| self.has_role(r))
+    }
+
+    /// Officers of the commune: culture-social, agricultural extension, the committee.
+    pub fn is_officer(&self) -> bool {
+        self.grants.iter().any(|g| g.role.is_officer())
+    }
+
+    /// The hamlets this person heads.
+    pub fn head_of(&self) -> Vec<i64> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::HamletHead)
+            .filter_map(|g| g.hamlet_id)
+            .collect()
+    }
+
+    pub fn heads(&self, hamlet_id: i64) -> bool {
+        self.head_of().contains(&hamlet_id)
+    }
+
+    /// Reviews a registration in this hamlet: its hamlet head, or the culture-social officer
+    /// for the whole commune. Whether it is one's own registration is asked separately.
+    pub fn reviews_hamlet(&self, hamlet_id: i64) -> bool {
+        self.has_role(Role::CultureOfficer) || self.heads(hamlet_id)
+    }
+
+    /// Sees the phones of this hamlet's households in full: its hamlet head, who calls them.
+    /// Officers see them masked and ask for one at a time (audited).
+    pub fn sees_phones_of(&self, hamlet_id: i64) -> bool {
+        self.heads(hamlet_id)
+    }
+
+    /// Sees a group's members in full (target status, phones): its leader, the hamlet head of
+    /// its hamlet, officers.
+    pub fn manages_group(&self, person_id: i64, leader_id: i64, hamlet_id: i64) -> bool {
+        leader_id == person_id || self.heads(hamlet_id) || self.is_officer()
+    }
+}
+
+/// Who may act on a record another person made: nobody confirms a registration, decides a
+/// group or moves a proposal of their own. `Err` names who can act instead, as a message id.
+pub fn not_own(person_id: i64, made_by: i64, who_else: &'static str) -> Result<(), &'static str> {
+    if person_id == made_by {
+        Err(who_else)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(roles: &[(Role, Option<i64>)]) -> Access {
+        Access::new(
+            roles
+                .iter()
+                .map(|&(role, hamlet_id)| Grant {
+                    role,
+                    hamlet_id,
+                    org: None,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn every_capability_is_in_the_table_once() {
+        let all = [
+            C::RegisterHousehold,
+            C::SeeOwnHouseholds,
+            C::ReviewHouseholds,
+            C::SeeFullPhone,
+            C::CreateGroup,
+            C::JoinGroup,
+            C::LeaveGroup,
+            C::AddMember,
+            C::RecordRecognition,
+            C::SeeGroup,
+            C::RequestEstablishment,
+            C::DecideGroup,
+            C::SubmitProposal,
+            C::SeeProposal,
+            C::ActOnProposal,
+            C::SeeQueue,
+            C::ReceiveDigest,
+            C::ManageDeadlines,
+            C::SeeReport,
+        ];
+        assert_eq!(TABLE.len(), all.len());
+        for c in all {
+            assert_eq!(TABLE.iter().filter(|(x, _)| *x == c).count(), 1, "{c:?}");
+            assert!(!c.roles().is_empty(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_resident_holds_only_what_everyone_holds() {
+        let resident = with(&[]);
+        assert!(resident.can(C::RegisterHousehold));
+        assert!(resident.can(C::JoinGroup));
+        for c in [
+            C::ReviewHouseholds,
+            C::SeeReport,
+            C::ManageDeadlines,
+            C::DecideGroup,
+        ] {
+            assert!(!resident.can(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_culture_officer_and_the_leader_decide_groups() {
+        assert!(with(&[(R::CultureOfficer, None)]).can(C::DecideGroup));
+        assert!(with(&[(R::Leader, None)]).can(C::DecideGroup));
+        assert!(!with(&[(R::AgriOfficer, None)]).can(C::DecideGroup));
+        assert!(!with(&[(R::HamletHead, Some(1))]).can(C::DecideGroup));
+    }
+
+    #[test]
+    fn scope_follows_the_hamlet() {
+        let head = with(&[(R::HamletHead, Some(1))]);
+        assert!(head.reviews_hamlet(1) && !head.reviews_hamlet(2));
+        assert!(head.sees_phones_of(1) && !head.sees_phones_of(2));
+        let officer = with(&[(R::CultureOfficer, None)]);
+        assert!(officer.reviews_hamlet(2));
+        assert!(
+            !officer.sees_phones_of(2),
+            "officers ask for a phone, audited"
+        );
+    }
+
+    #[test]
+    fn nobody_acts_on_their_own_record() {
+        assert_eq!(not_own(7, 7, "x"), Err("x"));
+        assert_eq!(not_own(7, 8, "x"), Ok(()));
+    }
+}
