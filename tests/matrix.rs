@@ -1,0 +1,683 @@
+//! Who may do what, as one table: every persona × every command, on records of their own and
+//! of others. Each cell says whether the command works for that person (`A`) or is refused
+//! (`-`); a refused cell must change nothing and its replies must carry nothing of the record
+//! (name, phone, CCCD, title). The whole table runs twice on every backend: with the shipped
+//! dialogue files, and with `roles` deleted from every one of them, where the code alone
+//! decides and must reach the same verdicts.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use giamngheo::channels::{Content, Inbound, Reply};
+use giamngheo::clock::FixedClock;
+use giamngheo::config::Settings;
+use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::domain::{HouseholdStatus, Role};
+use giamngheo::seed;
+use giamngheo::store::groups::{self, NewGroup};
+use giamngheo::store::households::{self, NewHousehold};
+use giamngheo::store::proposals::{self, NewProposal};
+use giamngheo::store::{Store, TestDb, Tx, digests, outbox, persons};
+use giamngheo::text::Texts;
+
+const PERSONAS: [&str; 8] = ["R1", "R2", "HA", "HB", "ORG", "BIZ", "AGRI", "CULT"];
+
+/// R1, R2: residents. HA, HB: hamlet heads of Xóm Đồng Tâm (A) and Xóm Nam Sơn (B). ORG: the
+/// Farmers' Association's representative. BIZ: a cooperative. AGRI: the agricultural
+/// extension officer. CULT: the culture-social officer. `{…}` names a record of the fixture
+/// below; A = works, - = refused.
+const MATRIX: &str = "
+command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
+/dangky                                     | A  A  A  A  A   A   A    A
+/hocuatoi                                   | A  A  A  A  A   A   A    A
+/duyet {h_r2_a} ; 1                         | -  -  A  -  -   -   -    A
+/duyet {h_ha_a} ; 1                         | -  -  -  -  -   -   -    A
+/duyet {h_r2_b} ; 1                         | -  -  -  A  -   -   -    A
+/sodienthoai {h_r2_b_ok}                    | -  -  -  A  -   -   A    A
+/taonhom                                    | -  -  A  A  A   -   -    -
+/thamgia {code_forming}                     | A  A  A  -  -   -   -    -
+/themho {g_forming} ; #{h_m2} ; chua ; khong ; 1 | -  -  A  -  -   -   -    -
+/ghinhan {g_forming} ; #{h_r1_a} ; xa ; 2024 ; 1 | -  -  A  -  -   -   -    -
+/nhom {g_forming}                           | A  -  A  -  -   -   A    A
+/roinhom ; 1                                | A  A  A  -  -   -   -    -
+/xinthanhlap {g_ready}                      | -  -  -  -  A   -   -    -
+/thanhlap {g_requested} ; 1 ; 9/QĐ-UBND ; 20/11/2026 ; 1 | -  -  -  -  -   -   -    A
+/dexuat                                     | -  -  A  A  A   A   -    -
+/suada {p_returned}                         | -  -  -  -  -   A   -    -
+/xemda {p_submitted}                        | -  -  A  -  -   -   A    A
+/xemda {p_returned}                         | -  -  -  -  -   A   A    A
+/xulyda {p_submitted} ; 1                   | -  -  -  -  -   -   A    A
+/choxuly                                    | -  -  -  -  -   -   A    A
+/bantin                                     | -  -  A  A  -   -   A    A
+/giobantin ; 6:30 ; co                      | -  -  A  A  -   -   A    A
+/hanchot ; Báo cáo quý IV ; 31/12/2026 ; 1  | -  -  -  -  -   -   A    A
+/dshanchot                                  | -  -  -  -  -   -   A    A
+/xonghan {d_open}                           | -  -  -  -  -   -   A    A
+/baocao                                     | -  -  -  -  -   -   A    A
+";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 3, 0, 0).unwrap()
+}
+
+/// What the fixture made: record ids by name.
+struct Fixture {
+    id: HashMap<&'static str, String>,
+}
+
+struct HouseholdSpec {
+    key: &'static str,
+    hamlet: i64,
+    name: &'static str,
+    phone: &'static str,
+    cccd: &'static str,
+    category: &'static str,
+    by: &'static str,
+    status: HouseholdStatus,
+}
+
+/// Every household of the fixture; their names, phones and CCCDs are what a refused reply
+/// must never show.
+const HOUSEHOLDS: &[HouseholdSpec] = &[
+    hh(
+        "h_r1_a",
+        1,
+        "Lò Văn Một",
+        "0912000101",
+        "019203000101",
+        "poor",
+        "R1",
+        HouseholdStatus::Confirmed,
+    ),
+    hh(
+        "h_r2_a",
+        1,
+        "Vi Thị Hai",
+        "0912000102",
+        "019203000102",
+        "poor",
+        "R2",
+        HouseholdStatus::Claimed,
+    ),
+    hh(
+        "h_r1_rej",
+        1,
+        "Hà Văn Ba",
+        "0912000103",
+        "019203000103",
+        "near_poor",
+        "R1",
+        HouseholdStatus::Rejected,
+    ),
+    hh(
+        "h_ha_a",
+        1,
+        "Mạc Văn Bốn",
+        "0912000104",
+        "019203000104",
+        "poor",
+        "HA",
+        HouseholdStatus::Claimed,
+    ),
+    hh(
+        "h_r2_b",
+        2,
+        "Đinh Thị Năm",
+        "0912000105",
+        "019203000105",
+        "near_poor",
+        "R2",
+        HouseholdStatus::Claimed,
+    ),
+    hh(
+        "h_r2_b_ok",
+        2,
+        "Lục Văn Sáu",
+        "0912000106",
+        "019203000106",
+        "poor",
+        "R2",
+        HouseholdStatus::Confirmed,
+    ),
+    hh(
+        "h_m1",
+        1,
+        "Nông Văn Bảy",
+        "0912000107",
+        "019203000107",
+        "poor",
+        "HA",
+        HouseholdStatus::Confirmed,
+    ),
+    hh(
+        "h_m2",
+        1,
+        "Hoàng Thị Tám",
+        "0912000108",
+        "019203000108",
+        "poor",
+        "HA",
+        HouseholdStatus::Confirmed,
+    ),
+];
+
+#[allow(clippy::too_many_arguments)]
+const fn hh(
+    key: &'static str,
+    hamlet: i64,
+    name: &'static str,
+    phone: &'static str,
+    cccd: &'static str,
+    category: &'static str,
+    by: &'static str,
+    status: HouseholdStatus,
+) -> HouseholdSpec {
+    HouseholdSpec {
+        key,
+        hamlet,
+        name,
+        phone,
+        cccd,
+        category,
+        by,
+        status,
+    }
+}
+
+const GROUP_FORMING: &str = "Tổ chè Đồi Một";
+const GROUP_READY: &str = "Tổ ong Đồi Hai";
+const GROUP_REQUESTED: &str = "Tổ lúa Đồi Ba";
+const GROUP_ESTABLISHED: &str = "Tổ cam Đồi Bốn";
+const P_SUBMITTED: &str = "Trồng chè an toàn Đồi Một";
+const P_RETURNED: &str = "Chuỗi chè HTX Đồi Năm";
+const DEADLINE: &str = "Nộp danh sách hộ Đồi Sáu";
+
+async fn person(tx: &mut Tx, who: &str) -> i64 {
+    persons::by_identity(tx, "test", who)
+        .await
+        .unwrap()
+        .expect("person")
+        .id
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    seed::ensure_demo(store, now()).await.unwrap();
+    let grants: [(&str, Role, Option<&str>, Option<&str>); 6] = [
+        ("HA", Role::HamletHead, Some("Xóm Đồng Tâm"), None),
+        ("HB", Role::HamletHead, Some("Xóm Nam Sơn"), None),
+        ("ORG", Role::OrgRep, None, Some("Hội Nông dân")),
+        ("BIZ", Role::BusinessRep, None, Some("HTX Chè Đồi")),
+        ("AGRI", Role::AgriOfficer, None, None),
+        ("CULT", Role::CultureOfficer, None, None),
+    ];
+    for (who, role, hamlet, org) in grants {
+        let identity = format!("test:{who}");
+        seed::grant(store, &identity, role, hamlet, org, None, now())
+            .await
+            .unwrap();
+    }
+    let mut tx = store.begin().await.unwrap();
+    for who in ["R1", "R2"] {
+        let id = persons::create(&mut tx, 1, who, "vi", now()).await.unwrap();
+        persons::link_identity(&mut tx, "test", who, id, who, None)
+            .await
+            .unwrap();
+    }
+    let mut person = HashMap::new();
+    for who in PERSONAS {
+        person.insert(who, self::person(&mut tx, who).await);
+    }
+    let mut id: HashMap<&'static str, String> = HashMap::new();
+    let cult = person["CULT"];
+    let mut hid = HashMap::new();
+    for h in HOUSEHOLDS {
+        let n = households::insert(
+            &mut tx,
+            &NewHousehold {
+                commune_id: 1,
+                hamlet_id: h.hamlet,
+                head_name: h.name,
+                address: "Số 1",
+                phone: &format!("+84{}", &h.phone[1..]),
+                members: 4,
+                category: h.category,
+                escaped_on: None,
+                escape_decision: None,
+                cccd: Some(h.cccd),
+                status: HouseholdStatus::Claimed,
+                registered_by: person[h.by],
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        if h.status != HouseholdStatus::Claimed {
+            let why = (h.status == HouseholdStatus::Rejected).then_some("Không ở xóm");
+            households::review(&mut tx, n, h.status, why, cult, now())
+                .await
+                .unwrap();
+        }
+        hid.insert(h.key, n);
+        id.insert(h.key, n.to_string());
+    }
+    // Groups in every state. Members recognised and checked, so the ready one is ready.
+    let group =
+        |name: &'static str, leader: &'static str, code: &'static str| (name, person[leader], code);
+    let specs = [
+        group(GROUP_FORMING, "HA", "FORMA1"),
+        group(GROUP_READY, "ORG", "READY2"),
+        group(GROUP_REQUESTED, "ORG", "REQST3"),
+        group(GROUP_ESTABLISHED, "HA", "ESTAB4"),
+    ];
+    let mut gid = vec![];
+    for (name, leader, code) in specs {
+        let g = groups::insert(
+            &mut tx,
+            &NewGroup {
+                commune_id: 1,
+                hamlet_id: 1,
+                name,
+                org: "hoi_nong_dan",
+                product: "chè",
+                join_code: code,
+                leader_id: leader,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        gid.push(g);
+    }
+    let members: [(usize, &[&str], bool); 4] = [
+        (0, &["h_r1_a", "h_m1"], false),
+        (1, &["h_m1", "h_m2", "h_r2_b_ok"], true),
+        (2, &["h_m1", "h_m2", "h_r2_b_ok"], true),
+        (3, &["h_m1", "h_m2", "h_r2_b_ok"], true),
+    ];
+    for (g, list, checked) in members {
+        for h in list {
+            groups::add_member(
+                &mut tx,
+                gid[g],
+                hid[h],
+                Some("commune"),
+                Some(2024),
+                true,
+                checked,
+                person["HA"],
+                now(),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    groups::set_status(
+        &mut tx,
+        gid[2],
+        "forming",
+        "requested",
+        None,
+        None,
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    groups::set_status(
+        &mut tx,
+        gid[3],
+        "forming",
+        "requested",
+        None,
+        None,
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 20);
+    groups::set_status(
+        &mut tx,
+        gid[3],
+        "requested",
+        "established",
+        Some("1/QĐ"),
+        day,
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    for (key, g) in ["g_forming", "g_ready", "g_requested", "g_established"]
+        .into_iter()
+        .zip(&gid)
+    {
+        id.insert(key, g.to_string());
+    }
+    id.insert("code_forming", "FORMA1".into());
+    // Proposals: one waiting for the officers, one sent back to the cooperative.
+    let proposal = |title: &'static str, by: i64, group_id: Option<i64>, kind: &'static str| {
+        (title, by, group_id, kind)
+    };
+    let specs = [
+        proposal(P_SUBMITTED, person["HA"], Some(gid[3]), "p2_community"),
+        proposal(P_RETURNED, person["BIZ"], None, "p2_chain"),
+    ];
+    let mut pid = vec![];
+    for (title, by, group_id, kind) in specs {
+        let answers = serde_json::json!({ "title": title, "kind": kind }).to_string();
+        let p = proposals::insert(
+            &mut tx,
+            &NewProposal {
+                commune_id: 1,
+                kind,
+                group_id,
+                partners: group_id.is_none().then_some("Các hộ Đồi Năm"),
+                submitted_by: by,
+                answers: &answers,
+                title,
+                total_cost: 500_000_000,
+                support: 300_000_000,
+                own_contribution: 200_000_000,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        pid.push(p);
+    }
+    proposals::set_status(&mut tx, pid[1], "submitted", "returned", now())
+        .await
+        .unwrap();
+    id.insert("p_submitted", pid[0].to_string());
+    id.insert("p_returned", pid[1].to_string());
+    let d = digests::add_deadline(
+        &mut tx,
+        1,
+        DEADLINE,
+        day.unwrap() + chrono::Days::new(20),
+        None,
+        now(),
+    )
+    .await
+    .unwrap();
+    id.insert("d_open", d.to_string());
+    tx.commit().await.unwrap();
+    Fixture { id }
+}
+
+/// One row of the table.
+struct Row {
+    lines: Vec<String>,
+    /// The fixture's records the command names.
+    keys: Vec<String>,
+    /// The verdict for each persona, in `PERSONAS` order.
+    allowed: Vec<bool>,
+}
+
+fn rows(fx: &Fixture) -> Vec<Row> {
+    MATRIX
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .skip(1)
+        .map(|l| {
+            let (cmd, cells) = l.split_once('|').expect("command | cells");
+            let mut cmd = cmd.trim().to_string();
+            let keys: Vec<String> = cmd
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}').map(|(k, _)| k.to_string()))
+                .collect();
+            for (k, v) in &fx.id {
+                cmd = cmd.replace(&format!("{{{k}}}"), v);
+            }
+            assert!(!cmd.contains('{'), "unknown record in {cmd}");
+            let allowed: Vec<bool> = cells
+                .split_whitespace()
+                .map(|c| match c {
+                    "A" => true,
+                    "-" => false,
+                    _ => panic!("cell {c}"),
+                })
+                .collect();
+            assert_eq!(allowed.len(), PERSONAS.len(), "{l}");
+            Row {
+                lines: cmd.split(" ; ").map(str::to_string).collect(),
+                keys,
+                allowed,
+            }
+        })
+        .collect()
+}
+
+/// What the database says about the records a row may change, so a refused cell can be
+/// shown to have changed nothing and an allowed one to have done its work.
+async fn snapshot(store: &Store, fx: &Fixture) -> String {
+    let mut tx = store.begin().await.unwrap();
+    let mut out = String::new();
+    for h in HOUSEHOLDS {
+        let id: i64 = fx.id[h.key].parse().unwrap();
+        let h = households::get(&mut tx, id).await.unwrap().unwrap();
+        out.push_str(&format!("h{id}:{:?} ", h.status()));
+    }
+    for g in ["g_forming", "g_ready", "g_requested", "g_established"] {
+        let id: i64 = fx.id[g].parse().unwrap();
+        let g = groups::get(&mut tx, id).await.unwrap().unwrap();
+        let members = groups::members(&mut tx, id).await.unwrap();
+        let m: Vec<String> = members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}{}",
+                    m.household_id,
+                    if m.recognition_checked { "+" } else { "" }
+                )
+            })
+            .collect();
+        out.push_str(&format!("g{id}:{}:{} ", g.status, m.join(",")));
+    }
+    out.push_str(&format!(
+        "groups:{} ",
+        groups::all(&mut tx, 1).await.unwrap().len()
+    ));
+    for p in ["p_submitted", "p_returned"] {
+        let id: i64 = fx.id[p].parse().unwrap();
+        let p = proposals::get(&mut tx, id).await.unwrap().unwrap();
+        out.push_str(&format!("p{id}:{} ", p.status));
+    }
+    let deadlines: Vec<String> = digests::open_deadlines(&mut tx, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.title)
+        .collect();
+    out.push_str(&format!("deadlines:{deadlines:?} "));
+    tx.commit().await.unwrap();
+    out
+}
+
+/// Whatever of a record a refused person must not learn: its people, numbers and titles.
+fn secrets(row: &Row) -> Vec<String> {
+    let mut out = vec![];
+    for key in &row.keys {
+        if let Some(h) = HOUSEHOLDS.iter().find(|h| h.key == key) {
+            out.push(h.name.to_string());
+            out.push(format!(
+                "{} {} {}",
+                &h.phone[..4],
+                &h.phone[4..7],
+                &h.phone[7..]
+            ));
+            out.push(h.cccd.to_string());
+        }
+        // Lò Văn Một's household is a member of the forming group only.
+        let known: &[&str] = match key.as_str() {
+            "g_forming" | "code_forming" => &[GROUP_FORMING, "Lò Văn Một"],
+            "g_ready" => &[GROUP_READY],
+            "g_requested" => &[GROUP_REQUESTED],
+            "p_submitted" => &[P_SUBMITTED],
+            "p_returned" => &[P_RETURNED],
+            "d_open" => &[DEADLINE],
+            _ => &[],
+        };
+        out.extend(known.iter().map(|s| s.to_string()));
+    }
+    match row.lines[0].as_str() {
+        "/dshanchot" => out.push(DEADLINE.into()),
+        "/choxuly" => out.extend([P_SUBMITTED.into(), GROUP_REQUESTED.into()]),
+        _ => {}
+    }
+    out
+}
+
+/// How a person sees that the command did its work, where the database does not change.
+fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool) -> bool {
+    let cmd = row.lines[0].split_whitespace().next().unwrap();
+    match cmd {
+        "/dangky" => said.contains("Họ và tên chủ hộ?"),
+        "/hocuatoi" => {
+            said.contains("Hộ bạn đã đăng ký") || said.contains("Bạn chưa đăng ký hộ nào")
+        }
+        "/taonhom" => said.contains("Tên nhóm?"),
+        "/thamgia" => said.contains("Hộ nào tham gia?"),
+        "/dexuat" => said.contains("Đề xuất theo nội dung hỗ trợ nào?"),
+        "/nhom" => said.contains("Lò Văn Một"),
+        "/suada" => said.contains("sửa các mục cần sửa"),
+        "/xemda" => {
+            let key = if row.lines[0].contains(&fx.id["p_returned"]) {
+                P_RETURNED
+            } else {
+                P_SUBMITTED
+            };
+            said.contains(key)
+        }
+        "/sodienthoai" => said.contains("0912 000 106"),
+        "/choxuly" => said.contains(P_SUBMITTED),
+        "/dshanchot" => said.contains(DEADLINE),
+        "/bantin" => said.contains("Bản tin ngày"),
+        "/giobantin" => said.contains("06:30"),
+        "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
+        _ => changed,
+    }
+}
+
+struct Chat<'a> {
+    engine: &'a Engine,
+    who: &'a str,
+    n: u32,
+}
+
+impl Chat<'_> {
+    async fn say(&mut self, text: &str) -> Vec<Reply> {
+        self.n += 1;
+        let m = Inbound {
+            channel: "test".into(),
+            chat_id: self.who.into(),
+            sender_id: self.who.into(),
+            sender_name: Some(self.who.into()),
+            message_id: format!("{}-{}", self.who, self.n),
+            lang_hint: None,
+            content: Content::Text(text.into()),
+        };
+        assert_eq!(self.engine.handle(&m).await.unwrap(), Handled::Done);
+        let mut tx = self.engine.store().begin().await.unwrap();
+        let far = Utc::now() + chrono::Duration::days(3650);
+        let rows = outbox::due(&mut tx, "test", Some(self.who), far, 100)
+            .await
+            .unwrap();
+        for r in &rows {
+            outbox::mark_sent(&mut tx, r.id, far).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        rows.iter().map(|r| r.reply().unwrap()).collect()
+    }
+}
+
+fn engine(db: &TestDb, without_roles: bool) -> Engine {
+    let mut dialogues = giamngheo::app::dialogues(&Settings::default()).unwrap();
+    if without_roles {
+        // As if every `roles` line had been deleted from a copy of the files: only the code
+        // decides now.
+        for d in &mut dialogues.list {
+            d.roles.clear();
+        }
+    }
+    Engine::new(
+        db.store.clone(),
+        Arc::new(dialogues),
+        Arc::new(Texts::load().unwrap()),
+        Arc::new(FixedClock::new(now())),
+        None,
+    )
+}
+
+async fn run_matrix(without_roles: bool) {
+    for (p, who) in PERSONAS.iter().enumerate() {
+        // A fresh database for each persona, so one person's allowed change cannot decide
+        // another's cell; within it each row acts on records no other row changes.
+        for db in common::databases().await {
+            let fx = fixture(&db.db.store).await;
+            let engine = engine(&db.db, without_roles);
+            let mut chat = Chat {
+                engine: &engine,
+                who,
+                n: 0,
+            };
+            chat.say("/menu").await;
+            let mut failures = vec![];
+            for row in rows(&fx) {
+                let before = snapshot(&db.db.store, &fx).await;
+                let mut replies = vec![];
+                for line in &row.lines {
+                    replies.extend(chat.say(line).await);
+                }
+                let after = snapshot(&db.db.store, &fx).await;
+                let said: String = replies
+                    .iter()
+                    .map(|r| giamngheo::channels::render_plain(r))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let did = worked(&row, &said, &replies, &fx, before != after);
+                let cell = format!(
+                    "{} [{who}] {} ({}, roles {})",
+                    if row.allowed[p] { "A" } else { "-" },
+                    row.lines.join(" ; "),
+                    db.name,
+                    if without_roles { "deleted" } else { "kept" }
+                );
+                if row.allowed[p] && !did {
+                    failures.push(format!("{cell}: expected to work, got:\n{said}"));
+                }
+                if !row.allowed[p] {
+                    if did || before != after {
+                        failures.push(format!(
+                            "{cell}: expected a refusal, but it worked:\n{said}\n{before}\n{after}"
+                        ));
+                    }
+                    for s in secrets(&row) {
+                        if said.contains(&s) {
+                            failures.push(format!("{cell}: the refusal shows `{s}`:\n{said}"));
+                        }
+                    }
+                }
+                // Leave whatever the row left open, so the next row starts from the menu.
+                chat.say("/huy").await;
+                chat.say("/huy").await;
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_may_do_what_with_the_shipped_dialogues() {
+    run_matrix(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_may_do_what_with_roles_deleted_from_every_dialogue() {
+    run_matrix(true).await;
+}
