@@ -139,6 +139,49 @@ fn a_broken_dialogue_file_stops_the_start_with_file_and_line() {
     );
 }
 
+/// Who may do what is the program's, not a file's: a copy of the dialogues with one `roles`
+/// line deleted (which would have let anyone have the whole report) is refused.
+#[test]
+fn a_dialogue_without_its_roles_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogues = dir.path().join("dialogues");
+    std::fs::create_dir(&dialogues).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogues");
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(e.path(), dialogues.join(e.file_name())).unwrap();
+        }
+    }
+    let check = || {
+        Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(["check"])
+            .current_dir(dir.path())
+            .env("GIAMNGHEO_DIALOGUES", &dialogues)
+            .output()
+            .unwrap()
+    };
+    assert!(check().status.success(), "the copy as shipped passes");
+    let report = std::fs::read_to_string(dialogues.join("report.toml")).unwrap();
+    let without: String = report
+        .lines()
+        .filter(|l| !l.starts_with("roles"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dialogues.join("report.toml"), &without).unwrap();
+    let out = check();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line = without
+        .lines()
+        .position(|l| l.starts_with("action"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("report.toml:{line}: `roles` is missing")),
+        "{err}"
+    );
+}
+
 #[test]
 fn digest_dry_run_export_and_deadlines_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -6,61 +6,13 @@ mod common;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use giamngheo::channels::{Content, Inbound, Reply};
+use common::{Chat, replies};
+use giamngheo::channels::{Content, Inbound};
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::{Engine, Handled};
-use giamngheo::domain::Role;
+use giamngheo::domain::{HouseholdStatus, Role};
 use giamngheo::seed;
-use giamngheo::store::{Store, audit, households, outbox};
-
-struct Chat<'a> {
-    engine: &'a Engine,
-    who: &'a str,
-    n: u32,
-}
-
-impl Chat<'_> {
-    fn msg(&mut self, content: Content) -> Inbound {
-        self.n += 1;
-        Inbound {
-            channel: "test".into(),
-            chat_id: self.who.into(),
-            sender_id: self.who.into(),
-            sender_name: Some(self.who.into()),
-            message_id: format!("{}-{}", self.who, self.n),
-            lang_hint: None,
-            content,
-        }
-    }
-
-    /// Sends and returns the replies the chat received.
-    async fn send(&mut self, content: Content) -> Vec<Reply> {
-        let m = self.msg(content);
-        assert_eq!(self.engine.handle(&m).await.unwrap(), Handled::Done);
-        replies(self.engine.store(), &m.chat_id).await
-    }
-
-    async fn say(&mut self, text: &str) -> String {
-        let r = self.send(Content::Text(text.into())).await;
-        r.iter()
-            .map(|r| r.text.clone())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
-async fn replies(store: &Store, chat: &str) -> Vec<Reply> {
-    let mut tx = store.begin().await.unwrap();
-    let far = chrono::Utc::now() + chrono::Duration::days(3650);
-    let rows = outbox::due(&mut tx, "test", Some(chat), far, 100)
-        .await
-        .unwrap();
-    for r in &rows {
-        outbox::mark_sent(&mut tx, r.id, far).await.unwrap();
-    }
-    tx.commit().await.unwrap();
-    rows.iter().map(|r| r.reply().unwrap()).collect()
-}
+use giamngheo::store::{audit, households};
 
 /// The head of Xóm Đồng Tâm, chatting on the test channel.
 async fn hamlet_head(engine: &Engine) -> Chat<'_> {
@@ -592,5 +544,115 @@ async fn an_old_keyboard_cannot_confirm_another_household() {
             2
         );
         tx.commit().await.unwrap();
+    }
+}
+
+/// An officer who also represents the Farmers' Association, with a second culture-social
+/// officer beside them: what the first made waits for the second.
+#[tokio::test]
+async fn nobody_confirms_establishes_or_moves_their_own_record() {
+    use giamngheo::store::{groups, proposals};
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let now = engine.clock().now();
+        for (who, role, org) in [
+            ("test:cb", Role::CultureOfficer, None),
+            ("test:cb", Role::OrgRep, Some("Hội Nông dân")),
+            ("test:cb2", Role::CultureOfficer, None),
+        ] {
+            seed::grant(engine.store(), who, role, None, org, None, now)
+                .await
+                .unwrap();
+        }
+        let mut cb = Chat {
+            engine: &engine,
+            who: "cb",
+            n: 0,
+        };
+        let mut cb2 = Chat {
+            engine: &engine,
+            who: "cb2",
+            n: 0,
+        };
+        cb.say("/menu").await;
+        for line in [
+            "/dangky",
+            "Lê Văn Cán",
+            "1",
+            "Số 1",
+            "0912345678",
+            "3",
+            "1",
+            "bỏ qua",
+        ] {
+            cb.say(line).await;
+        }
+        assert!(cb.say("1").await.contains("Đã lưu hộ #1"), "{}", db.name);
+        // Their own registration is not theirs to confirm; the other officer confirms it.
+        let said = cb.say("/duyet 1").await;
+        assert!(said.contains("Không có hộ nào chờ xác nhận."), "{said}");
+        cb.say("1").await;
+        let (mut tx, id) = (engine.store().begin().await.unwrap(), 1);
+        let h = households::get(&mut tx, id).await.unwrap().unwrap();
+        assert_eq!(h.status(), HouseholdStatus::Claimed, "{}", db.name);
+        tx.commit().await.unwrap();
+        assert!(cb2.say("/duyet 1").await.contains("Lê Văn Cán"));
+        assert!(cb2.say("1").await.contains("Đã xác nhận hộ #1"));
+
+        // A group they lead, asking to be established; a proposal they submitted.
+        let mut tx = engine.store().begin().await.unwrap();
+        let leader = h.registered_by;
+        let g = groups::insert(
+            &mut tx,
+            &groups::NewGroup {
+                commune_id: 1,
+                hamlet_id: 1,
+                name: "Tổ chè Cán",
+                org: "hoi_nong_dan",
+                product: "chè",
+                join_code: "CANCAN",
+                leader_id: leader,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        groups::set_status(&mut tx, g, "forming", "requested", None, None, None, now)
+            .await
+            .unwrap();
+        let p = proposals::insert(
+            &mut tx,
+            &proposals::NewProposal {
+                commune_id: 1,
+                kind: "p2_chain",
+                group_id: None,
+                partners: Some("HTX"),
+                submitted_by: leader,
+                answers: "{}",
+                title: "Chuỗi chè Cán",
+                total_cost: 100,
+                support: 50,
+                own_contribution: 50,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let said = cb.say(&format!("/thanhlap {g}")).await;
+        assert!(said.contains("Không có nhóm nào xin thành lập."), "{said}");
+        let said = cb.say(&format!("/xulyda {p}")).await;
+        assert!(said.contains("Không có đề xuất nào đang chờ."), "{said}");
+        assert!(
+            cb2.say(&format!("/thanhlap {g}"))
+                .await
+                .contains("Tổ chè Cán")
+        );
+        cb2.say("/huy").await;
+        assert!(
+            cb2.say(&format!("/xulyda {p}"))
+                .await
+                .contains("Chuỗi chè Cán")
+        );
     }
 }

@@ -11,16 +11,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use giamngheo::channels::{Content, Inbound, Reply};
+use common::Chat;
+use giamngheo::channels::{Content, Reply};
 use giamngheo::clock::FixedClock;
 use giamngheo::config::Settings;
-use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::dialogue::engine::Engine;
 use giamngheo::domain::{HouseholdStatus, Role};
 use giamngheo::seed;
 use giamngheo::store::groups::{self, NewGroup};
 use giamngheo::store::households::{self, NewHousehold};
 use giamngheo::store::proposals::{self, NewProposal};
-use giamngheo::store::{Store, TestDb, Tx, digests, outbox, persons};
+use giamngheo::store::{Store, TestDb, Tx, digests, persons};
 use giamngheo::text::Texts;
 
 const PERSONAS: [&str; 8] = ["R1", "R2", "HA", "HB", "ORG", "BIZ", "AGRI", "CULT"];
@@ -564,38 +565,6 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
     }
 }
 
-struct Chat<'a> {
-    engine: &'a Engine,
-    who: &'a str,
-    n: u32,
-}
-
-impl Chat<'_> {
-    async fn say(&mut self, text: &str) -> Vec<Reply> {
-        self.n += 1;
-        let m = Inbound {
-            channel: "test".into(),
-            chat_id: self.who.into(),
-            sender_id: self.who.into(),
-            sender_name: Some(self.who.into()),
-            message_id: format!("{}-{}", self.who, self.n),
-            lang_hint: None,
-            content: Content::Text(text.into()),
-        };
-        assert_eq!(self.engine.handle(&m).await.unwrap(), Handled::Done);
-        let mut tx = self.engine.store().begin().await.unwrap();
-        let far = Utc::now() + chrono::Duration::days(3650);
-        let rows = outbox::due(&mut tx, "test", Some(self.who), far, 100)
-            .await
-            .unwrap();
-        for r in &rows {
-            outbox::mark_sent(&mut tx, r.id, far).await.unwrap();
-        }
-        tx.commit().await.unwrap();
-        rows.iter().map(|r| r.reply().unwrap()).collect()
-    }
-}
-
 fn engine(db: &TestDb, without_roles: bool) -> Engine {
     let mut dialogues = giamngheo::app::dialogues(&Settings::default()).unwrap();
     if without_roles {
@@ -632,7 +601,7 @@ async fn run_matrix(without_roles: bool) {
                 let before = snapshot(&db.db.store, &fx).await;
                 let mut replies = vec![];
                 for line in &row.lines {
-                    replies.extend(chat.say(line).await);
+                    replies.extend(chat.send(Content::Text(line.clone())).await);
                 }
                 let after = snapshot(&db.db.store, &fx).await;
                 let said: String = replies

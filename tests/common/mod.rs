@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
+use giamngheo::channels::{Content, Inbound, Reply};
 use giamngheo::clock::Clock;
 use giamngheo::config::Settings;
-use giamngheo::dialogue::engine::Engine;
-use giamngheo::store::TestDb;
+use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::store::{Store, TestDb, outbox};
 
 /// A database for one test, with what keeps it alive.
 pub mod telegram_mock;
@@ -68,4 +69,54 @@ pub async fn heal_db(db: &TestDb, table: &str) {
         _ => format!("DROP TRIGGER fail_insert ON {table}; DROP FUNCTION fail_insert();"),
     };
     db.execute(&sql).await.expect("heal the database");
+}
+
+/// One person chatting with the engine on the test channel, reading what they are sent.
+pub struct Chat<'a> {
+    pub engine: &'a Engine,
+    pub who: &'a str,
+    pub n: u32,
+}
+
+impl Chat<'_> {
+    pub fn msg(&mut self, content: Content) -> Inbound {
+        self.n += 1;
+        Inbound {
+            channel: "test".into(),
+            chat_id: self.who.into(),
+            sender_id: self.who.into(),
+            sender_name: Some(self.who.into()),
+            message_id: format!("{}-{}", self.who, self.n),
+            lang_hint: None,
+            content,
+        }
+    }
+
+    /// Sends and returns the replies the chat received.
+    pub async fn send(&mut self, content: Content) -> Vec<Reply> {
+        let m = self.msg(content);
+        assert_eq!(self.engine.handle(&m).await.unwrap(), Handled::Done);
+        replies(self.engine.store(), &m.chat_id).await
+    }
+
+    pub async fn say(&mut self, text: &str) -> String {
+        let r = self.send(Content::Text(text.into())).await;
+        r.iter()
+            .map(|r| r.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+pub async fn replies(store: &Store, chat: &str) -> Vec<Reply> {
+    let mut tx = store.begin().await.unwrap();
+    let far = chrono::Utc::now() + chrono::Duration::days(3650);
+    let rows = outbox::due(&mut tx, "test", Some(chat), far, 100)
+        .await
+        .unwrap();
+    for r in &rows {
+        outbox::mark_sent(&mut tx, r.id, far).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    rows.iter().map(|r| r.reply().unwrap()).collect()
 }
