@@ -339,6 +339,52 @@ async fn a_process_killed_mid_dialogue_loses_and_doubles_nothing() {
     }
 }
 
+/// Telegram's command menu offers each person what they may do: residents' commands for
+/// everyone, and an officer's own list in the officer's chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_menus_follow_who_may_do_what() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        seed::ensure_demo(&db.db.store, chrono::Utc::now())
+            .await
+            .unwrap();
+        seed::grant(
+            &db.db.store,
+            "telegram:9100",
+            giamngheo::domain::Role::CultureOfficer,
+            None,
+            None,
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        let running = start(&db.db, &settings(&mock)).await;
+        let menus = mock.calls("setMyCommands");
+        let everyone: Vec<String> = menus
+            .iter()
+            .filter(|m| m["scope"].is_null())
+            .map(|m| m["commands"].to_string())
+            .collect();
+        assert_eq!(everyone.len(), 2, "{}: {menus:?}", db.name);
+        for m in &everyone {
+            assert!(m.contains("dangky") || m.contains("register"), "{m}");
+            for staff_only in ["baocao", "report", "duyet", "review", "xulyda", "hanchot"] {
+                assert!(!m.contains(staff_only), "{staff_only} offered to all: {m}");
+            }
+        }
+        let officer: Vec<&serde_json::Value> = menus
+            .iter()
+            .filter(|m| m["scope"]["chat_id"] == 9100)
+            .collect();
+        assert_eq!(officer.len(), 1, "{}: {menus:?}", db.name);
+        assert_eq!(officer[0]["scope"]["type"], "chat");
+        let list = officer[0]["commands"].to_string();
+        assert!(list.contains("baocao") && list.contains("duyet"), "{list}");
+        running.abort();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cooperative_sends_its_contract_and_the_officer_gets_the_files() {
     for db in common::databases().await {

@@ -23,15 +23,16 @@ use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::stop::{StopToken, mk_stop_token};
 use teloxide::types::{
-    BotCommand, ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
-    KeyboardButton, KeyboardMarkup, KeyboardRemove, ReplyMarkup, UpdateKind,
+    BotCommand, BotCommandScope, ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup,
+    InputFile, KeyboardButton, KeyboardMarkup, KeyboardRemove, Recipient, ReplyMarkup, UpdateKind,
 };
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::{Content, FileRef, Inbound, Reply};
 use crate::dialogue::engine::Engine;
-use crate::store::outbox;
+use crate::domain::Access;
+use crate::store::{outbox, persons};
 use crate::text::Lang;
 
 pub const CHANNEL: &str = "telegram";
@@ -434,21 +435,57 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Registers the command menu: Vietnamese for everyone, English for English-speaking users.
+/// Registers the command menus, drawn from the capability table like the chat menu: the
+/// residents' commands for everyone (Vietnamese, and English for English-speaking users),
+/// and each staff member's own list in their private chat.
 pub async fn set_commands(bot: &Bot, engine: &Engine) -> Result<(), RequestError> {
-    for lang in [Lang::Vi, Lang::En] {
-        let commands: Vec<BotCommand> = engine
-            .command_menu(lang)
+    let commands = |lang: Lang, access: &Access| -> Vec<BotCommand> {
+        engine
+            .command_menu(lang, access)
             .into_iter()
             .map(|(c, d)| BotCommand::new(c.trim_start_matches('/'), d))
-            .collect();
-        let req = bot.set_my_commands(commands);
-        match lang {
-            Lang::Vi => req.await?,
-            Lang::En => req.language_code("en").await?,
+            .collect()
+    };
+    let resident = Access::default();
+    bot.set_my_commands(commands(Lang::Vi, &resident)).await?;
+    bot.set_my_commands(commands(Lang::En, &resident))
+        .language_code("en")
+        .await?;
+    let staff = match staff_chats(engine).await {
+        Ok(staff) => staff,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading staff for their command menus");
+            return Ok(());
+        }
+    };
+    for (chat, lang, access) in staff {
+        let Ok(id) = chat.parse::<i64>() else {
+            continue;
         };
+        let scope = BotCommandScope::Chat {
+            chat_id: Recipient::Id(ChatId(id)),
+        };
+        bot.set_my_commands(commands(lang, &access))
+            .scope(scope)
+            .await?;
     }
     Ok(())
+}
+
+/// Private Telegram chats of the people holding a role, with their language and grants.
+async fn staff_chats(engine: &Engine) -> anyhow::Result<Vec<(String, Lang, Access)>> {
+    let mut tx = engine.store().begin().await?;
+    let mut out = vec![];
+    for (person_id, chat, lang) in persons::staff_chats(&mut tx, CHANNEL).await? {
+        let grants = persons::grants(&mut tx, person_id).await?;
+        out.push((
+            chat,
+            Lang::parse(&lang).unwrap_or_default(),
+            Access::new(grants),
+        ));
+    }
+    tx.commit().await?;
+    Ok(out)
 }
 
 /// Sends the outbox: one task per chat at a time (a `ChatLock`, so two processes never

@@ -567,10 +567,8 @@ impl Engine {
         Ok(())
     }
 
-    /// The capability table decides; a dialogue's `roles` can only narrow it.
     fn allowed(&self, ctx: &Ctx<'_>, d: &Dialogue) -> bool {
-        ctx.can(d.action.capability())
-            && (d.roles.is_empty() || d.roles.iter().any(|&r| ctx.has_role(r)))
+        may_start(&ctx.access, d)
     }
 
     async fn start(
@@ -1385,12 +1383,14 @@ impl Engine {
         }
     }
 
-    /// Commands for a platform's command menu, in `lang`: the tasks, then the built-ins.
-    pub fn command_menu(&self, lang: Lang) -> Vec<(String, String)> {
+    /// Commands for a platform's command menu, in `lang`: the tasks a person with `access`
+    /// may start (a resident's with `Access::default()`), then the built-ins.
+    pub fn command_menu(&self, lang: Lang, access: &Access) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self
             .dialogues
             .list
             .iter()
+            .filter(|d| may_start(access, d))
             .map(|d| (command_for(d, lang), d.title.get(lang).to_string()))
             .collect();
         let builtins = match lang {
@@ -1424,6 +1424,12 @@ impl Engine {
         }
         Reply::text(text)
     }
+}
+
+/// The capability table decides; a dialogue's `roles` can only narrow it.
+fn may_start(access: &Access, d: &Dialogue) -> bool {
+    access.can(d.action.capability())
+        && (d.roles.is_empty() || d.roles.iter().any(|&r| access.has_role(r)))
 }
 
 /// The dialogue's command in the user's language: the first is Vietnamese, the second English.

@@ -170,6 +170,19 @@ pub async fn grant(
     Ok(())
 }
 
+/// Everyone holding a role who chats on `channel`: (person, private chat, language).
+pub async fn staff_chats(tx: &mut Tx, channel: &str) -> sqlx::Result<Vec<(i64, String, String)>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT DISTINCT p.id, i.chat_id, p.lang
+         FROM roles r JOIN persons p ON p.id = r.person_id AND p.commune_id = r.commune_id
+         JOIN identities i ON i.person_id = p.id AND i.channel = $1
+         ORDER BY p.id"
+    )
+    .bind(channel)
+    .fetch_all(conn)
+    .await)
+}
+
 /// The people who review registrations in a hamlet.
 pub async fn hamlet_heads(tx: &mut Tx, hamlet_id: i64) -> sqlx::Result<Vec<i64>> {
     on_tx!(tx, |conn| sqlx::query_scalar(
