@@ -606,7 +606,7 @@ async fn run_matrix(without_roles: bool) {
                 let after = snapshot(&db.db.store, &fx).await;
                 let said: String = replies
                     .iter()
-                    .map(|r| giamngheo::channels::render_plain(r))
+                    .map(giamngheo::channels::render_plain)
                     .collect::<Vec<_>>()
                     .join("\n");
                 let did = worked(&row, &said, &replies, &fx, before != after);

@@ -4,6 +4,7 @@
 //! chat through them.
 
 pub mod actions;
+mod check;
 pub mod engine;
 pub mod load;
 pub mod sources;
