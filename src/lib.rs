@@ -27,5 +27,6 @@ pub mod domain;
 pub mod report;
 pub mod run;
 pub mod seed;
+pub mod sender;
 pub mod store;
 pub mod text;
