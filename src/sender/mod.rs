@@ -1,4 +1,248 @@
-//! Sending the outbox, for every channel alike: each chat's messages in order, chats side by
-//! side up to the platform's limits, a fault in one chat holding up no other.
+//! Sending the outbox, for every channel alike: each chat's messages strictly in order, chats
+//! side by side up to the platform's limits, and a fault in one chat (a 429, a hang, a long
+//! queue) holding up no other. Woken when a message is queued, so a reply leaves within
+//! milliseconds of its commit. A channel adapter says only how to deliver one message, what
+//! its limits are, and what a failure means.
 
 pub mod pace;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::message::Reply;
+use crate::store::outbox::{self, ChatLocks};
+use crate::store::Store;
+pub use pace::Limits;
+use pace::Pacer;
+
+/// Why a platform did not take a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// Too many requests: wait this long, for this chat or (`whole_bot`) for every chat.
+    RetryAfter { after: Duration, whole_bot: bool },
+    /// Worth another try later: a 5xx, a timeout, a network error.
+    Transient(String),
+    /// Can never succeed: the user blocked the bot, no such chat, a bad request.
+    Refused(String),
+}
+
+/// What a channel adapter gives the sender.
+pub trait Platform: Send + Sync + 'static {
+    /// The channel's name in the outbox ("telegram", "zalo").
+    fn channel(&self) -> &'static str;
+    fn limits(&self) -> Limits;
+    /// Group chats have a slower limit of their own.
+    fn is_group(&self, chat: &str) -> bool;
+    /// Delivers one message; a message whose parts all went is `Ok`.
+    fn deliver(&self, chat: &str, msg: &Reply) -> impl Future<Output = Result<(), Failure>> + Send;
+}
+
+/// How many chats are served at once. Each holds no connection while it waits, so this only
+/// bounds the tasks; the platform's limits bound the rate.
+const MAX_CHATS: usize = 256;
+/// A delivery that takes longer than this is given up and tried again later.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+/// Retries after a transient failure wait 2, 4, 8… seconds, at most this long.
+const MAX_BACKOFF_SECS: i64 = 300;
+/// Without a wake-up, the outbox is looked at this often (retries fall due, other processes
+/// queue messages).
+const IDLE_LOOK: Duration = Duration::from_secs(1);
+
+/// Rung whenever a message is queued (after its transaction committed); every channel's
+/// sender hears it. A ring while a sender is busy is not lost: it looks again after.
+#[derive(Clone, Debug)]
+pub struct Wake(Arc<watch::Sender<u64>>);
+
+impl Default for Wake {
+    fn default() -> Wake {
+        Wake(Arc::new(watch::channel(0).0))
+    }
+}
+
+impl Wake {
+    pub fn ring(&self) {
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    fn listen(&self) -> watch::Receiver<u64> {
+        self.0.subscribe()
+    }
+}
+
+pub struct Sender<P> {
+    platform: P,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    wake: Wake,
+    pacer: Mutex<Pacer>,
+    /// Chats with a task of this process working on them.
+    busy: Mutex<HashSet<String>>,
+    locks: ChatLocks,
+}
+
+impl<P: Platform> Sender<P> {
+    /// Starts sending in the background; `wake` rings whenever a message is queued.
+    pub fn spawn(
+        platform: P,
+        store: Store,
+        clock: Arc<dyn Clock>,
+        wake: Wake,
+    ) -> tokio::task::JoinHandle<()> {
+        let limits = platform.limits();
+        let sender = Arc::new(Sender {
+            platform,
+            locks: ChatLocks::new(&store),
+            store,
+            clock,
+            wake,
+            pacer: Mutex::new(Pacer::new(limits, Instant::now())),
+            busy: Mutex::new(HashSet::new()),
+        });
+        tokio::spawn(sender.run())
+    }
+
+    async fn run(self: Arc<Self>) {
+        let mut rings = self.wake.listen();
+        loop {
+            rings.mark_unchanged();
+            if let Err(e) = self.clone().start_due().await {
+                tracing::error!(error = %e, channel = self.platform.channel(), "outbox");
+            }
+            tokio::select! {
+                _ = rings.changed() => {}
+                _ = tokio::time::sleep(IDLE_LOOK) => {}
+            }
+        }
+    }
+
+    /// Starts a task for every chat with a message due that no task works on yet.
+    async fn start_due(self: Arc<Self>) -> anyhow::Result<()> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let chats = outbox::due_chats(&mut tx, self.platform.channel(), now, MAX_CHATS as i64)
+            .await?;
+        tx.commit().await?;
+        for chat in chats {
+            {
+                let mut busy = self.busy.lock().expect("busy set");
+                if busy.len() >= MAX_CHATS || !busy.insert(chat.clone()) {
+                    continue;
+                }
+            }
+            let me = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = me.serve(&chat).await {
+                    tracing::error!(error = %e, chat, channel = me.platform.channel(), "sending");
+                }
+                me.busy.lock().expect("busy set").remove(&chat);
+                // Messages may have been queued for this chat while it was busy.
+                me.wake.ring();
+            });
+        }
+        Ok(())
+    }
+
+    /// Sends one chat's due messages in order, until none is due or one must wait.
+    async fn serve(&self, chat: &str) -> anyhow::Result<()> {
+        let channel = self.platform.channel();
+        let key = format!("outbox:{channel}:{chat}");
+        if !self.locks.try_take(&key).await? {
+            // Another process is sending to this chat.
+            return Ok(());
+        }
+        let result = self.serve_locked(chat).await;
+        self.locks.release(&key).await?;
+        result
+    }
+
+    async fn serve_locked(&self, chat: &str) -> anyhow::Result<()> {
+        let channel = self.platform.channel();
+        let group = self.platform.is_group(chat);
+        loop {
+            let mut tx = self.store.begin().await?;
+            let rows = outbox::unsent_for_chat(&mut tx, channel, chat, 20).await?;
+            tx.commit().await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            for row in rows {
+                if row.next_attempt_at > self.clock.now() {
+                    // An earlier message waits for its retry; later ones wait behind it.
+                    return Ok(());
+                }
+                let reply = match row.reply() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let mut tx = self.store.begin().await?;
+                        let why = format!("unreadable: {e}");
+                        outbox::mark_failed(&mut tx, row.id, &why, self.clock.now()).await?;
+                        tx.commit().await?;
+                        continue;
+                    }
+                };
+                self.pace(chat, group).await;
+                let result =
+                    match tokio::time::timeout(SEND_TIMEOUT, self.platform.deliver(chat, &reply))
+                        .await
+                    {
+                        Ok(r) => r,
+                        Err(_) => Err(Failure::Transient("timed out".into())),
+                    };
+                let now = self.clock.now();
+                let mut tx = self.store.begin().await?;
+                let wait = match result {
+                    Ok(()) => {
+                        outbox::mark_sent(&mut tx, row.id, now).await?;
+                        false
+                    }
+                    Err(Failure::Refused(why)) => {
+                        // Sending it again cannot help, and it must not hold up the chat.
+                        tracing::warn!(chat, channel, why, "a message was refused");
+                        outbox::mark_failed(&mut tx, row.id, &why, now).await?;
+                        false
+                    }
+                    Err(Failure::RetryAfter { after, whole_bot }) => {
+                        let until = Instant::now() + after;
+                        let scope = (!whole_bot).then_some(chat);
+                        self.pacer.lock().expect("pacer").hold(scope, until);
+                        let next = now + chrono::Duration::from_std(after)?;
+                        outbox::retry_at(&mut tx, row.id, "429 retry after", next).await?;
+                        true
+                    }
+                    Err(Failure::Transient(why)) => {
+                        // Never given up: the chat still takes messages once the fault passes.
+                        let secs = 2i64.saturating_pow(row.attempts.clamp(0, 9) as u32 + 1);
+                        let next = now + chrono::Duration::seconds(secs.min(MAX_BACKOFF_SECS));
+                        outbox::retry_at(&mut tx, row.id, &why, next).await?;
+                        true
+                    }
+                };
+                tx.commit().await?;
+                if wait {
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Waits until the platform's limits allow one more message to `chat`.
+    async fn pace(&self, chat: &str, group: bool) {
+        loop {
+            let at = match self
+                .pacer
+                .lock()
+                .expect("pacer")
+                .reserve(chat, group, Instant::now())
+            {
+                Ok(()) => return,
+                Err(at) => at,
+            };
+            tokio::time::sleep_until(at.into()).await;
+        }
+    }
+}

@@ -130,15 +130,21 @@ pub async fn due_chats(
     .await)
 }
 
-/// Every unsent reply of one chat, in order, due or not.
-pub async fn unsent_for_chat(tx: &mut Tx, channel: &str, chat_id: &str) -> sqlx::Result<Vec<Row>> {
+/// The first `limit` unsent replies of one chat, in order, due or not.
+pub async fn unsent_for_chat(
+    tx: &mut Tx,
+    channel: &str,
+    chat_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Row>> {
     on_tx!(tx, |conn| sqlx::query_as(
         "SELECT id, channel, chat_id, body, attempts, next_attempt_at FROM outbox
          WHERE channel = $1 AND chat_id = $2 AND sent_at IS NULL AND failed_at IS NULL
-         ORDER BY id"
+         ORDER BY id LIMIT $3"
     )
     .bind(channel)
     .bind(chat_id)
+    .bind(limit)
     .fetch_all(conn)
     .await)
 }
@@ -196,6 +202,62 @@ impl Drop for ChatLock {
         // locked session back to the pool.
         if let Some(conn) = self.conn.take() {
             drop(conn.detach());
+        }
+    }
+}
+
+/// The right to send chats' replies, so two processes never interleave a chat. On PostgreSQL
+/// these are session advisory locks, all held on one connection of their own: if the process
+/// dies, the connection closes and its locks go with it. SQLite serves one process, whose
+/// sender never works on one chat twice at a time, so there is nothing to lock.
+pub struct ChatLocks {
+    pool: Option<sqlx::PgPool>,
+    conn: tokio::sync::Mutex<Option<sqlx::PgConnection>>,
+}
+
+impl ChatLocks {
+    pub fn new(store: &super::Store) -> ChatLocks {
+        let pool = match store {
+            super::Store::Postgres(pool) => Some(pool.clone()),
+            super::Store::Sqlite(_) => None,
+        };
+        ChatLocks {
+            pool,
+            conn: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Takes `key`'s lock, or false if another process holds it.
+    pub async fn try_take(&self, key: &str) -> sqlx::Result<bool> {
+        self.run("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key)
+            .await
+            .map(|got| got.unwrap_or(true))
+    }
+
+    pub async fn release(&self, key: &str) -> sqlx::Result<()> {
+        self.run("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
+            .await
+            .map(drop)
+    }
+
+    async fn run(&self, sql: &str, key: &str) -> sqlx::Result<Option<bool>> {
+        let Some(pool) = &self.pool else {
+            return Ok(None);
+        };
+        let mut conn = self.conn.lock().await;
+        if conn.is_none() {
+            // A connection of its own, never returned to the pool: a session holding locks
+            // must not serve anyone else.
+            *conn = Some(pool.acquire().await?.detach());
+        }
+        let c = conn.as_mut().expect("just connected");
+        match sqlx::query_scalar(sql).bind(key).fetch_one(c).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => {
+                // The session is gone or broken, and its locks with it: start afresh.
+                *conn = None;
+                Err(e)
+            }
         }
     }
 }
