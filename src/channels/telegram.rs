@@ -542,7 +542,7 @@ impl Sender {
             return Ok(());
         };
         let mut tx = store.begin().await?;
-        let rows = outbox::unsent_for_chat(&mut tx, CHANNEL, chat).await?;
+        let rows = outbox::unsent_for_chat(&mut tx, CHANNEL, chat, 1000).await?;
         tx.commit().await?;
         let chat_id = ChatId(chat.parse()?);
         for row in rows {

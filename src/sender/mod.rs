@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use crate::channels::Reply;
 use crate::clock::Clock;
-use crate::message::Reply;
-use crate::store::outbox::{self, ChatLocks};
 use crate::store::Store;
+use crate::store::outbox::{self, ChatLocks};
 pub use pace::Limits;
 use pace::Pacer;
 
@@ -124,8 +124,8 @@ impl<P: Platform> Sender<P> {
     async fn start_due(self: Arc<Self>) -> anyhow::Result<()> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        let chats = outbox::due_chats(&mut tx, self.platform.channel(), now, MAX_CHATS as i64)
-            .await?;
+        let chats =
+            outbox::due_chats(&mut tx, self.platform.channel(), now, MAX_CHATS as i64).await?;
         tx.commit().await?;
         for chat in chats {
             {

@@ -240,7 +240,7 @@ impl ChatLocks {
             .map(drop)
     }
 
-    async fn run(&self, sql: &str, key: &str) -> sqlx::Result<Option<bool>> {
+    async fn run(&self, sql: &'static str, key: &str) -> sqlx::Result<Option<bool>> {
         let Some(pool) = &self.pool else {
             return Ok(None);
         };
