@@ -19,10 +19,12 @@ use crate::domain::{
     Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, Role,
     parse_integer,
 };
-use crate::store::communes::{self, Commune};
-use crate::store::persons::{self, Grant, Person};
+use crate::store::communes;
+use crate::store::persons::{self, Person};
 use crate::store::{Store, Tx, conversations, groups, inbox, outbox};
 use crate::text::{Arg, Lang, Texts, fold};
+
+pub use super::ctx::Ctx;
 
 /// Commands that work everywhere, in Vietnamese and English (compared folded).
 pub const BUILTIN_COMMANDS: &[&str] = &[
@@ -62,53 +64,6 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Code of the commune that new people join, when there are several.
     default_commune: Option<String>,
-}
-
-/// Everything an action or a question needs to know about who is talking, and when.
-pub struct Ctx<'a> {
-    pub person: &'a Person,
-    pub commune: &'a Commune,
-    pub rules: CommuneRules,
-    pub grants: Vec<Grant>,
-    pub lang: Lang,
-    pub now: DateTime<Utc>,
-    pub today: NaiveDate,
-    pub texts: &'a Texts,
-}
-
-impl Ctx<'_> {
-    pub fn t(&self, id: &str, args: &[(&str, Arg)]) -> String {
-        self.texts.get(self.lang, id, args)
-    }
-
-    /// Everyone is a resident; other roles are granted.
-    pub fn has_role(&self, role: Role) -> bool {
-        role == Role::Resident || self.grants.iter().any(|g| g.role == role)
-    }
-
-    /// Officers of the commune: culture-social, agricultural extension, the committee.
-    pub fn is_officer(&self) -> bool {
-        self.grants.iter().any(|g| g.role.is_officer())
-    }
-
-    /// The hamlets this person heads.
-    pub fn head_of(&self) -> Vec<i64> {
-        self.grants
-            .iter()
-            .filter(|g| g.role == Role::HamletHead)
-            .filter_map(|g| g.hamlet_id)
-            .collect()
-    }
-
-    /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune.
-    pub fn may_review(&self, h: &crate::store::households::Household) -> bool {
-        h.commune_id == self.commune.id
-            && (self.has_role(Role::CultureOfficer)
-                || self
-                    .grants
-                    .iter()
-                    .any(|g| g.role == Role::HamletHead && g.hamlet_id == Some(h.hamlet_id)))
-    }
 }
 
 /// The chat's place in a dialogue; stored as JSON per chat.

@@ -4,6 +4,7 @@
 //! chat through them.
 
 pub mod actions;
+mod ctx;
 pub mod engine;
 pub mod load;
 pub mod sources;
