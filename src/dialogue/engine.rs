@@ -6,11 +6,12 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::actions::Outcome;
+use super::identity::identify;
 use super::{Check, CondKey, Dialogue, Dialogues, Kind, Step};
 use crate::channels::{Choice, Content, Inbound, Reply};
 use crate::clock::{Clock, local_date};
@@ -20,7 +21,7 @@ use crate::domain::{
     parse_integer,
 };
 use crate::store::communes;
-use crate::store::persons::{self, Person};
+use crate::store::persons;
 use crate::store::{Store, Tx, conversations, groups, inbox, outbox};
 use crate::text::{Arg, Lang, Texts, fold};
 
@@ -184,7 +185,8 @@ impl Engine {
         if !inbox::record(&mut tx, &msg.channel, &msg.message_id, now).await? {
             return Ok(Handled::Duplicate);
         }
-        let Some(person) = self.identify(&mut tx, msg, now).await? else {
+        let default_commune = self.default_commune.as_deref();
+        let Some(person) = identify(&mut tx, msg, now, default_commune).await? else {
             // No commune exists at all: nobody to register with. Say so, keep nothing.
             let reply = Reply::text(self.texts.get(Lang::Vi, "no-commune", &[]));
             outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, &reply, now).await?;
@@ -241,39 +243,6 @@ impl Engine {
         }
         tx.commit().await?;
         Ok(Handled::Done)
-    }
-
-    /// The person behind the message, created on first contact in the default commune.
-    async fn identify(
-        &self,
-        tx: &mut Tx,
-        msg: &Inbound,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Person>, EngineError> {
-        if let Some(p) = persons::by_identity(tx, &msg.channel, &msg.sender_id).await? {
-            // Personal notices and digests go to the private chat, never to a group where
-            // the person happened to write.
-            if msg.chat_id == msg.sender_id {
-                let (c, s) = (&msg.channel, &msg.sender_id);
-                persons::link_identity(tx, c, s, p.id, &msg.chat_id, Some(now)).await?;
-            }
-            return Ok(Some(p));
-        }
-        let Some(commune) = communes::default_commune(tx, self.default_commune.as_deref()).await?
-        else {
-            return Ok(None);
-        };
-        let name = msg
-            .sender_name
-            .clone()
-            .unwrap_or_else(|| msg.sender_id.clone());
-        let lang = msg.lang_hint.unwrap_or_default();
-        let id = persons::create(tx, commune.id, &name, lang.code(), now).await?;
-        // A private chat's id is the person's own on the platforms we serve: notices go
-        // there even when the first message came from a group.
-        let (c, s) = (&msg.channel, &msg.sender_id);
-        persons::link_identity(tx, c, s, id, &msg.sender_id, Some(now)).await?;
-        Ok(Some(persons::by_id(tx, id).await?))
     }
 
     async fn step(

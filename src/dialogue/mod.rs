@@ -6,6 +6,7 @@
 pub mod actions;
 mod ctx;
 pub mod engine;
+mod identity;
 pub mod load;
 pub mod sources;
 
