@@ -7,18 +7,17 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::actions::Outcome;
 use super::identity::identify;
-use super::{Check, CondKey, Dialogue, Dialogues, Kind, Step};
+use super::state::{Active, Advanced, At, ChatState};
+use super::{Check, Dialogue, Dialogues, Kind, Step};
 use crate::channels::{Choice, Content, Inbound, Reply};
 use crate::clock::{Clock, local_date};
 use crate::domain::input::format_date;
 use crate::domain::{
-    Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, Role,
-    parse_integer,
+    Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, parse_integer,
 };
 use crate::store::communes;
 use crate::store::persons;
@@ -65,50 +64,6 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Code of the commune that new people join, when there are several.
     default_commune: Option<String>,
-}
-
-/// The chat's place in a dialogue; stored as JSON per chat.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct ChatState {
-    #[serde(default)]
-    active: Option<Active>,
-    /// Counts the questions shown in this chat, across dialogues, never reset. Buttons carry
-    /// it, so a button of an older message (the same question about another record, or
-    /// another dialogue's list) is refused instead of acting on what is asked now.
-    #[serde(default)]
-    seq: u32,
-    /// Which question `seq` counts: the same question shown again (after a wrong answer or
-    /// /trogiup) keeps its number, so the keyboard just received stays valid.
-    #[serde(default)]
-    shown: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Active {
-    dialogue: String,
-    at: At,
-    /// Normalised answers by step id; null for a skipped optional step.
-    answers: Map<String, Value>,
-    /// How answers from a list read back (hamlet names, households), by step id.
-    #[serde(default)]
-    labels: Map<String, Value>,
-    /// Steps answered, in order, for /quaylai.
-    history: Vec<String>,
-    /// Changing one answer from the summary: return to the summary after it.
-    #[serde(default)]
-    editing: bool,
-    /// Questions asked because of a change made from the summary (a new kind asks for a
-    /// contract): /huy there returns to the summary rather than dropping everything.
-    #[serde(default)]
-    from_summary: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "at", content = "step", rename_all = "snake_case")]
-enum At {
-    Step(String),
-    Confirm,
-    PickEdit,
 }
 
 /// An option as offered right now, in the user's language.
@@ -261,21 +216,10 @@ impl Engine {
             out.replies.push(self.menu(ctx, Some("dialogue-gone")));
             return Ok(());
         }
-        // Steps removed from the file since the chat answered them are forgotten.
-        if let Some(d) = self.dialogue(state).cloned()
+        if let Some(d) = self.dialogue(state)
             && let Some(a) = state.active.as_mut()
         {
-            a.history.retain(|h| d.step(h).is_some());
-        }
-        // A step removed from the file since the chat reached it: go on from where the
-        // answers say the chat stands now.
-        if let Some(At::Step(id)) = state.active.as_ref().map(|a| &a.at)
-            && self.dialogue(state).is_some_and(|d| d.step(id).is_none())
-        {
-            let next = self.next_step(ctx, state);
-            let a = state.active.as_mut().expect("active");
-            a.editing = false;
-            a.at = next.map(At::Step).unwrap_or(At::Confirm);
+            a.follow_file(d, &|r| ctx.has_role(r));
         }
         let said = match content {
             // Control characters (a NUL cannot even be stored by PostgreSQL) never belong in
@@ -405,12 +349,9 @@ impl Engine {
                 }
             }
             "/huy" | "/cancel" => {
-                // Cancelling a change from the summary drops the change, not the answers.
                 if let Some(a) = state.active.as_mut()
-                    && (a.editing || a.from_summary || a.at == At::PickEdit)
+                    && a.cancel_change()
                 {
-                    a.editing = false;
-                    a.at = At::Confirm;
                     return self
                         .reprompt(ctx, tx, state, Some("edit-cancelled"), out)
                         .await;
@@ -507,15 +448,7 @@ impl Engine {
         args: &str,
         out: &mut Outcome,
     ) -> Result<(), EngineError> {
-        state.active = Some(Active {
-            dialogue: d.id.clone(),
-            at: At::Confirm,
-            answers: Map::new(),
-            labels: Map::new(),
-            history: vec![],
-            editing: false,
-            from_summary: false,
-        });
+        state.active = Some(Active::new(d));
         match self.next_step(ctx, state) {
             Some(first) => {
                 state.active.as_mut().expect("just set").at = At::Step(first);
@@ -561,35 +494,13 @@ impl Engine {
     }
 
     fn current_step(&self, state: &ChatState) -> Option<&Step> {
-        let a = state.active.as_ref()?;
-        match &a.at {
-            At::Step(id) => self.dialogue(state)?.step(id),
-            _ => None,
-        }
-    }
-
-    fn applies(&self, ctx: &Ctx<'_>, step: &Step, answers: &Map<String, Value>) -> bool {
-        step.when.iter().all(|c| {
-            let holds = c.values.iter().any(|v| match &c.key {
-                CondKey::Role => Role::from_code(v).is_some_and(|r| ctx.has_role(r)),
-                CondKey::Step(id) => match answers.get(id) {
-                    Some(Value::String(s)) => s == v,
-                    Some(Value::Bool(b)) => (if *b { "yes" } else { "no" }) == v,
-                    _ => false,
-                },
-            });
-            holds == c.equal
-        })
+        state.active.as_ref()?.current_step(self.dialogue(state)?)
     }
 
     /// The first question that applies and has no answer yet.
     fn next_step(&self, ctx: &Ctx<'_>, state: &ChatState) -> Option<String> {
         let d = self.dialogue(state)?;
-        let a = state.active.as_ref()?;
-        d.steps
-            .iter()
-            .find(|s| !a.answers.contains_key(&s.id) && self.applies(ctx, s, &a.answers))
-            .map(|s| s.id.clone())
+        state.active.as_ref()?.next_step(d, &|r| ctx.has_role(r))
     }
 
     async fn answer(
@@ -634,9 +545,7 @@ impl Engine {
                             return self.refuse(ctx, tx, state, r, out).await;
                         };
                         let a = state.active.as_mut().expect("active");
-                        a.at = At::Step(items[i].value.clone());
-                        a.editing = true;
-                        a.from_summary = true;
+                        a.edit(items[i].value.clone());
                         out.replies.push(self.prompt(ctx, tx, state).await?);
                         return Ok(());
                     }
@@ -667,9 +576,7 @@ impl Engine {
                 match pick(&input, &opts) {
                     Ok(i) => {
                         let a = state.active.as_mut().expect("active");
-                        a.at = At::Step(opts[i].value.clone());
-                        a.editing = true;
-                        a.from_summary = true;
+                        a.edit(opts[i].value.clone());
                         out.replies.push(self.prompt(ctx, tx, state).await?);
                         Ok(())
                     }
@@ -721,52 +628,10 @@ impl Engine {
         label: Option<String>,
         out: &mut Outcome,
     ) -> Result<(), EngineError> {
+        let d = self.dialogue_of(&state.active.as_ref().expect("active").dialogue);
+        let d = d.expect("active dialogue");
         let a = state.active.as_mut().expect("active");
-        a.answers.insert(step.id.clone(), value);
-        match label {
-            Some(l) => a.labels.insert(step.id.clone(), Value::String(l)),
-            None => a.labels.remove(&step.id),
-        };
-        // The answer last given is the one /quaylai returns to, also after a change made
-        // from the summary (which may open new questions, such as the contract).
-        a.history.retain(|h| *h != step.id);
-        a.history.push(step.id.clone());
-        a.editing = false;
-        // A lower total cost on the summary: amounts above it are asked again.
-        let cap = a.answers.get(&step.id).and_then(Value::as_i64);
-        if let (Some(d), Some(cap)) = (self.dialogues.get(&a.dialogue), cap) {
-            let capped = d
-                .steps
-                .iter()
-                .filter(|s| s.at_most.as_deref() == Some(&step.id));
-            for s in capped {
-                if a.answers
-                    .get(&s.id)
-                    .and_then(Value::as_i64)
-                    .is_some_and(|v| v > cap)
-                {
-                    a.answers.remove(&s.id);
-                    a.labels.remove(&s.id);
-                    a.history.retain(|h| *h != s.id);
-                }
-            }
-        }
-        // An answer changed from the summary can make later questions moot (category no
-        // longer "newly escaped"): their answers go.
-        let d = self.dialogue(state).expect("active dialogue").clone();
-        loop {
-            let a = state.active.as_ref().expect("active");
-            let moot = d
-                .steps
-                .iter()
-                .find(|s| a.answers.contains_key(&s.id) && !self.applies(ctx, s, &a.answers))
-                .map(|s| s.id.clone());
-            let Some(moot) = moot else { break };
-            let a = state.active.as_mut().expect("active");
-            a.answers.remove(&moot);
-            a.labels.remove(&moot);
-            a.history.retain(|h| *h != moot);
-        }
+        a.accept(d, &step.id, value, label, &|r| ctx.has_role(r));
         self.advance(ctx, tx, state, out).await
     }
 
@@ -778,15 +643,10 @@ impl Engine {
         state: &mut ChatState,
         out: &mut Outcome,
     ) -> Result<(), EngineError> {
-        let confirm = self.dialogue(state).is_some_and(|d| d.confirm);
-        match self.next_step(ctx, state) {
-            Some(next) => state.active.as_mut().expect("active").at = At::Step(next),
-            None if confirm => {
-                let a = state.active.as_mut().expect("active");
-                a.at = At::Confirm;
-                a.from_summary = false;
-            }
-            None => return self.complete(ctx, tx, state, out).await,
+        let d = self.dialogue(state).expect("active dialogue");
+        let a = state.active.as_mut().expect("active");
+        if a.advance(d, &|r| ctx.has_role(r)) == Advanced::Done {
+            return self.complete(ctx, tx, state, out).await;
         }
         out.replies.push(self.prompt(ctx, tx, state).await?);
         Ok(())
@@ -805,29 +665,8 @@ impl Engine {
         out.replies.extend(outcome.replies);
         out.notices.extend(outcome.notices);
         if outcome.retry {
-            // Refused, answers kept: back to the summary, or to the last question.
             let mut a = a;
-            a.editing = false;
-            if d.confirm {
-                a.at = At::Confirm;
-            } else {
-                // Back to the question the action names (or the last one), forgetting the
-                // answers from there on.
-                let back_to = outcome
-                    .retry_from
-                    .map(str::to_string)
-                    .or_else(|| a.history.last().cloned());
-                if let Some(back_to) = back_to {
-                    while let Some(last) = a.history.pop() {
-                        a.answers.remove(&last);
-                        a.labels.remove(&last);
-                        if last == back_to {
-                            break;
-                        }
-                    }
-                    a.at = At::Step(back_to);
-                }
-            }
+            a.retry(d, outcome.retry_from);
             state.active = Some(a);
             let again = Box::pin(self.prompt(ctx, tx, state)).await?;
             out.replies.push(again);
@@ -838,21 +677,7 @@ impl Engine {
         if let Some(then) = outcome.then
             && let Some(next) = self.dialogues.get(&then.dialogue)
         {
-            let history = next
-                .steps
-                .iter()
-                .filter(|s| then.answers.contains_key(&s.id))
-                .map(|s| s.id.clone())
-                .collect();
-            state.active = Some(Active {
-                dialogue: next.id.clone(),
-                at: At::Confirm,
-                answers: then.answers,
-                labels: then.labels,
-                history,
-                editing: false,
-                from_summary: false,
-            });
+            state.active = Some(Active::handed_over(next, then.answers, then.labels));
             // Boxed: `advance` may complete a dialogue, which may hand over again.
             return Box::pin(self.advance(ctx, tx, state, out)).await;
         }
@@ -866,21 +691,8 @@ impl Engine {
         state: &mut ChatState,
         out: &mut Outcome,
     ) -> Result<(), EngineError> {
-        let a = state.active.as_mut().expect("active");
-        match a.at.clone() {
-            At::PickEdit => a.at = At::Confirm,
-            At::Step(_) if a.editing => {
-                a.editing = false;
-                a.at = At::Confirm;
-            }
-            _ => match a.history.pop() {
-                Some(prev) => {
-                    a.answers.remove(&prev);
-                    a.labels.remove(&prev);
-                    a.at = At::Step(prev);
-                }
-                None => return self.reprompt(ctx, tx, state, Some("back-first"), out).await,
-            },
+        if !state.active.as_mut().expect("active").back() {
+            return self.reprompt(ctx, tx, state, Some("back-first"), out).await;
         }
         out.replies.push(self.prompt(ctx, tx, state).await?);
         Ok(())
@@ -930,13 +742,7 @@ impl Engine {
         tx: &mut Tx,
         state: &mut ChatState,
     ) -> Result<Reply, EngineError> {
-        let a = state.active.as_ref().expect("active");
-        let position = format!("{}/{}/{:?}", a.dialogue, a.editing, a.at);
-        if position != state.shown {
-            state.seq = state.seq.wrapping_add(1);
-            state.shown = position;
-        }
-        let seq = state.seq;
+        let seq = state.number_question();
         let a = state.active.as_ref().expect("active");
         match &a.at {
             At::Confirm => {

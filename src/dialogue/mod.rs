@@ -9,6 +9,7 @@ pub mod engine;
 mod identity;
 pub mod load;
 pub mod sources;
+mod state;
 
 use std::collections::HashMap;
 
