@@ -4,12 +4,17 @@
 //! chat through them.
 
 pub mod actions;
+mod answer;
+mod choice;
+mod commands;
 mod ctx;
 pub mod engine;
 mod identity;
 pub mod load;
+mod render;
 pub mod sources;
 mod state;
+mod turn;
 
 use std::collections::HashMap;
 
