@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::choice::{Input, options, pick};
+use super::choice::{Fetched, Input, pick};
 use super::ctx::Ctx;
 use super::engine::EngineError;
 use super::state::Active;
@@ -46,6 +46,7 @@ pub(super) type Parsed = (Value, Option<String>);
 pub(super) async fn parse_answer(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
+    fetched: &mut Fetched,
     d: &Dialogue,
     a: &Active,
     step: &Step,
@@ -100,7 +101,7 @@ pub(super) async fn parse_answer(
             }
         },
         Kind::Choice => {
-            let opts = options(ctx, tx, step, &a.answers).await?;
+            let opts = fetched.options(ctx, tx, step, &a.answers).await?;
             match pick(input, &opts) {
                 Ok(i) => {
                     let o = &opts[i];

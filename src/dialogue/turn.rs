@@ -5,7 +5,7 @@
 
 use super::actions::Outcome;
 use super::answer::{Refusal, parse_answer};
-use super::choice::{Input, Opt, confirm_options, edit_options, options, pick};
+use super::choice::{Fetched, Input, Opt, confirm_options, edit_options, pick};
 use super::commands::task_named;
 use super::ctx::Ctx;
 use super::engine::EngineError;
@@ -24,6 +24,7 @@ pub(super) struct Turn<'a> {
     pub state: ChatState,
     /// Replies and notices to queue once the turn is over.
     pub out: Outcome,
+    fetched: Fetched,
 }
 
 /// What the user said, once the channel's form is set aside.
@@ -55,6 +56,7 @@ impl<'a> Turn<'a> {
             tx,
             state,
             out: Outcome::default(),
+            fetched: Fetched::default(),
         }
     }
 
@@ -243,7 +245,8 @@ impl<'a> Turn<'a> {
                     return self.advance().await;
                 };
                 let a = self.state.active.as_ref().expect("active");
-                match parse_answer(&self.ctx, self.tx, d, a, step, &input).await? {
+                let (ctx, fetched) = (&self.ctx, &mut self.fetched);
+                match parse_answer(ctx, self.tx, fetched, d, a, step, &input).await? {
                     Ok((v, label)) => {
                         let a = self.state.active.as_mut().expect("active");
                         a.accept(d, &step.id, v, label, &|r| self.ctx.has_role(r));
@@ -270,6 +273,8 @@ impl<'a> Turn<'a> {
         let mut a = self.state.active.take().expect("active");
         let d = self.dialogues.get(&a.dialogue).expect("checked on entry");
         let outcome = d.action.run(&self.ctx, self.tx, &a.answers).await?;
+        // What the sources gave may be out of date now.
+        self.fetched.clear();
         self.out.replies.extend(outcome.replies);
         self.out.notices.extend(outcome.notices);
         if outcome.retry {
@@ -348,7 +353,10 @@ impl<'a> Turn<'a> {
             return Ok(Prepared::Ask { seq, opts: vec![] });
         };
         let a = self.state.active.as_ref().expect("active");
-        let opts = options(&self.ctx, self.tx, step, &a.answers).await?;
+        let opts = self
+            .fetched
+            .options(&self.ctx, self.tx, step, &a.answers)
+            .await?;
         if step.source.is_some() && opts.is_empty() {
             self.state.active = None;
             return Ok(Prepared::Ended(render::empty_list(&self.ctx, step)));
