@@ -41,8 +41,9 @@ impl From<InputError> for Refusal {
 /// An answer taken: its stored form, and for lists the label it reads back as.
 pub(super) type Parsed = (Value, Option<String>);
 
-/// Parses an answer to `step` of the dialogue `d` the chat `a` is in, by the step's kind. A
-/// skipped optional question is null.
+/// Parses an answer by the step's kind into its stored form (and, for lists, the label
+/// it reads back as). A skipped optional question is null; `d` and `a` are the dialogue and
+/// the chat's place in it.
 pub(super) async fn parse_answer(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
@@ -62,14 +63,13 @@ pub(super) async fn parse_answer(
     if ["-", "bo qua", "boqua", "skip"].contains(&fold(typed).as_str()) {
         return Ok(Err(Refusal("err-cannot-skip", vec![])));
     }
-    let typed = match input {
-        Input::Typed(t) | Input::Exact(t) => t.as_str(),
-        Input::File(f) if step.kind == Kind::Document => {
-            let v = serde_json::to_value(f).map_err(anyhow::Error::from)?;
-            return Ok(Ok((v, Some(format!("📎 {}", f.name)))));
+    if let Input::File(f) = input {
+        if step.kind != Kind::Document {
+            return Ok(Err(Refusal("err-unsupported", vec![])));
         }
-        Input::File(_) => return Ok(Err(Refusal("err-unsupported", vec![]))),
-    };
+        let v = serde_json::to_value(f).map_err(anyhow::Error::from)?;
+        return Ok(Ok((v, Some(format!("📎 {}", f.name)))));
+    }
     let s = |v: String| Ok((Value::String(v), None));
     Ok(match step.kind {
         Kind::Document => Err(Refusal("err-need-file", vec![])),

@@ -148,8 +148,8 @@ struct Fetch {
 }
 
 impl Fetched {
-    /// The options of a choice step, numbered by position; those of a source queried at
-    /// most once.
+    /// The options of a choice step, numbered by position. A source is asked once for the
+    /// same answers and language, until `clear`.
     pub async fn options(
         &mut self,
         ctx: &Ctx<'_>,

@@ -1,13 +1,12 @@
 //! The commands: the built-in ones that work everywhere (/start, /huy, /quaylai, /trogiup,
 //! /lang, /boqua), those that start a dialogue, and a task named in words.
 
-use super::Dialogue;
-use super::Dialogues;
 use super::answer::Refusal;
 use super::ctx::Ctx;
 use super::engine::EngineError;
 use super::render;
 use super::turn::{Said, Turn};
+use super::{Dialogue, Dialogues};
 use crate::store::{groups, persons};
 use crate::text::{Lang, fold};
 
@@ -54,6 +53,7 @@ impl Turn<'_> {
                 }
             }
             "/huy" | "/cancel" => {
+                // Cancelling a change from the summary drops the change, not the answers.
                 if let Some(a) = self.state.active.as_mut()
                     && a.cancel_change()
                 {
@@ -143,7 +143,7 @@ impl Turn<'_> {
     }
 }
 
-/// Typing a task's name ("dang ky ho") starts it, when the words fit one task only.
+/// The task whose title the words begin, when they fit one task only.
 pub(super) fn task_named<'d>(
     ctx: &Ctx<'_>,
     dialogues: &'d Dialogues,

@@ -123,6 +123,7 @@ impl<'a> Turn<'a> {
         }
 
         if self.state.active.is_none() {
+            // Typing a task's name ("dang ky ho") starts it; anything else shows the menu.
             if let Said::Text(text) = &said
                 && let Some(d) = task_named(&self.ctx, self.dialogues, text)
             {
