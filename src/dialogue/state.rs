@@ -95,7 +95,8 @@ impl ChatState {
 }
 
 impl Active {
-    /// A dialogue just started, with nothing answered; `advance` finds its first question.
+    /// A dialogue just started, nothing answered yet; the caller puts it at its first question
+    /// (or runs the action when none applies).
     pub fn new(dialogue: &Dialogue) -> Active {
         Active {
             dialogue: dialogue.id.clone(),
