@@ -1,13 +1,23 @@
 //! Conversations as data. Each file in `dialogues/` describes one conversation: its steps,
 //! questions in Vietnamese and English, the kind of answer each takes, conditions, and the
-//! typed action that runs on completion. `load` reads and checks them all; `engine` steps a
-//! chat through them.
+//! typed action that runs on completion. `load` reads them and `check` checks each; `engine` steps a
+//! chat through them, one message at a time (`turn`): `state` is where a chat stands and how
+//! it moves, `commands` the commands, `answer` and `choice` read what the user said, and
+//! `render` draws the replies.
 
 pub mod actions;
+mod answer;
 mod check;
+mod choice;
+mod commands;
+mod ctx;
 pub mod engine;
+mod identity;
 pub mod load;
+mod render;
 pub mod sources;
+mod state;
+mod turn;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,191 @@
+//! Reading an answer by the kind of its step into the form it is stored in: names, phones,
+//! dates, money, numbers, yes or no, join codes, files, a choice among options. What cannot
+//! be taken is refused with a reason the user can act on.
+
+use serde_json::Value;
+
+use super::choice::{Fetched, Input, pick};
+use super::ctx::Ctx;
+use super::engine::EngineError;
+use super::state::Active;
+use super::{Check, Dialogue, Kind, Step};
+use crate::domain::input::format_date;
+use crate::domain::{
+    Cccd, FreeText, InputError, Money, PastDate, PersonName, Phone, parse_integer,
+};
+use crate::store::{Tx, groups};
+use crate::text::{Arg, fold};
+
+/// Words that skip an optional question, compared folded.
+const SKIP_WORDS: &[&str] = &[
+    "bo qua", "boqua", "skip", "khong", "khong co", "no", "none", "-",
+];
+
+/// Longest text answer kept; longer is refused rather than cut.
+const TEXT_MAX: usize = 200;
+
+/// Why an answer was not taken: a catalogue message and its arguments.
+pub(super) struct Refusal(pub &'static str, pub Vec<(&'static str, Arg)>);
+
+impl From<InputError> for Refusal {
+    fn from(e: InputError) -> Refusal {
+        let args = match e {
+            InputError::TooLong { max } => vec![("max", Arg::from(max))],
+            InputError::Range { min, max } => vec![("min", min.into()), ("max", max.into())],
+            _ => vec![],
+        };
+        Refusal(e.message_id(), args)
+    }
+}
+
+/// An answer taken: its stored form, and for lists the label it reads back as.
+pub(super) type Parsed = (Value, Option<String>);
+
+/// Parses an answer by the step's kind into its stored form (and, for lists, the label
+/// it reads back as). A skipped optional question is null; `d` and `a` are the dialogue and
+/// the chat's place in it.
+pub(super) async fn parse_answer(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    fetched: &mut Fetched,
+    d: &Dialogue,
+    a: &Active,
+    step: &Step,
+    input: &Input,
+) -> Result<Result<Parsed, Refusal>, EngineError> {
+    let typed = match input {
+        Input::Typed(t) | Input::Exact(t) => t.as_str(),
+        Input::File(_) => "",
+    };
+    if step.optional && SKIP_WORDS.contains(&fold(typed).as_str()) {
+        return Ok(Ok((Value::Null, None)));
+    }
+    if ["-", "bo qua", "boqua", "skip"].contains(&fold(typed).as_str()) {
+        return Ok(Err(Refusal("err-cannot-skip", vec![])));
+    }
+    if let Input::File(f) = input {
+        if step.kind != Kind::Document {
+            return Ok(Err(Refusal("err-unsupported", vec![])));
+        }
+        let v = serde_json::to_value(f).map_err(anyhow::Error::from)?;
+        return Ok(Ok((v, Some(format!("📎 {}", f.name)))));
+    }
+    let s = |v: String| Ok((Value::String(v), None));
+    Ok(match step.kind {
+        Kind::Document => Err(Refusal("err-need-file", vec![])),
+        Kind::Money => match Money::parse(typed) {
+            Err(e) => Err(e.into()),
+            Ok(m) => {
+                // "Support requested" cannot be more than the total cost.
+                let cap = step.at_most.as_ref().and_then(|id| {
+                    let cap = a.answers.get(id)?.as_i64()?;
+                    let label = d.step(id)?.label.get(ctx.lang).to_string();
+                    Some((cap, label))
+                });
+                match cap {
+                    Some((cap, label)) if m.get() > cap => Err(Refusal(
+                        "err-money-above",
+                        vec![
+                            ("what", label.into()),
+                            (
+                                "max",
+                                Money::try_from(cap)
+                                    .map(|c| c.to_string())
+                                    .unwrap_or_default()
+                                    .into(),
+                            ),
+                        ],
+                    )),
+                    _ => Ok((Value::from(m.get()), Some(m.to_string()))),
+                }
+            }
+        },
+        Kind::Choice => {
+            let opts = fetched.options(ctx, tx, step, &a.answers).await?;
+            match pick(input, &opts) {
+                Ok(i) => {
+                    let o = &opts[i];
+                    let label = step
+                        .source
+                        .map(|_| o.detail.clone().unwrap_or_else(|| o.label.clone()));
+                    Ok((Value::String(o.value.clone()), label))
+                }
+                Err(r) => Err(r),
+            }
+        }
+        Kind::Text if step.check == Some(Check::JoinCode) => {
+            let code: String = typed
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_uppercase();
+            match groups::by_code(tx, &code).await? {
+                Some(g) if g.commune_id == ctx.commune.id && g.status == "forming" => Ok((
+                    Value::String(code),
+                    Some(format!("{} ({})", g.name, g.join_code)),
+                )),
+                Some(g) if g.commune_id == ctx.commune.id => {
+                    Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
+                }
+                _ => Err(Refusal("err-join-code", vec![])),
+            }
+        }
+        Kind::Text if step.check == Some(Check::TimeOfDay) => {
+            match crate::digest::parse_time(typed) {
+                Some(t) => s(t.format("%H:%M").to_string()),
+                None => Err(Refusal("err-time", vec![])),
+            }
+        }
+        Kind::Text => FreeText::parse(typed, TEXT_MAX)
+            .map_err(Refusal::from)
+            .and_then(|t| s(t.into())),
+        Kind::Name => PersonName::parse(typed)
+            .map_err(Refusal::from)
+            .and_then(|n| s(n.into())),
+        Kind::Phone => Phone::parse(typed)
+            .map_err(Refusal::from)
+            .and_then(|p| s(p.into())),
+        Kind::Cccd => Cccd::parse(typed)
+            .map_err(Refusal::from)
+            .and_then(|c| s(c.into())),
+        Kind::Day => match crate::domain::input::parse_day(typed) {
+            Err(e) => Err(e.into()),
+            Ok(d) => s(d.format("%Y-%m-%d").to_string()),
+        },
+        Kind::Date => match PastDate::parse(typed, ctx.today) {
+            Err(e) => Err(e.into()),
+            Ok(PastDate(d)) => match step.check {
+                Some(Check::EscapeWindow) if !ctx.rules.escape_window().is_open(d, ctx.today) => {
+                    let w = ctx.rules.escape_window();
+                    Err(Refusal(
+                        "err-escape-expired",
+                        vec![
+                            ("months", i64::from(w.months).into()),
+                            (
+                                "last",
+                                format_date(w.ends_on(d).pred_opt().unwrap_or(d)).into(),
+                            ),
+                        ],
+                    ))
+                }
+                _ => s(d.format("%Y-%m-%d").to_string()),
+            },
+        },
+        Kind::Number => match parse_integer(typed) {
+            Err(e) => Err(e.into()),
+            Ok(n) => {
+                let (min, max) = (step.min.unwrap_or(0), step.max.unwrap_or(i64::MAX));
+                if n < min || n > max {
+                    Err(InputError::Range { min, max }.into())
+                } else {
+                    Ok((Value::from(n), None))
+                }
+            }
+        },
+        Kind::YesNo => match fold(typed).as_str() {
+            "co" | "c" | "yes" | "y" | "dong y" | "ok" | "1" => Ok((Value::Bool(true), None)),
+            "khong" | "k" | "no" | "n" | "2" => Ok((Value::Bool(false), None)),
+            _ => Err(Refusal("err-yes-no", vec![])),
+        },
+    })
+}

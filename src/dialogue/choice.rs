@@ -1,0 +1,285 @@
+//! Choices: the options a question offers right now, the buttons that carry them, and which
+//! option the user meant by what they typed or pressed.
+
+use serde_json::{Map, Value};
+
+use super::answer::Refusal;
+use super::ctx::Ctx;
+use super::state::Active;
+use super::{Dialogue, Source, Step};
+use crate::channels::{Choice, FileRef};
+use crate::store::Tx;
+use crate::text::{Lang, fold};
+
+/// An option as offered right now, in the user's language.
+#[derive(Clone)]
+pub(crate) struct Opt {
+    pub value: String,
+    pub label: String,
+    pub key: String,
+    pub aliases: Vec<String>,
+    /// Longer description shown in the message body (households to review).
+    pub detail: Option<String>,
+}
+
+/// An answer as it came: typed, a button pressed, or a file.
+pub(super) enum Input {
+    Typed(String),
+    /// A button's value: matched exactly, never by number.
+    Exact(String),
+    File(FileRef),
+}
+
+pub(super) fn buttons(seq: u32, question: &str, opts: &[Opt]) -> Vec<Choice> {
+    opts.iter()
+        .map(|o| Choice {
+            label: o.label.clone(),
+            data: format!("{seq}|{question}={}", o.value),
+            key: Some(o.key.clone()),
+        })
+        .collect()
+}
+
+/// Which option the user meant: its number, its words (case and diacritics aside), an alias,
+/// or a part of its words that fits one option only.
+pub(super) fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
+    let typed = match input {
+        Input::Exact(v) => {
+            return opts
+                .iter()
+                .position(|o| o.value == *v)
+                .ok_or(Refusal("err-stale-button", vec![]));
+        }
+        Input::Typed(t) => t,
+        Input::File(_) => return Err(Refusal("err-unsupported", vec![])),
+    };
+    let f = fold(typed);
+    let f = f.trim_end_matches(['.', '!']).trim();
+    if f.is_empty() {
+        return Err(Refusal("err-empty", vec![]));
+    }
+    // "#12" names a record by its own number.
+    if let Some(id) = f.strip_prefix('#') {
+        let id = id.trim();
+        return opts
+            .iter()
+            .position(|o| o.value == id)
+            .ok_or(Refusal("err-choice", vec![]));
+    }
+    // A plain number is a position in the list, never a database id.
+    if let Some(i) = opts.iter().position(|o| o.key == f) {
+        return Ok(i);
+    }
+    let numeric = f.chars().all(|c| c.is_ascii_digit());
+    let exact = |o: &Opt| {
+        fold(&o.label) == f || (!numeric && o.value == f) || o.aliases.iter().any(|a| a == f)
+    };
+    if let Some(i) = opts.iter().position(exact) {
+        return Ok(i);
+    }
+    if f.chars().count() >= 2 && !f.chars().all(|c| c.is_ascii_digit()) {
+        let hits: Vec<usize> = opts
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| fold(&o.label).contains(f))
+            .map(|(i, _)| i)
+            .collect();
+        match hits[..] {
+            [i] => return Ok(i),
+            [] => {}
+            _ => return Err(Refusal("err-choice-ambiguous", vec![])),
+        }
+    }
+    Err(Refusal("err-choice", vec![]))
+}
+
+/// What the summary asks: save, change something, or drop it all.
+pub(super) fn confirm_options(ctx: &Ctx<'_>) -> Vec<Opt> {
+    [
+        (
+            "yes",
+            "confirm-yes",
+            &["co", "dong y", "xac nhan", "ok", "yes", "luu"][..],
+        ),
+        ("edit", "confirm-edit", &["sua", "edit", "thay doi"][..]),
+        ("cancel", "confirm-cancel", &["huy", "cancel", "khong"][..]),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (value, msg, aliases))| Opt {
+        value: value.into(),
+        label: ctx.t(msg, &[]),
+        key: (i + 1).to_string(),
+        aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        detail: None,
+    })
+    .collect()
+}
+
+/// The answers on the summary, any of which may be changed.
+pub(super) fn edit_options(ctx: &Ctx<'_>, d: &Dialogue, a: &Active) -> Vec<Opt> {
+    d.steps
+        .iter()
+        .filter(|s| a.answers.contains_key(&s.id))
+        .enumerate()
+        .map(|(i, s)| Opt {
+            value: s.id.clone(),
+            label: s.label.get(ctx.lang).to_string(),
+            key: (i + 1).to_string(),
+            aliases: vec![],
+            detail: None,
+        })
+        .collect()
+}
+
+/// The lists sources gave while one message is handled. A question shown again after a wrong
+/// answer asks its source once, and shows the very list the answer was checked against.
+/// Whatever may have changed the database since (an action that ran) empties it.
+#[derive(Default)]
+pub(super) struct Fetched(Vec<Fetch>);
+
+/// What a source's list depends on besides the person asking: the language of its labels
+/// and the answers before it (a group's members depend on the group chosen).
+struct Fetch {
+    source: Source,
+    lang: Lang,
+    answers: Map<String, Value>,
+    opts: Vec<Opt>,
+}
+
+impl Fetched {
+    /// The options of a choice step, numbered by position. A source is asked once for the
+    /// same answers and language, until `clear`.
+    pub async fn options(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut Tx,
+        step: &Step,
+        answers: &Map<String, Value>,
+    ) -> sqlx::Result<Vec<Opt>> {
+        let Some(source) = step.source else {
+            return Ok(step
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| Opt {
+                    value: o.value.clone(),
+                    label: o.label.get(ctx.lang).to_string(),
+                    key: (i + 1).to_string(),
+                    aliases: o.aliases.clone(),
+                    detail: None,
+                })
+                .collect());
+        };
+        let seen = |f: &&Fetch| f.source == source && f.lang == ctx.lang && f.answers == *answers;
+        if let Some(f) = self.0.iter().find(seen) {
+            return Ok(f.opts.clone());
+        }
+        // Lists are numbered by position, like every other choice; a record's own
+        // number is typed with its "#" ("#12"), or comes with a command ("/duyet 12").
+        let mut opts = super::sources::options(source, ctx, tx, answers).await?;
+        for (i, o) in opts.iter_mut().enumerate() {
+            o.key = (i + 1).to_string();
+        }
+        self.0.push(Fetch {
+            source,
+            lang: ctx.lang,
+            answers: answers.clone(),
+            opts: opts.clone(),
+        });
+        Ok(opts)
+    }
+
+    /// Forgets every list: the database may have changed.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::CommuneRules;
+    use crate::store::persons::Person;
+    use crate::store::{TestDb, communes};
+    use crate::text::Texts;
+
+    fn labels(opts: &[Opt]) -> Vec<&str> {
+        opts.iter().map(|o| o.label.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_source_is_asked_once_per_message_until_the_database_may_have_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::sqlite(dir.path()).await.unwrap();
+        let now = chrono::Utc::now();
+        crate::seed::ensure_demo(&db.store, now).await.unwrap();
+        let mut tx = db.store.begin().await.unwrap();
+        let commune = communes::default_commune(&mut tx, None).await.unwrap();
+        let commune = commune.unwrap();
+        let person = Person {
+            id: 1,
+            commune_id: commune.id,
+            display_name: "A".into(),
+            lang: "vi".into(),
+        };
+        let texts = Texts::load().unwrap();
+        let mut ctx = Ctx {
+            person: &person,
+            commune: &commune,
+            rules: CommuneRules::default(),
+            access: Default::default(),
+            lang: Lang::Vi,
+            now,
+            today: now.date_naive(),
+            texts: &texts,
+        };
+        let dialogues = crate::dialogue::load_embedded().unwrap();
+        let register = dialogues.get("register_household").unwrap();
+        let step = register.step("hamlet").unwrap();
+        let answers = Map::new();
+
+        let mut fetched = Fetched::default();
+        let first = fetched
+            .options(&ctx, &mut tx, step, &answers)
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 3);
+        assert_eq!(first[2].key, "3");
+        // A hamlet added behind the cache's back shows that the source was not asked again.
+        communes::add_hamlet(&mut tx, commune.id, "Xóm Mới", 9)
+            .await
+            .unwrap();
+        let again = fetched
+            .options(&ctx, &mut tx, step, &answers)
+            .await
+            .unwrap();
+        assert_eq!(labels(&again), labels(&first));
+        // Other answers before it, or another language, may give another list.
+        let mut other = Map::new();
+        other.insert("head_name".into(), Value::String("B".into()));
+        let with_other = fetched.options(&ctx, &mut tx, step, &other).await.unwrap();
+        assert_eq!(with_other.len(), 4);
+        ctx.lang = Lang::En;
+        let in_english = fetched
+            .options(&ctx, &mut tx, step, &answers)
+            .await
+            .unwrap();
+        assert_eq!(in_english.len(), 4);
+        ctx.lang = Lang::Vi;
+        assert_eq!(
+            fetched
+                .options(&ctx, &mut tx, step, &answers)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        fetched.clear();
+        let fresh = fetched
+            .options(&ctx, &mut tx, step, &answers)
+            .await
+            .unwrap();
+        assert_eq!(labels(&fresh)[3], "Xóm Mới");
+    }
+}

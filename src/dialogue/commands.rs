@@ -1,0 +1,187 @@
+//! The commands: the built-in ones that work everywhere (/start, /huy, /quaylai, /trogiup,
+//! /lang, /boqua), those that start a dialogue, and a task named in words.
+
+use super::answer::Refusal;
+use super::ctx::Ctx;
+use super::engine::EngineError;
+use super::render;
+use super::turn::{Said, Turn};
+use super::{Dialogue, Dialogues};
+use crate::domain::Access;
+use crate::store::{groups, persons};
+use crate::text::{Lang, fold};
+
+/// Commands that work everywhere, in Vietnamese and English (compared folded).
+pub const BUILTIN_COMMANDS: &[&str] = &[
+    "/start", "/menu", "/huy", "/cancel", "/quaylai", "/back", "/trogiup", "/help", "/lang",
+    "/ngonngu", "/boqua", "/skip",
+];
+
+impl Turn<'_> {
+    pub(super) async fn command(&mut self, text: &str) -> Result<(), EngineError> {
+        let (word, args) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+        let args = args.trim();
+        let folded = fold(word);
+        // In group chats Telegram appends the bot's name: "/dangky@giamngheo_bot".
+        let cmd = folded.split('@').next().unwrap_or("");
+        let active = self.state.active.is_some();
+        let dialogues = self.dialogues;
+        match cmd {
+            "/start" | "/menu" => {
+                if active {
+                    return self.reprompt(Some("busy")).await;
+                }
+                // A deep link t.me/<bot>?start=CODE carries a group's join code.
+                let join = dialogues
+                    .list
+                    .iter()
+                    .find(|d| d.action == super::Action::JoinGroup);
+                let code: String = args.chars().filter(|c| c.is_alphanumeric()).collect();
+                let is_group = match join {
+                    Some(_) if cmd == "/start" && !code.is_empty() => {
+                        groups::by_code(self.tx, &code.to_uppercase())
+                            .await?
+                            .is_some_and(|g| g.commune_id == self.ctx.commune.id)
+                    }
+                    _ => false,
+                };
+                match join {
+                    Some(d) if is_group && allowed(&self.ctx, d) => {
+                        return self.start(d, args).await;
+                    }
+                    // Any other start code (an invite, later) opens the menu for now.
+                    _ => self.say_menu(None),
+                }
+            }
+            "/huy" | "/cancel" => {
+                // Cancelling a change from the summary drops the change, not the answers.
+                if let Some(a) = self.state.active.as_mut()
+                    && a.cancel_change()
+                {
+                    return self.reprompt(Some("edit-cancelled")).await;
+                }
+                let id = if active {
+                    "cancelled"
+                } else {
+                    "nothing-to-cancel"
+                };
+                self.state.active = None;
+                self.say_menu(Some(id));
+            }
+            "/quaylai" | "/back" => {
+                if !active {
+                    self.say_menu(Some("nothing-to-go-back"));
+                } else {
+                    return self.back().await;
+                }
+            }
+            "/trogiup" | "/help" => {
+                if active {
+                    let help = self
+                        .current_step()
+                        .and_then(|s| s.help.as_ref())
+                        .map(|h| h.get(self.ctx.lang).to_string())
+                        .unwrap_or_else(|| self.ctx.t("help-step", &[]));
+                    let mut r = self.prompt().await?;
+                    r.text = format!("{help}\n\n{}", r.text);
+                    self.out.replies.push(r);
+                } else {
+                    self.out.replies.push(render::help(&self.ctx, dialogues));
+                }
+            }
+            "/lang" | "/ngonngu" => {
+                let lang = Lang::parse(args).unwrap_or(match self.ctx.lang {
+                    Lang::Vi => Lang::En,
+                    Lang::En => Lang::Vi,
+                });
+                persons::set_lang(self.tx, self.ctx.person.id, lang.code()).await?;
+                self.ctx.lang = lang;
+                if active {
+                    return self.reprompt(Some("lang-set")).await;
+                }
+                self.say_menu(Some("lang-set"));
+            }
+            "/boqua" | "/skip" => {
+                if !active {
+                    self.say_menu(Some("nothing-to-skip"));
+                } else {
+                    return self.answer(Said::Text("-".into())).await;
+                }
+            }
+            _ => match dialogues.by_command(cmd) {
+                Some(d) if active => {
+                    let a = self.state.active.as_ref();
+                    let same = a.is_some_and(|a| a.dialogue == d.id);
+                    let at_first = a.is_some_and(|a| a.history.is_empty());
+                    if same && at_first && !args.is_empty() {
+                        // "/thamgia ABC123" while the code is being asked: that is the answer.
+                        let said = Said::Text(self.record_number(args));
+                        return self.answer(said).await;
+                    }
+                    let note = if same { None } else { Some("busy") };
+                    return self.reprompt(note).await;
+                }
+                Some(d) if !allowed(&self.ctx, d) => self.say_menu(Some("err-not-allowed")),
+                Some(d) => return self.start(d, args).await,
+                None if active => {
+                    return self.refuse(Refusal("err-unknown-command", vec![])).await;
+                }
+                None => self.say_menu(Some("err-unknown-command")),
+            },
+        }
+        Ok(())
+    }
+
+    /// Words after a command ("/duyet 12") that are a number name a record ("#12"), not a
+    /// position in a list the user has not seen; for any other question they are the answer.
+    pub(super) fn record_number(&self, args: &str) -> String {
+        let records = self.current_step().is_some_and(|s| s.source.is_some());
+        if records && !args.is_empty() && args.chars().all(|c| c.is_ascii_digit()) {
+            format!("#{args}")
+        } else {
+            args.to_string()
+        }
+    }
+}
+
+/// The task whose title the words begin, when they fit one task only.
+pub(super) fn task_named<'d>(
+    ctx: &Ctx<'_>,
+    dialogues: &'d Dialogues,
+    text: &str,
+) -> Option<&'d Dialogue> {
+    let f = fold(text);
+    let f = f.trim_end_matches(['.', '!', '?']);
+    let matches: Vec<&Dialogue> = dialogues
+        .list
+        .iter()
+        .filter(|d| allowed(ctx, d))
+        .filter(|d| {
+            let (vi, en) = (fold(&d.title.vi), fold(&d.title.en));
+            f.chars().count() >= 4 && (vi.starts_with(f) || en.starts_with(f))
+        })
+        .collect();
+    match matches[..] {
+        [d] => Some(d),
+        _ => None,
+    }
+}
+
+/// Whether this person may start the dialogue.
+pub(super) fn allowed(ctx: &Ctx<'_>, d: &Dialogue) -> bool {
+    may_start(&ctx.access, d)
+}
+
+/// The capability table decides; a dialogue's `roles` can only narrow it.
+pub(super) fn may_start(access: &Access, d: &Dialogue) -> bool {
+    access.can(d.action.capability())
+        && (d.roles.is_empty() || d.roles.iter().any(|&r| access.has_role(r)))
+}
+
+/// The dialogue's command in the user's language: the first is Vietnamese, the second English.
+pub(super) fn command_for(d: &Dialogue, lang: Lang) -> String {
+    match lang {
+        Lang::En if d.commands.len() > 1 => d.commands[1].clone(),
+        _ => d.commands[0].clone(),
+    }
+}

@@ -1,0 +1,53 @@
+//! Who is talking, in which commune, with which roles, in which language, and when: what
+//! an action or a question needs to know about the message being handled.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::{Access, Capability, CommuneRules, Role};
+use crate::store::communes::Commune;
+use crate::store::persons::Person;
+use crate::text::{Arg, Lang, Texts};
+
+/// Everything an action or a question needs to know about who is talking, and when.
+pub struct Ctx<'a> {
+    pub person: &'a Person,
+    pub commune: &'a Commune,
+    pub rules: CommuneRules,
+    /// What the person may do, and where (hamlet, organisation).
+    pub access: Access,
+    pub lang: Lang,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub texts: &'a Texts,
+}
+
+impl Ctx<'_> {
+    pub fn t(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        self.texts.get(self.lang, id, args)
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.access.has_role(role)
+    }
+
+    pub fn can(&self, cap: Capability) -> bool {
+        self.access.can(cap)
+    }
+
+    pub fn is_officer(&self) -> bool {
+        self.access.is_officer()
+    }
+
+    /// The hamlets this person heads.
+    pub fn head_of(&self) -> Vec<i64> {
+        self.access.head_of()
+    }
+
+    /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune;
+    /// nobody a registration of their own.
+    pub fn may_review(&self, h: &crate::store::households::Household) -> bool {
+        h.commune_id == self.commune.id
+            && self.access.reviews_hamlet(h.hamlet_id)
+            && h.registered_by != self.person.id
+    }
+}

@@ -1,0 +1,41 @@
+//! Who sent a message: the person linked to the sender's identity on the channel, or a new
+//! person in the default commune on first contact.
+
+use chrono::{DateTime, Utc};
+
+use crate::channels::Inbound;
+use crate::store::persons::{self, Person};
+use crate::store::{Tx, communes};
+
+/// The person behind the message, created on first contact in the default commune; `None`
+/// when no commune exists to join.
+pub(super) async fn identify(
+    tx: &mut Tx,
+    msg: &Inbound,
+    now: DateTime<Utc>,
+    default_commune: Option<&str>,
+) -> sqlx::Result<Option<Person>> {
+    if let Some(p) = persons::by_identity(tx, &msg.channel, &msg.sender_id).await? {
+        // Personal notices and digests go to the private chat, never to a group where
+        // the person happened to write.
+        if msg.chat_id == msg.sender_id {
+            let (c, s) = (&msg.channel, &msg.sender_id);
+            persons::link_identity(tx, c, s, p.id, &msg.chat_id, Some(now)).await?;
+        }
+        return Ok(Some(p));
+    }
+    let Some(commune) = communes::default_commune(tx, default_commune).await? else {
+        return Ok(None);
+    };
+    let name = msg
+        .sender_name
+        .clone()
+        .unwrap_or_else(|| msg.sender_id.clone());
+    let lang = msg.lang_hint.unwrap_or_default();
+    let id = persons::create(tx, commune.id, &name, lang.code(), now).await?;
+    // A private chat's id is the person's own on the platforms we serve: notices go
+    // there even when the first message came from a group.
+    let (c, s) = (&msg.channel, &msg.sender_id);
+    persons::link_identity(tx, c, s, id, &msg.sender_id, Some(now)).await?;
+    Ok(Some(persons::by_id(tx, id).await?))
+}

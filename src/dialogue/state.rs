@@ -1,0 +1,299 @@
+//! Where a chat stands in its dialogue, and how it moves from there: pure functions of the
+//! state, the dialogue and the person's roles. Nothing here reads the database or waits, so
+//! every transition can be tested on its own.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{CondKey, Dialogue, Step};
+use crate::domain::Role;
+
+/// The chat's place in a dialogue; stored as JSON per chat.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct ChatState {
+    #[serde(default)]
+    pub active: Option<Active>,
+    /// Counts the questions shown in this chat, across dialogues, never reset. Buttons carry
+    /// it, so a button of an older message (the same question about another record, or
+    /// another dialogue's list) is refused instead of acting on what is asked now.
+    #[serde(default)]
+    pub seq: u32,
+    /// Which question `seq` counts: the same question shown again (after a wrong answer or
+    /// /trogiup) keeps its number, so the keyboard just received stays valid.
+    #[serde(default)]
+    pub shown: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Active {
+    pub dialogue: String,
+    pub at: At,
+    /// Normalised answers by step id; null for a skipped optional step.
+    pub answers: Map<String, Value>,
+    /// How answers from a list read back (hamlet names, households), by step id.
+    #[serde(default)]
+    pub labels: Map<String, Value>,
+    /// Steps answered, in order, for /quaylai.
+    pub history: Vec<String>,
+    /// Changing one answer from the summary: return to the summary after it.
+    #[serde(default)]
+    pub editing: bool,
+    /// Questions asked because of a change made from the summary (a new kind asks for a
+    /// contract): /huy there returns to the summary rather than dropping everything.
+    #[serde(default)]
+    pub from_summary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "at", content = "step", rename_all = "snake_case")]
+pub(super) enum At {
+    Step(String),
+    Confirm,
+    PickEdit,
+}
+
+/// Where `advance` left the chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Advanced {
+    /// At a question or at the summary: show it.
+    Asking,
+    /// Nothing left to ask and no summary: the action runs.
+    Done,
+}
+
+/// Whether a step's `when` holds: for the person's roles and the answers so far.
+pub(super) fn applies(
+    step: &Step,
+    answers: &Map<String, Value>,
+    has_role: &impl Fn(Role) -> bool,
+) -> bool {
+    step.when.iter().all(|c| {
+        let holds = c.values.iter().any(|v| match &c.key {
+            CondKey::Role => Role::from_code(v).is_some_and(has_role),
+            CondKey::Step(id) => match answers.get(id) {
+                Some(Value::String(s)) => s == v,
+                Some(Value::Bool(b)) => (if *b { "yes" } else { "no" }) == v,
+                _ => false,
+            },
+        });
+        holds == c.equal
+    })
+}
+
+impl ChatState {
+    /// The number of the question about to be shown: the next one for a new question, the
+    /// same for the question shown again.
+    pub fn number_question(&mut self) -> u32 {
+        let a = self.active.as_ref().expect("active");
+        let position = format!("{}/{}/{:?}", a.dialogue, a.editing, a.at);
+        if position != self.shown {
+            self.seq = self.seq.wrapping_add(1);
+            self.shown = position;
+        }
+        self.seq
+    }
+}
+
+impl Active {
+    /// A dialogue just started, nothing answered yet; the caller puts it at its first question
+    /// (or runs the action when none applies).
+    pub fn new(dialogue: &Dialogue) -> Active {
+        Active {
+            dialogue: dialogue.id.clone(),
+            at: At::Confirm,
+            answers: Map::new(),
+            labels: Map::new(),
+            history: vec![],
+            editing: false,
+            from_summary: false,
+        }
+    }
+
+    /// Another dialogue handed over by an action, with answers filled in: it stands at its
+    /// summary until `advance` finds what is left to ask.
+    pub fn handed_over(
+        next: &Dialogue,
+        answers: Map<String, Value>,
+        labels: Map<String, Value>,
+    ) -> Active {
+        let history = next
+            .steps
+            .iter()
+            .filter(|s| answers.contains_key(&s.id))
+            .map(|s| s.id.clone())
+            .collect();
+        Active {
+            dialogue: next.id.clone(),
+            at: At::Confirm,
+            answers,
+            labels,
+            history,
+            editing: false,
+            from_summary: false,
+        }
+    }
+
+    /// Catches up with a dialogue file changed since the chat started it.
+    pub fn follow_file(&mut self, d: &Dialogue, has_role: &impl Fn(Role) -> bool) {
+        // Steps removed from the file since the chat answered them are forgotten.
+        self.history.retain(|h| d.step(h).is_some());
+        // A step removed from the file since the chat reached it: go on from where the
+        // answers say the chat stands now.
+        if let At::Step(id) = &self.at
+            && d.step(id).is_none()
+        {
+            let next = self.next_step(d, has_role);
+            self.editing = false;
+            self.at = next.map(At::Step).unwrap_or(At::Confirm);
+        }
+    }
+
+    /// The step the chat stands at, if it stands at a question.
+    pub fn current_step<'d>(&self, d: &'d Dialogue) -> Option<&'d Step> {
+        match &self.at {
+            At::Step(id) => d.step(id),
+            _ => None,
+        }
+    }
+
+    /// The first question that applies and has no answer yet.
+    pub fn next_step(&self, d: &Dialogue, has_role: &impl Fn(Role) -> bool) -> Option<String> {
+        d.steps
+            .iter()
+            .find(|s| !self.answers.contains_key(&s.id) && applies(s, &self.answers, has_role))
+            .map(|s| s.id.clone())
+    }
+
+    /// Takes the answer to `step`; `advance` then finds where the chat goes next.
+    pub fn accept(
+        &mut self,
+        d: &Dialogue,
+        step: &str,
+        value: Value,
+        label: Option<String>,
+        has_role: &impl Fn(Role) -> bool,
+    ) {
+        self.answers.insert(step.to_string(), value);
+        match label {
+            Some(l) => self.labels.insert(step.to_string(), Value::String(l)),
+            None => self.labels.remove(step),
+        };
+        // The answer last given is the one /quaylai returns to, also after a change made
+        // from the summary (which may open new questions, such as the contract).
+        self.history.retain(|h| h != step);
+        self.history.push(step.to_string());
+        self.editing = false;
+        // A lower total cost on the summary: amounts above it are asked again.
+        if let Some(cap) = self.answers.get(step).and_then(Value::as_i64) {
+            let capped = d
+                .steps
+                .iter()
+                .filter(|s| s.at_most.as_deref() == Some(step));
+            for s in capped {
+                if self
+                    .answers
+                    .get(&s.id)
+                    .and_then(Value::as_i64)
+                    .is_some_and(|v| v > cap)
+                {
+                    self.forget(&s.id);
+                }
+            }
+        }
+        // An answer changed from the summary can make later questions moot (category no
+        // longer "newly escaped"): their answers go.
+        while let Some(moot) = d
+            .steps
+            .iter()
+            .find(|s| self.answers.contains_key(&s.id) && !applies(s, &self.answers, has_role))
+            .map(|s| s.id.clone())
+        {
+            self.forget(&moot);
+        }
+    }
+
+    fn forget(&mut self, step: &str) {
+        self.answers.remove(step);
+        self.labels.remove(step);
+        self.history.retain(|h| h != step);
+    }
+
+    /// Moves to the next open question, or to the summary.
+    pub fn advance(&mut self, d: &Dialogue, has_role: &impl Fn(Role) -> bool) -> Advanced {
+        match self.next_step(d, has_role) {
+            Some(next) => self.at = At::Step(next),
+            None if d.confirm => {
+                self.at = At::Confirm;
+                self.from_summary = false;
+            }
+            None => return Advanced::Done,
+        }
+        Advanced::Asking
+    }
+
+    /// Changing one answer from the summary.
+    pub fn edit(&mut self, step: String) {
+        self.at = At::Step(step);
+        self.editing = true;
+        self.from_summary = true;
+    }
+
+    /// /huy while changing an answer from the summary drops the change, not the answers:
+    /// back to the summary. False when no change is under way.
+    pub fn cancel_change(&mut self) -> bool {
+        if self.editing || self.from_summary || self.at == At::PickEdit {
+            self.editing = false;
+            self.at = At::Confirm;
+            return true;
+        }
+        false
+    }
+
+    /// /quaylai: from a change back to the summary, otherwise to the question answered last,
+    /// forgetting its answer. False at the first question, where there is nowhere to go.
+    pub fn back(&mut self) -> bool {
+        match self.at.clone() {
+            At::PickEdit => self.at = At::Confirm,
+            At::Step(_) if self.editing => {
+                self.editing = false;
+                self.at = At::Confirm;
+            }
+            _ => match self.history.pop() {
+                Some(prev) => {
+                    self.answers.remove(&prev);
+                    self.labels.remove(&prev);
+                    self.at = At::Step(prev);
+                }
+                None => return false,
+            },
+        }
+        true
+    }
+
+    /// The action refused, answers kept: back to the summary, or to the last question.
+    pub fn retry(&mut self, d: &Dialogue, retry_from: Option<&str>) {
+        self.editing = false;
+        if d.confirm {
+            self.at = At::Confirm;
+            return;
+        }
+        // Back to the question the action names (or the last one), forgetting the
+        // answers from there on.
+        let back_to = retry_from
+            .map(str::to_string)
+            .or_else(|| self.history.last().cloned());
+        if let Some(back_to) = back_to {
+            while let Some(last) = self.history.pop() {
+                self.answers.remove(&last);
+                self.labels.remove(&last);
+                if last == back_to {
+                    break;
+                }
+            }
+            self.at = At::Step(back_to);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
