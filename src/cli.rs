@@ -151,11 +151,13 @@ pub async fn main() -> anyhow::Result<()> {
             let engine = Arc::new(app::engine(store, &settings, clock)?);
             let running = crate::run::start(&settings, engine.clone()).await?;
             // The digest clock: every half minute, send what is due.
-            let digests = engine.clone();
+            let (digests, wake) = (engine.clone(), running.wake.clone());
             tokio::spawn(async move {
                 loop {
-                    if let Err(e) = crate::digest::tick(&digests).await {
-                        tracing::error!(error = %e, "digest");
+                    match crate::digest::tick(&digests).await {
+                        Ok(0) => {}
+                        Ok(_) => wake.ring(),
+                        Err(e) => tracing::error!(error = %e, "digest"),
                     }
                     tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                 }

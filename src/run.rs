@@ -9,16 +9,18 @@ use anyhow::Context;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
 
 use crate::channels::telegram::{self, Telegram};
 use crate::config::Settings;
 use crate::dialogue::engine::Engine;
+use crate::sender::{Limits, Wake};
 
 /// What `start` started.
 pub struct Running {
     pub telegram: Option<Telegram>,
+    /// Rung after anything is queued outside a chat (the digest), to send it at once.
+    pub wake: Wake,
     /// Where the HTTP listener listens, if it runs.
     pub addr: Option<SocketAddr>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -36,11 +38,20 @@ impl Running {
     }
 }
 
+/// How long a long poll waits for updates. Telegram holds an idle poll this long, so the
+/// HTTP client must wait longer (`CLIENT_TIMEOUT`), or every idle poll would be abandoned.
+const POLL_TIMEOUT: Duration = Duration::from_secs(20);
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(35);
+
 pub fn telegram_bot(settings: &Settings) -> anyhow::Result<Option<Bot>> {
     let Some(token) = &settings.telegram_token else {
         return Ok(None);
     };
-    let mut bot = Bot::new(token);
+    let client = teloxide::net::default_reqwest_settings()
+        .timeout(CLIENT_TIMEOUT)
+        .build()
+        .context("building the HTTP client")?;
+    let mut bot = Bot::with_client(token, client);
     if let Some(url) = &settings.telegram_api_url {
         bot = bot.set_api_url(url.parse().context("TELOXIDE_API_URL is not a URL")?);
     }
@@ -57,14 +68,15 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
     }
     let limits = match &settings.telegram_limits {
         Some(l) => Limits {
-            messages_per_sec_chat: l.per_chat_per_sec,
-            messages_per_min_chat: l.per_chat_per_min,
-            messages_per_min_channel_or_supergroup: l.per_chat_per_min,
-            messages_per_sec_overall: l.overall_per_sec,
+            overall_per_sec: f64::from(l.overall_per_sec),
+            per_chat_per_sec: f64::from(l.per_chat_per_sec),
+            per_chat_burst: Limits::TELEGRAM.per_chat_burst,
+            per_group_per_min: f64::from(l.per_chat_per_min),
         },
-        None => Limits::default(),
+        None => Limits::TELEGRAM,
     };
-    let mut tg = Telegram::start(bot.clone(), engine.clone(), limits);
+    let wake = Wake::default();
+    let mut tg = Telegram::start(bot.clone(), engine.clone(), limits, wake.clone());
     let mut app = axum::Router::new()
         .route("/healthz", get(health))
         .with_state(engine.clone());
@@ -94,7 +106,7 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
             )
         }
         None => {
-            tg.poll(bot, Duration::from_secs(25));
+            tg.poll(bot, POLL_TIMEOUT);
             settings.listen.clone()
         }
     };
@@ -115,6 +127,7 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
     };
     Ok(Running {
         telegram: Some(tg),
+        wake,
         addr,
         server,
     })

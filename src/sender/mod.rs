@@ -11,10 +11,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use tokio::sync::watch;
 
 use crate::channels::Reply;
-use crate::clock::Clock;
 use crate::store::Store;
 use crate::store::outbox::{self, ChatLocks};
 pub use pace::Limits;
@@ -77,7 +77,6 @@ impl Wake {
 pub struct Sender<P> {
     platform: P,
     store: Store,
-    clock: Arc<dyn Clock>,
     wake: Wake,
     pacer: Mutex<Pacer>,
     /// Chats with a task of this process working on them.
@@ -86,19 +85,15 @@ pub struct Sender<P> {
 }
 
 impl<P: Platform> Sender<P> {
-    /// Starts sending in the background; `wake` rings whenever a message is queued.
-    pub fn spawn(
-        platform: P,
-        store: Store,
-        clock: Arc<dyn Clock>,
-        wake: Wake,
-    ) -> tokio::task::JoinHandle<()> {
+    /// Starts sending in the background; `wake` rings whenever a message is queued. Sending
+    /// runs on the real clock (limits and retry waits are about time really passing), not
+    /// the program's clock that says what day it is for the rules.
+    pub fn spawn(platform: P, store: Store, wake: Wake) -> tokio::task::JoinHandle<()> {
         let limits = platform.limits();
         let sender = Arc::new(Sender {
             platform,
             locks: ChatLocks::new(&store),
             store,
-            clock,
             wake,
             pacer: Mutex::new(Pacer::new(limits, Instant::now())),
             busy: Mutex::new(HashSet::new()),
@@ -122,7 +117,7 @@ impl<P: Platform> Sender<P> {
 
     /// Starts a task for every chat with a message due that no task works on yet.
     async fn start_due(self: Arc<Self>) -> anyhow::Result<()> {
-        let now = self.clock.now();
+        let now = Utc::now();
         let mut tx = self.store.begin().await?;
         let chats =
             outbox::due_chats(&mut tx, self.platform.channel(), now, MAX_CHATS as i64).await?;
@@ -171,7 +166,7 @@ impl<P: Platform> Sender<P> {
                 return Ok(());
             }
             for row in rows {
-                if row.next_attempt_at > self.clock.now() {
+                if row.attempts > 0 && row.next_attempt_at > Utc::now() {
                     // An earlier message waits for its retry; later ones wait behind it.
                     return Ok(());
                 }
@@ -180,7 +175,7 @@ impl<P: Platform> Sender<P> {
                     Err(e) => {
                         let mut tx = self.store.begin().await?;
                         let why = format!("unreadable: {e}");
-                        outbox::mark_failed(&mut tx, row.id, &why, self.clock.now()).await?;
+                        outbox::mark_failed(&mut tx, row.id, &why, Utc::now()).await?;
                         tx.commit().await?;
                         continue;
                     }
@@ -193,7 +188,7 @@ impl<P: Platform> Sender<P> {
                         Ok(r) => r,
                         Err(_) => Err(Failure::Transient("timed out".into())),
                     };
-                let now = self.clock.now();
+                let now = Utc::now();
                 let mut tx = self.store.begin().await?;
                 let wait = match result {
                     Ok(()) => {

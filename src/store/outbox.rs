@@ -111,7 +111,8 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Chats of a channel with replies due, the longest waiting first.
+/// Chats of a channel with replies due, the longest waiting first. A reply never tried is
+/// due at once, whatever clock queued it; a retry when its time (real time) has come.
 pub async fn due_chats(
     tx: &mut Tx,
     channel: &str,
@@ -120,7 +121,8 @@ pub async fn due_chats(
 ) -> sqlx::Result<Vec<String>> {
     on_tx!(tx, |conn| sqlx::query_scalar(
         "SELECT chat_id FROM outbox
-         WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2
+         WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL
+           AND (attempts = 0 OR next_attempt_at <= $2)
          GROUP BY chat_id ORDER BY MIN(id) LIMIT $3"
     )
     .bind(channel)

@@ -16,40 +16,34 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use teloxide::RequestError;
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::stop::{StopToken, mk_stop_token};
-use teloxide::types::{
-    BotCommand, BotCommandScope, ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup,
-    InputFile, KeyboardButton, KeyboardMarkup, KeyboardRemove, Recipient, ReplyMarkup, UpdateKind,
-};
+use teloxide::types::UpdateKind;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
-use super::{Content, FileRef, Inbound, Reply};
+use super::{Content, FileRef, Inbound};
 use crate::dialogue::engine::Engine;
-use crate::domain::Access;
-use crate::store::{outbox, persons};
+use crate::sender::{Limits, Sender, Wake};
 use crate::text::Lang;
 
 pub const CHANNEL: &str = "telegram";
 
-/// Telegram's limit on a message's text.
-const TEXT_MAX: usize = 4096;
+mod send;
 
-/// Network failures are retried with backoff this many times (about a day), then given up.
-const MAX_ATTEMPTS: i64 = 12;
+pub use send::{Delivery, set_commands, split};
 
-/// Updates waiting for their handler to finish, by update id.
+/// Updates waiting for their handler to finish, by update id. The same update may be pushed
+/// twice (a batch that repeats it, a webhook retried while the first is still handled):
+/// every push waits, and the inbox makes the second do nothing.
 #[derive(Default)]
-struct Waiting(Mutex<HashMap<u32, oneshot::Sender<()>>>);
+struct Waiting(Mutex<HashMap<u32, Vec<oneshot::Sender<()>>>>);
 
 impl Waiting {
     fn done(&self, id: u32) {
-        if let Some(tx) = self.0.lock().expect("waiting lock").remove(&id) {
+        let waiting = self.0.lock().expect("waiting lock").remove(&id);
+        for tx in waiting.into_iter().flatten() {
             let _ = tx.send(());
         }
     }
@@ -71,7 +65,9 @@ impl Feed {
             .0
             .lock()
             .expect("waiting lock")
-            .insert(update.id.0, tx);
+            .entry(update.id.0)
+            .or_default()
+            .push(tx);
         if self.tx.send(Ok(update)).is_err() {
             return false;
         }
@@ -84,7 +80,7 @@ struct Shared {
     engine: Arc<Engine>,
     waiting: Arc<Waiting>,
     /// Wakes the outbox sender as soon as replies were queued.
-    wake: Arc<Notify>,
+    wake: Wake,
 }
 
 type UpdateStream =
@@ -223,18 +219,25 @@ async fn on_button(
     update: Update,
     q: CallbackQuery,
 ) -> Result<(), Infallible> {
-    // Stop the spinner on the user's button first; the reply follows from the outbox.
-    if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
-        tracing::warn!(error = %e, "answerCallbackQuery");
-    }
+    // Stop the spinner on the user's button and take the keyboard away (so an old question's
+    // buttons cannot be pressed again), beside the handling: a slow answer from Telegram
+    // must hold up neither this press nor anyone else's message.
     let msg = q.message.as_ref();
     let chat_id = msg.map(|m| m.chat().id);
-    if let (Some(chat), Some(m)) = (chat_id, msg) {
-        // The keyboard goes, so an old question's buttons cannot be pressed again.
-        if let Err(e) = bot.edit_message_reply_markup(chat, m.id()).await {
-            tracing::warn!(error = %e, "editMessageReplyMarkup");
+    let (ack_bot, query, shown) = (bot.clone(), q.id.clone(), chat_id.zip(msg.map(|m| m.id())));
+    tokio::spawn(async move {
+        let limit = Duration::from_secs(30);
+        let ack = tokio::time::timeout(limit, ack_bot.answer_callback_query(query)).await;
+        if !matches!(ack, Ok(Ok(_))) {
+            tracing::warn!("answerCallbackQuery failed or timed out");
         }
-    }
+        if let Some((chat, id)) = shown {
+            let edit = ack_bot.edit_message_reply_markup(chat, id);
+            if !matches!(tokio::time::timeout(limit, edit).await, Ok(Ok(_))) {
+                tracing::warn!("editMessageReplyMarkup failed or timed out");
+            }
+        }
+    });
     let inbound = chat_id.zip(q.data.clone()).map(|(chat, data)| Inbound {
         channel: CHANNEL.into(),
         chat_id: chat.0.to_string(),
@@ -258,7 +261,7 @@ async fn on_rest(s: Arc<Shared>, update: Update) -> Result<(), Infallible> {
 async fn handle(s: &Shared, bot: &Bot, update: &Update, msg: Option<Inbound>) {
     if let Some(msg) = msg {
         match s.engine.handle(&msg).await {
-            Ok(_) => s.wake.notify_one(),
+            Ok(_) => s.wake.ring(),
             Err(e) => {
                 tracing::error!(error = %e, "handling a Telegram update");
                 // Sent directly: the database that would queue it may be what failed.
@@ -281,10 +284,9 @@ pub struct Telegram {
 
 impl Telegram {
     /// Starts the dispatcher and the outbox sender.
-    pub fn start(bot: Bot, engine: Arc<Engine>, limits: Limits) -> Telegram {
+    pub fn start(bot: Bot, engine: Arc<Engine>, limits: Limits, wake: Wake) -> Telegram {
         let (tx, rx) = mpsc::unbounded_channel();
         let waiting = Arc::new(Waiting::default());
-        let wake = Arc::new(Notify::new());
         let shared = Arc::new(Shared {
             engine: engine.clone(),
             waiting: waiting.clone(),
@@ -310,12 +312,9 @@ impl Telegram {
                 )
                 .await;
         });
-        let sender = Sender {
-            bot: bot.throttle(limits),
-            engine,
-            wake,
-        };
-        let sending = tokio::spawn(async move { sender.run().await });
+        let delivery = Delivery { bot, limits };
+        let store = engine.store().clone();
+        let sending = Sender::spawn(delivery, store, wake);
         Telegram {
             feed: Feed { tx, waiting },
             stop,
@@ -433,279 +432,4 @@ async fn webhook(
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Registers the command menus, drawn from the capability table like the chat menu: the
-/// residents' commands for everyone (Vietnamese, and English for English-speaking users),
-/// and each staff member's own list in their private chat.
-pub async fn set_commands(bot: &Bot, engine: &Engine) -> Result<(), RequestError> {
-    let commands = |lang: Lang, access: &Access| -> Vec<BotCommand> {
-        engine
-            .command_menu(lang, access)
-            .into_iter()
-            .map(|(c, d)| BotCommand::new(c.trim_start_matches('/'), d))
-            .collect()
-    };
-    let resident = Access::default();
-    bot.set_my_commands(commands(Lang::Vi, &resident)).await?;
-    bot.set_my_commands(commands(Lang::En, &resident))
-        .language_code("en")
-        .await?;
-    let staff = match staff_chats(engine).await {
-        Ok(staff) => staff,
-        Err(e) => {
-            tracing::warn!(error = %e, "reading staff for their command menus");
-            return Ok(());
-        }
-    };
-    for (chat, lang, access) in staff {
-        let Ok(id) = chat.parse::<i64>() else {
-            continue;
-        };
-        let scope = BotCommandScope::Chat {
-            chat_id: Recipient::Id(ChatId(id)),
-        };
-        bot.set_my_commands(commands(lang, &access))
-            .scope(scope)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Private Telegram chats of the people holding a role, with their language and grants.
-async fn staff_chats(engine: &Engine) -> anyhow::Result<Vec<(String, Lang, Access)>> {
-    let mut tx = engine.store().begin().await?;
-    let mut out = vec![];
-    for (person_id, chat, lang) in persons::staff_chats(&mut tx, CHANNEL).await? {
-        let grants = persons::grants(&mut tx, person_id).await?;
-        out.push((
-            chat,
-            Lang::parse(&lang).unwrap_or_default(),
-            Access::new(grants),
-        ));
-    }
-    tx.commit().await?;
-    Ok(out)
-}
-
-/// Sends the outbox: one task per chat at a time (a `ChatLock`, so two processes never
-/// interleave one chat's replies), through teloxide's throttle for Telegram's limits.
-struct Sender {
-    bot: Throttle<Bot>,
-    engine: Arc<Engine>,
-    wake: Arc<Notify>,
-}
-
-impl Sender {
-    async fn run(self) {
-        let this = Arc::new(self);
-        loop {
-            if let Err(e) = this.clone().round().await {
-                tracing::error!(error = %e, "Telegram outbox");
-            }
-            tokio::select! {
-                _ = this.wake.notified() => {}
-                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-            }
-        }
-    }
-
-    async fn round(self: Arc<Self>) -> anyhow::Result<()> {
-        let now = self.engine.clock().now();
-        let mut tx = self.engine.store().begin().await?;
-        let chats = outbox::due_chats(&mut tx, CHANNEL, now, 100).await?;
-        tx.commit().await?;
-        // Each chat's sender holds a connection for its lock and uses another for its
-        // writes: a few chats at a time leave the pool to the incoming messages.
-        let slots = Arc::new(tokio::sync::Semaphore::new(4));
-        let mut tasks = vec![];
-        for chat in chats {
-            let me = self.clone();
-            let slots = slots.clone();
-            tasks.push(tokio::spawn(async move {
-                let _slot = slots.acquire_owned().await;
-                if let Err(e) = me.send_chat(&chat).await {
-                    tracing::error!(error = %e, chat, "sending to a Telegram chat");
-                }
-            }));
-        }
-        for t in tasks {
-            let _ = t.await;
-        }
-        Ok(())
-    }
-
-    async fn send_chat(&self, chat: &str) -> anyhow::Result<()> {
-        let store = self.engine.store();
-        let clock = self.engine.clock();
-        let Some(lock) = outbox::ChatLock::try_take(store, CHANNEL, chat).await? else {
-            return Ok(());
-        };
-        let mut tx = store.begin().await?;
-        let rows = outbox::unsent_for_chat(&mut tx, CHANNEL, chat, 1000).await?;
-        tx.commit().await?;
-        let chat_id = ChatId(chat.parse()?);
-        for row in rows {
-            let now = clock.now();
-            if row.next_attempt_at > now {
-                // An earlier reply waits for its retry; later ones wait behind it.
-                break;
-            }
-            let result = match row.reply() {
-                Ok(reply) => self.send(chat_id, &reply).await,
-                Err(e) => {
-                    let mut tx = store.begin().await?;
-                    outbox::mark_failed(&mut tx, row.id, &format!("unreadable: {e}"), now).await?;
-                    tx.commit().await?;
-                    continue;
-                }
-            };
-            let now = clock.now();
-            let mut tx = store.begin().await?;
-            let stop = match result {
-                Ok(()) => {
-                    outbox::mark_sent(&mut tx, row.id, now).await?;
-                    false
-                }
-                Err(RequestError::RetryAfter(after)) => {
-                    let next = now + chrono::Duration::from_std(after.duration())?;
-                    outbox::retry_at(&mut tx, row.id, "429 retry after", next).await?;
-                    true
-                }
-                Err(RequestError::Api(e)) => {
-                    // Telegram refused this message (blocked, no such chat, a keyboard too
-                    // long): sending it again cannot help, and it must not hold up the chat.
-                    tracing::warn!(error = %e, chat, "Telegram refused a reply");
-                    outbox::mark_failed(&mut tx, row.id, &e.to_string(), now).await?;
-                    false
-                }
-                Err(e) if row.attempts >= MAX_ATTEMPTS => {
-                    outbox::mark_failed(&mut tx, row.id, &e.to_string(), now).await?;
-                    false
-                }
-                Err(e) => {
-                    let wait = 2i64
-                        .saturating_pow(row.attempts.clamp(0, 8) as u32)
-                        .min(300);
-                    let next = now + chrono::Duration::seconds(wait);
-                    outbox::retry_at(&mut tx, row.id, &e.to_string(), next).await?;
-                    true
-                }
-            };
-            tx.commit().await?;
-            if stop {
-                break;
-            }
-        }
-        lock.release().await?;
-        Ok(())
-    }
-
-    /// One reply as one or more messages (split at line breaks under 4096 characters); the
-    /// buttons go with the last part.
-    async fn send(&self, chat: ChatId, reply: &Reply) -> Result<(), RequestError> {
-        let parts = split(&reply.text, TEXT_MAX);
-        let last = parts.len() - 1;
-        for (i, part) in parts.into_iter().enumerate() {
-            let mut req = self.bot.send_message(chat, part);
-            if i == last {
-                req = req.reply_markup(markup(reply));
-            }
-            req.await?;
-        }
-        // Files Telegram holds go again by their id, files the bot made as uploads; others
-        // (from another channel) were named in the text.
-        for f in &reply.files {
-            let input = match f.bytes() {
-                Some(bytes) => InputFile::memory(bytes).file_name(f.name.clone()),
-                None if f.channel == CHANNEL => InputFile::file_id(FileId(f.file_id.clone())),
-                None => continue,
-            };
-            // The text went already: a file that fails is reported, not a reason to send
-            // the whole reply again.
-            let sent = if f.kind == "photo" {
-                self.bot.send_photo(chat, input).await.map(drop)
-            } else {
-                self.bot.send_document(chat, input).await.map(drop)
-            };
-            if let Err(e) = sent {
-                tracing::warn!(error = %e, file = f.name, "sending a file");
-            }
-        }
-        Ok(())
-    }
-}
-
-fn markup(reply: &Reply) -> ReplyMarkup {
-    if !reply.choices.is_empty() {
-        let rows = reply.choices.iter().map(|c| {
-            vec![InlineKeyboardButton::callback(
-                c.label.clone(),
-                c.data.clone(),
-            )]
-        });
-        ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(rows))
-    } else if let Some(label) = &reply.ask_contact {
-        let button = KeyboardButton::new(label.clone()).request(ButtonRequest::Contact);
-        ReplyMarkup::Keyboard(
-            KeyboardMarkup::new(vec![vec![button]])
-                .resize_keyboard()
-                .one_time_keyboard(),
-        )
-    } else {
-        ReplyMarkup::KeyboardRemove(KeyboardRemove::new())
-    }
-}
-
-/// Splits text into parts of at most `max` characters, at line breaks where possible.
-pub fn split(text: &str, max: usize) -> Vec<String> {
-    let mut parts = vec![];
-    let mut cur = String::new();
-    for line in text.split('\n') {
-        let mut line = line.to_string();
-        // A single line longer than a message is cut at character boundaries.
-        while line.chars().count() > max {
-            let cut: String = line.chars().take(max).collect();
-            line = line.chars().skip(max).collect();
-            if !cur.is_empty() {
-                parts.push(std::mem::take(&mut cur));
-            }
-            parts.push(cut);
-        }
-        let extra = usize::from(!cur.is_empty());
-        if cur.chars().count() + extra + line.chars().count() > max {
-            parts.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push('\n');
-        }
-        cur.push_str(&line);
-    }
-    if !cur.is_empty() || parts.is_empty() {
-        parts.push(cur);
-    }
-    parts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_replies_split_at_line_breaks() {
-        let text = (0..300)
-            .map(|i| format!("dòng số {i:03} ..........."))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let parts = split(&text, 4096);
-        assert!(parts.len() > 1);
-        assert!(parts.iter().all(|p| p.chars().count() <= 4096));
-        assert_eq!(parts.join("\n"), text, "nothing lost, no line cut");
-        assert!(parts[0].ends_with("..........."));
-        assert_eq!(split("ngắn", 4096), ["ngắn"]);
-        let one = "x".repeat(5000);
-        let parts = split(&one, 4096);
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts.concat(), one);
-    }
 }

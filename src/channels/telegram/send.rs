@@ -1,0 +1,233 @@
+//! Telegram's sending half: one message to one chat as Bot API calls, what Telegram's
+//! errors mean for a retry, its limits, and the command menus. Pacing, order and retries are
+//! the channel-neutral sender's.
+
+use std::time::Duration;
+
+use teloxide::prelude::*;
+use teloxide::types::{
+    BotCommand, BotCommandScope, ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup,
+    InputFile, KeyboardButton, KeyboardMarkup, KeyboardRemove, Recipient, ReplyMarkup,
+};
+use teloxide::{ApiError, RequestError};
+
+use super::CHANNEL;
+use crate::channels::Reply;
+use crate::dialogue::engine::Engine;
+use crate::domain::Access;
+use crate::sender::{Failure, Limits, Platform};
+use crate::store::persons;
+use crate::text::Lang;
+
+/// Telegram's limit on a message's text.
+const TEXT_MAX: usize = 4096;
+
+/// The bot as the sender sees it.
+pub struct Delivery {
+    pub bot: Bot,
+    pub limits: Limits,
+}
+
+impl Platform for Delivery {
+    fn channel(&self) -> &'static str {
+        CHANNEL
+    }
+
+    fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Telegram's group and channel chats have negative ids.
+    fn is_group(&self, chat: &str) -> bool {
+        chat.starts_with('-')
+    }
+
+    async fn deliver(&self, chat: &str, reply: &Reply) -> Result<(), Failure> {
+        let chat = ChatId(
+            chat.parse()
+                .map_err(|_| Failure::Refused(format!("not a Telegram chat: {chat}")))?,
+        );
+        send(&self.bot, chat, reply).await.map_err(failure)
+    }
+}
+
+/// One reply as one or more messages (split at line breaks under 4096 characters, the
+/// buttons with the last part), then its files: those Telegram holds by their id, those the
+/// bot made as uploads (files from another channel were named in the text).
+async fn send(bot: &Bot, chat: ChatId, reply: &Reply) -> Result<(), RequestError> {
+    if !reply.text.is_empty() || reply.files.is_empty() {
+        let parts = split(&reply.text, TEXT_MAX);
+        let last = parts.len() - 1;
+        for (i, part) in parts.into_iter().enumerate() {
+            let mut req = bot.send_message(chat, part);
+            if i == last {
+                req = req.reply_markup(markup(reply));
+            }
+            req.await?;
+        }
+    }
+    for f in &reply.files {
+        let input = match f.bytes() {
+            Some(bytes) => InputFile::memory(bytes).file_name(f.name.clone()),
+            None if f.channel == CHANNEL => InputFile::file_id(FileId(f.file_id.clone())),
+            None => continue,
+        };
+        if f.kind == "photo" {
+            bot.send_photo(chat, input).await?;
+        } else {
+            bot.send_document(chat, input).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What a failed call means. Telegram says "Bad Request" or "Forbidden" for what can never
+/// succeed (blocked, no such chat, a keyboard too long); anything else (a 5xx, a timeout, a
+/// reply that is not JSON) may pass.
+fn failure(e: RequestError) -> Failure {
+    match e {
+        RequestError::RetryAfter(after) => Failure::RetryAfter {
+            after: after.duration().max(Duration::from_millis(100)),
+            // Telegram's 429 names no scope; it follows a burst to one chat far more often
+            // than the overall limit, which the pacer already keeps.
+            whole_bot: false,
+        },
+        RequestError::Api(ApiError::Unknown(why)) => {
+            if why.starts_with("Bad Request") || why.starts_with("Forbidden") {
+                Failure::Refused(why)
+            } else {
+                Failure::Transient(why)
+            }
+        }
+        RequestError::Api(e) => Failure::Refused(e.to_string()),
+        RequestError::MigrateToChatId(_) => Failure::Refused("the group moved".into()),
+        other => Failure::Transient(other.to_string()),
+    }
+}
+
+/// Registers the command menus, drawn from the capability table like the chat menu: the
+/// residents' commands for everyone (Vietnamese, and English for English-speaking users),
+/// and each staff member's own list in their private chat.
+pub async fn set_commands(bot: &Bot, engine: &Engine) -> Result<(), RequestError> {
+    let commands = |lang: Lang, access: &Access| -> Vec<BotCommand> {
+        engine
+            .command_menu(lang, access)
+            .into_iter()
+            .map(|(c, d)| BotCommand::new(c.trim_start_matches('/'), d))
+            .collect()
+    };
+    let resident = Access::default();
+    bot.set_my_commands(commands(Lang::Vi, &resident)).await?;
+    bot.set_my_commands(commands(Lang::En, &resident))
+        .language_code("en")
+        .await?;
+    let staff = match staff_chats(engine).await {
+        Ok(staff) => staff,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading staff for their command menus");
+            return Ok(());
+        }
+    };
+    for (chat, lang, access) in staff {
+        let Ok(id) = chat.parse::<i64>() else {
+            continue;
+        };
+        let scope = BotCommandScope::Chat {
+            chat_id: Recipient::Id(ChatId(id)),
+        };
+        bot.set_my_commands(commands(lang, &access))
+            .scope(scope)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Private Telegram chats of the people holding a role, with their language and grants.
+async fn staff_chats(engine: &Engine) -> anyhow::Result<Vec<(String, Lang, Access)>> {
+    let mut tx = engine.store().begin().await?;
+    let mut out = vec![];
+    for (person_id, chat, lang) in persons::staff_chats(&mut tx, CHANNEL).await? {
+        let grants = persons::grants(&mut tx, person_id).await?;
+        out.push((
+            chat,
+            Lang::parse(&lang).unwrap_or_default(),
+            Access::new(grants),
+        ));
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+fn markup(reply: &Reply) -> ReplyMarkup {
+    if !reply.choices.is_empty() {
+        let rows = reply.choices.iter().map(|c| {
+            vec![InlineKeyboardButton::callback(
+                c.label.clone(),
+                c.data.clone(),
+            )]
+        });
+        ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(rows))
+    } else if let Some(label) = &reply.ask_contact {
+        let button = KeyboardButton::new(label.clone()).request(ButtonRequest::Contact);
+        ReplyMarkup::Keyboard(
+            KeyboardMarkup::new(vec![vec![button]])
+                .resize_keyboard()
+                .one_time_keyboard(),
+        )
+    } else {
+        ReplyMarkup::KeyboardRemove(KeyboardRemove::new())
+    }
+}
+
+/// Splits text into parts of at most `max` characters, at line breaks where possible.
+pub fn split(text: &str, max: usize) -> Vec<String> {
+    let mut parts = vec![];
+    let mut cur = String::new();
+    for line in text.split('\n') {
+        let mut line = line.to_string();
+        // A single line longer than a message is cut at character boundaries.
+        while line.chars().count() > max {
+            let cut: String = line.chars().take(max).collect();
+            line = line.chars().skip(max).collect();
+            if !cur.is_empty() {
+                parts.push(std::mem::take(&mut cur));
+            }
+            parts.push(cut);
+        }
+        let extra = usize::from(!cur.is_empty());
+        if cur.chars().count() + extra + line.chars().count() > max {
+            parts.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push('\n');
+        }
+        cur.push_str(&line);
+    }
+    if !cur.is_empty() || parts.is_empty() {
+        parts.push(cur);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_replies_split_at_line_breaks() {
+        let text = (0..300)
+            .map(|i| format!("dòng số {i:03} ..........."))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parts = split(&text, 4096);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|p| p.chars().count() <= 4096));
+        assert_eq!(parts.join("\n"), text, "nothing lost, no line cut");
+        assert!(parts[0].ends_with("..........."));
+        assert_eq!(split("ngắn", 4096), ["ngắn"]);
+        let one = "x".repeat(5000);
+        let parts = split(&one, 4096);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts.concat(), one);
+    }
+}
