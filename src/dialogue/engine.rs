@@ -14,7 +14,7 @@ use super::turn::Turn;
 use crate::channels::{Inbound, Reply};
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
-use crate::store::{Store, communes, conversations, inbox, outbox, persons};
+use crate::store::{Store, conversations, inbox, outbox, persons};
 use crate::text::{Lang, Texts};
 
 pub(crate) use super::choice::Opt;
@@ -95,14 +95,13 @@ impl Engine {
             return Ok(Handled::Duplicate);
         }
         let default_commune = self.default_commune.as_deref();
-        let Some(person) = identify(&mut tx, msg, now, default_commune).await? else {
+        let Some((person, commune)) = identify(&mut tx, msg, now, default_commune).await? else {
             // No commune exists at all: nobody to register with. Say so, keep nothing.
             let reply = Reply::text(self.texts.get(Lang::Vi, "no-commune", &[]));
             outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, &reply, now).await?;
             tx.commit().await?;
             return Ok(Handled::Done);
         };
-        let commune = communes::by_id(&mut tx, person.commune_id).await?;
         let grants = persons::grants(&mut tx, person.id).await?;
         let ctx = Ctx {
             person: &person,
@@ -137,8 +136,11 @@ impl Engine {
         turn.step(&msg.content).await?;
         let Turn { state, out, .. } = turn;
 
+        // Written only when it changed: a menu shown again changes nothing.
         let json = serde_json::to_string(&state).map_err(anyhow::Error::from)?;
-        conversations::save(&mut tx, &msg.channel, &conversation, &json, now).await?;
+        if raw.as_deref() != Some(json.as_str()) {
+            conversations::save(&mut tx, &msg.channel, &conversation, &json, now).await?;
+        }
         for r in &out.replies {
             outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, r, now).await?;
         }

@@ -4,25 +4,31 @@
 use chrono::{DateTime, Utc};
 
 use crate::channels::Inbound;
+use crate::store::Tx;
+use crate::store::communes::{self, Commune};
 use crate::store::persons::{self, Person};
-use crate::store::{Tx, communes};
 
-/// The person behind the message, created on first contact in the default commune; `None`
-/// when no commune exists to join.
+/// How stale a recorded "last seen" may grow before a message writes it again: it only
+/// decides which channel a person is reached on, so a write per message would be waste.
+const SEEN_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+/// The person behind the message and their commune, created on first contact in the default
+/// commune; `None` when no commune exists to join.
 pub(super) async fn identify(
     tx: &mut Tx,
     msg: &Inbound,
     now: DateTime<Utc>,
     default_commune: Option<&str>,
-) -> sqlx::Result<Option<Person>> {
-    if let Some(p) = persons::by_identity(tx, &msg.channel, &msg.sender_id).await? {
+) -> sqlx::Result<Option<(Person, Commune)>> {
+    if let Some(seen) = persons::seen(tx, &msg.channel, &msg.sender_id).await? {
         // Personal notices and digests go to the private chat, never to a group where
         // the person happened to write.
-        if msg.chat_id == msg.sender_id {
+        let stale = seen.last_seen.is_none_or(|t| now - t >= SEEN_EVERY);
+        if msg.chat_id == msg.sender_id && (seen.chat_id != msg.chat_id || stale) {
             let (c, s) = (&msg.channel, &msg.sender_id);
-            persons::link_identity(tx, c, s, p.id, &msg.chat_id, Some(now)).await?;
+            persons::link_identity(tx, c, s, seen.person.id, &msg.chat_id, Some(now)).await?;
         }
-        return Ok(Some(p));
+        return Ok(Some((seen.person, seen.commune)));
     }
     let Some(commune) = communes::default_commune(tx, default_commune).await? else {
         return Ok(None);
@@ -37,5 +43,5 @@ pub(super) async fn identify(
     // there even when the first message came from a group.
     let (c, s) = (&msg.channel, &msg.sender_id);
     persons::link_identity(tx, c, s, id, &msg.sender_id, Some(now)).await?;
-    Ok(Some(persons::by_id(tx, id).await?))
+    Ok(Some((persons::by_id(tx, id).await?, commune)))
 }

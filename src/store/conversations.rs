@@ -6,35 +6,39 @@ use chrono::{DateTime, Utc};
 
 use super::{Tx, on_tx};
 
-/// Loads the chat's state, locking its row until the transaction ends.
+/// Loads the chat's state, locking its row until the transaction ends: on PostgreSQL one
+/// statement creates the row if needed and locks it; SQLite's `BEGIN IMMEDIATE` already holds
+/// the database's write lock, so a plain read does.
 pub async fn load_locked(
     tx: &mut Tx,
     channel: &str,
     chat_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<String>> {
-    // The insert gives PostgreSQL a row to lock even on a chat's first message; SQLite's
-    // `BEGIN IMMEDIATE` already holds the database's write lock.
-    on_tx!(tx, |conn| sqlx::query(
-        "INSERT INTO conversations (channel, chat_id, state, updated_at)
-         VALUES ($1, $2, '', $3) ON CONFLICT (channel, chat_id) DO NOTHING"
-    )
-    .bind(channel)
-    .bind(chat_id)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
-    let sql = if tx.is_postgres() {
-        "SELECT state FROM conversations WHERE channel = $1 AND chat_id = $2 FOR UPDATE"
-    } else {
-        "SELECT state FROM conversations WHERE channel = $1 AND chat_id = $2"
+    let state: Option<String> = match tx {
+        Tx::Postgres(t) => Some(
+            sqlx::query_scalar(
+                "INSERT INTO conversations (channel, chat_id, state, updated_at)
+                 VALUES ($1, $2, '', $3)
+                 ON CONFLICT (channel, chat_id) DO UPDATE SET state = conversations.state
+                 RETURNING state",
+            )
+            .bind(channel)
+            .bind(chat_id)
+            .bind(now)
+            .fetch_one(&mut **t)
+            .await?,
+        ),
+        Tx::Sqlite(t) => {
+            sqlx::query_scalar(
+                "SELECT state FROM conversations WHERE channel = $1 AND chat_id = $2",
+            )
+            .bind(channel)
+            .bind(chat_id)
+            .fetch_optional(&mut **t)
+            .await?
+        }
     };
-    let state: Option<String> = on_tx!(tx, |conn| sqlx::query_scalar(sql)
-        .bind(channel)
-        .bind(chat_id)
-        .fetch_optional(conn)
-        .await)?;
     Ok(state.filter(|s| !s.is_empty()))
 }
 
@@ -46,12 +50,14 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     on_tx!(tx, |conn| sqlx::query(
-        "UPDATE conversations SET state = $1, updated_at = $2 WHERE channel = $3 AND chat_id = $4"
+        "INSERT INTO conversations (channel, chat_id, state, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (channel, chat_id) DO UPDATE SET state = excluded.state,
+            updated_at = excluded.updated_at"
     )
-    .bind(state)
-    .bind(now)
     .bind(channel)
     .bind(chat_id)
+    .bind(state)
+    .bind(now)
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;

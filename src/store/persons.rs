@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use super::communes::Commune;
 use super::{Tx, on_tx};
 pub use crate::domain::Grant;
 use crate::domain::Role;
@@ -27,6 +28,66 @@ struct RoleRow {
 pub struct Contact {
     pub channel: String,
     pub chat_id: String,
+}
+
+/// A known sender: the person, their commune, and what their identity last recorded.
+pub struct Seen {
+    pub person: Person,
+    pub commune: Commune,
+    pub chat_id: String,
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+#[derive(FromRow)]
+struct SeenRow {
+    id: i64,
+    commune_id: i64,
+    display_name: String,
+    lang: String,
+    chat_id: String,
+    last_seen: Option<DateTime<Utc>>,
+    code: String,
+    name: String,
+    district: String,
+    province: String,
+    time_zone: String,
+    rules: String,
+    is_demo: bool,
+}
+
+/// Everything the engine needs to know about a known sender, in one statement.
+pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<Option<Seen>> {
+    let row: Option<SeenRow> = on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT p.id, p.commune_id, p.display_name, p.lang, i.chat_id, i.last_seen,
+                c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo
+         FROM identities i JOIN persons p ON p.id = i.person_id
+         JOIN communes c ON c.id = p.commune_id
+         WHERE i.channel = $1 AND i.sender_id = $2"
+    )
+    .bind(channel)
+    .bind(sender_id)
+    .fetch_optional(conn)
+    .await)?;
+    Ok(row.map(|r| Seen {
+        person: Person {
+            id: r.id,
+            commune_id: r.commune_id,
+            display_name: r.display_name,
+            lang: r.lang,
+        },
+        commune: Commune {
+            id: r.commune_id,
+            code: r.code,
+            name: r.name,
+            district: r.district,
+            province: r.province,
+            time_zone: r.time_zone,
+            rules: r.rules,
+            is_demo: r.is_demo,
+        },
+        chat_id: r.chat_id,
+        last_seen: r.last_seen,
+    }))
 }
 
 pub async fn by_identity(
