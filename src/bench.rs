@@ -6,9 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::channels::{Content, Inbound};
 use crate::clock::SystemClock;
 use crate::config::Settings;
+use crate::message::{Content, Inbound};
 use crate::store::{TestDb, inbox};
 
 /// One household registration, as a resident types it.

@@ -24,6 +24,7 @@ pub mod config;
 pub mod dialogue;
 pub mod digest;
 pub mod domain;
+pub mod message;
 pub mod report;
 pub mod run;
 pub mod seed;

@@ -12,13 +12,13 @@ use serde_json::{Map, Value};
 
 use super::actions::Outcome;
 use super::{Check, CondKey, Dialogue, Dialogues, Kind, Step};
-use crate::channels::{Choice, Content, Inbound, Reply};
 use crate::clock::{Clock, local_date};
 use crate::domain::input::format_date;
 use crate::domain::{
     Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, Role,
     parse_integer,
 };
+use crate::message::{Choice, Content, Inbound, Reply};
 use crate::store::communes::{self, Commune};
 use crate::store::persons::{self, Grant, Person};
 use crate::store::{Store, Tx, conversations, groups, inbox, outbox};
@@ -170,7 +170,7 @@ enum Said {
     Text(String),
     /// A button of the question named `.0` with value `.1`.
     Button(String, String),
-    File(crate::channels::FileRef),
+    File(crate::message::FileRef),
 }
 
 /// Why an answer was not taken: a catalogue message and its arguments.
@@ -1285,7 +1285,7 @@ impl Engine {
                 }
             }
             Kind::Text if step.check == Some(Check::TimeOfDay) => {
-                match crate::digest::parse_time(typed) {
+                match crate::domain::parse_time(typed) {
                     Some(t) => s(t.format("%H:%M").to_string()),
                     None => Err(Refusal("err-time", vec![])),
                 }
@@ -1439,7 +1439,7 @@ enum Input {
     Typed(String),
     /// A button's value: matched exactly, never by number.
     Exact(String),
-    File(crate::channels::FileRef),
+    File(crate::message::FileRef),
 }
 
 fn buttons(seq: u32, question: &str, opts: &[Opt]) -> Vec<Choice> {

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::channels::Reply;
 use crate::clock::local_date;
 use crate::domain::input::format_date;
 use crate::domain::{Category, GroupStatus, Phone, ProposalStatus, Role};
+use crate::message::Reply;
 use crate::store::digests::{self, Count, Deadline};
 use crate::store::persons::Grant;
 use crate::store::{Tx, communes::Commune, groups, households, proposals};

@@ -9,8 +9,9 @@ pub mod compose;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::channels::Reply;
 use crate::dialogue::engine::Engine;
+use crate::domain::parse_time;
+use crate::message::Reply;
 use crate::store::digests::{self, Recipient};
 use crate::store::{Tx, communes, outbox, persons};
 use crate::text::Lang;
@@ -20,16 +21,6 @@ pub const DEFAULT_TIME: NaiveTime = match NaiveTime::from_hms_opt(7, 0, 0) {
     Some(t) => t,
     None => panic!("07:00 is a time"),
 };
-
-/// Parses a time of day as people type it: "7:30", "07:30", "7h30", "7h", "7 giờ".
-pub fn parse_time(s: &str) -> Option<NaiveTime> {
-    let f = crate::text::fold(s).replace("gio", "h").replace(' ', "");
-    let (h, m) = match f.split_once([':', 'h', '.']) {
-        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
-        None => (f.as_str(), "0"),
-    };
-    NaiveTime::from_hms_opt(h.parse().ok()?, m.trim_end_matches('p').parse().ok()?, 0)
-}
 
 /// Where a person's digest stands at `now`.
 struct Schedule {
@@ -270,7 +261,7 @@ pub async fn cli(
             out.push_str(&format!(
                 "== {} ==\n{}\n\n",
                 r.display_name,
-                crate::channels::render_plain(&reply)
+                crate::message::render_plain(&reply)
             ));
         } else {
             let sent = send(engine, r, Some(day), now).await?;
@@ -279,21 +270,4 @@ pub async fn cli(
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_as_people_type_them() {
-        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
-        assert_eq!(parse_time("7:30"), Some(t(7, 30)));
-        assert_eq!(parse_time("07:30"), Some(t(7, 30)));
-        assert_eq!(parse_time("6h30"), Some(t(6, 30)));
-        assert_eq!(parse_time("7h"), Some(t(7, 0)));
-        assert_eq!(parse_time("7 giờ"), Some(t(7, 0)));
-        assert_eq!(parse_time("25:00"), None);
-        assert_eq!(parse_time("sáng"), None);
-    }
 }

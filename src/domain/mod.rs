@@ -1,6 +1,6 @@
 //! The program's domain: parse-don't-validate types for what people type (names, phones, CCCD,
-//! dates, amounts) and the rules of the poverty-reduction program (target categories, the
-//! 36-month window, roles).
+//! dates, amounts, times of day) and the rules of the poverty-reduction program (target
+//! categories, the 36-month window, group readiness, the proposals' path, roles).
 
 pub mod groups;
 pub mod household;
@@ -9,6 +9,7 @@ pub mod money;
 pub mod proposals;
 pub mod roles;
 pub mod rules;
+pub mod time;
 
 pub use groups::{GroupRules, GroupStatus, MemberFacts, Missing};
 pub use household::{Category, EscapeWindow, HouseholdStatus};
@@ -19,3 +20,4 @@ pub use money::Money;
 pub use proposals::{ProposalKind, ProposalStatus, ProposalStep};
 pub use roles::Role;
 pub use rules::CommuneRules;
+pub use time::parse_time;

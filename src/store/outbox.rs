@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, on_tx};
-use crate::channels::Reply;
+use crate::message::Reply;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Row {

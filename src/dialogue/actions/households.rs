@@ -5,10 +5,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{Notice, Outcome};
-use crate::channels::Reply;
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone};
+use crate::message::Reply;
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;

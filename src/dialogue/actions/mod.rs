@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::Kind;
 use super::engine::Ctx;
-use crate::channels::Reply;
+use crate::message::Reply;
 use crate::store::{Tx, persons};
 use crate::text::Arg;
 

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::Outcome;
-use crate::channels::{FileRef, Reply};
 use crate::dialogue::engine::Ctx;
-use crate::digest::{self, compose};
-use crate::domain::FreeText;
+use crate::digest::compose;
 use crate::domain::input::format_date;
+use crate::domain::{FreeText, parse_time};
+use crate::message::{FileRef, Reply};
 use crate::store::{Tx, audit, digests};
 
 #[derive(Deserialize)]
@@ -61,7 +61,7 @@ pub(super) async fn set_time(
     tx: &mut Tx,
     input: TimeInput,
 ) -> anyhow::Result<Outcome> {
-    let Some(time) = digest::parse_time(input.time.as_str()) else {
+    let Some(time) = parse_time(input.time.as_str()) else {
         return Ok(Outcome::reply(ctx.t("err-time", &[])));
     };
     let hhmm = time.format("%H:%M").to_string();

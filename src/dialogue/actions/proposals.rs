@@ -5,13 +5,13 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Notice, Outcome, Then, tell_role};
-use crate::channels::{FileRef, Reply};
 use crate::clock::local_date;
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{
     FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
 };
+use crate::message::{FileRef, Reply};
 use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
 use crate::store::{Tx, audit, groups};
 use crate::text::Arg;
