@@ -15,8 +15,8 @@ use super::{Check, CondKey, Dialogue, Dialogues, Kind, Step};
 use crate::clock::{Clock, local_date};
 use crate::domain::input::format_date;
 use crate::domain::{
-    Cccd, CommuneRules, FreeText, InputError, Money, PastDate, PersonName, Phone, Role,
-    parse_integer,
+    Cccd, CommuneRules, FreeText, GroupStatus, InputError, Money, PastDate, PersonName, Phone,
+    Role, parse_integer,
 };
 use crate::message::{Choice, Content, Inbound, Reply};
 use crate::store::communes::{self, Commune};
@@ -1274,10 +1274,14 @@ impl Engine {
                     .collect::<String>()
                     .to_uppercase();
                 match groups::by_code(tx, &code).await? {
-                    Some(g) if g.commune_id == ctx.commune.id && g.status == "forming" => Ok((
-                        Value::String(code),
-                        Some(format!("{} ({})", g.name, g.join_code)),
-                    )),
+                    Some(g)
+                        if g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming =>
+                    {
+                        Ok((
+                            Value::String(code),
+                            Some(format!("{} ({})", g.name, g.join_code)),
+                        ))
+                    }
                     Some(g) if g.commune_id == ctx.commune.id => {
                         Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
                     }

@@ -4,7 +4,7 @@
 use super::Source;
 use super::engine::{Ctx, Opt};
 use crate::dialogue::actions;
-use crate::domain::{GroupStatus, ProposalStatus, ProposalStep, Role};
+use crate::domain::{GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
 use crate::store::{Tx, communes, groups, households, proposals};
 
 /// An option; its key (the number to type) is its position, set by the engine.
@@ -53,9 +53,7 @@ pub(crate) async fn options(
                 .and_then(|v| v.as_str())
                 .and_then(|v| v.parse().ok());
             let status = match id {
-                Some(id) => proposals::get(tx, id)
-                    .await?
-                    .and_then(|p| ProposalStatus::from_code(&p.status)),
+                Some(id) => proposals::get(tx, id).await?.map(|p| p.status),
                 None => None,
             };
             status
@@ -117,7 +115,7 @@ pub(crate) async fn options(
         Source::MyHouseholds => households::registered_by(tx, me)
             .await?
             .into_iter()
-            .filter(|h| h.status != "rejected")
+            .filter(|h| h.status != HouseholdStatus::Rejected)
             .map(|h| {
                 opt(
                     h.id,
@@ -151,7 +149,7 @@ pub(crate) async fn options(
                 }
             }
             list.into_iter()
-                .filter(|g| g.status == wanted.code())
+                .filter(|g| g.status == wanted)
                 .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
                 .collect()
         }
@@ -169,8 +167,7 @@ pub(crate) async fn options(
             if !ctx.is_officer() {
                 return Ok(vec![]);
             }
-            let list =
-                groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+            let list = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
             let mut out = vec![];
             for g in list {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
@@ -199,8 +196,7 @@ pub(crate) async fn options(
             };
             list.into_iter()
                 .filter(|p| {
-                    source != Source::ReturnedProposals
-                        || p.status == ProposalStatus::Returned.code()
+                    source != Source::ReturnedProposals || p.status == ProposalStatus::Returned
                 })
                 .map(|p| {
                     let d = (source == Source::OpenProposals)

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::clock::local_date;
 use crate::domain::input::format_date;
-use crate::domain::{Category, GroupStatus, Phone, ProposalStatus, Role};
+use crate::domain::{Category, GroupStatus, Phone, Role};
 use crate::message::Reply;
 use crate::store::digests::{self, Count, Deadline};
 use crate::store::persons::Grant;
@@ -82,7 +82,7 @@ pub async fn gather(
         }
     }
     if has(Role::CultureOfficer) || has(Role::Leader) {
-        for g in groups::with_status(tx, commune.id, GroupStatus::Requested.code()).await? {
+        for g in groups::with_status(tx, commune.id, GroupStatus::Requested).await? {
             waiting.push(Waiting {
                 label: format!("#{} {}", g.id, g.name),
                 days: g.requested_at.map(age).unwrap_or(0),
@@ -92,13 +92,12 @@ pub async fn gather(
     }
     if grants.iter().any(|g| g.role.is_officer()) {
         for p in proposals::open(tx, commune.id).await? {
-            let status = ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted);
             waiting.push(Waiting {
                 label: format!(
                     "#{} {} – {}",
                     p.id,
                     p.title,
-                    texts.get(lang, status.message_id(), &[])
+                    texts.get(lang, p.status.message_id(), &[])
                 ),
                 days: age(p.updated_at),
                 command: format!("/xulyda {}", p.id),

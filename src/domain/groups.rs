@@ -3,31 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Where a group stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupStatus {
-    /// Being formed: members join and leave.
-    Forming,
-    /// The leader asked the commune to establish it.
-    Requested,
-    /// The committee's decision established it.
-    Established,
+use super::codes::codes;
+
+codes! {
+    /// Where a group stands.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum GroupStatus {
+        /// Being formed: members join and leave.
+        Forming => "forming",
+        /// The leader asked the commune to establish it.
+        Requested => "requested",
+        /// The committee's decision established it.
+        Established => "established",
+    }
 }
 
 impl GroupStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            GroupStatus::Forming => "forming",
-            GroupStatus::Requested => "requested",
-            GroupStatus::Established => "established",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<GroupStatus> {
-        [Self::Forming, Self::Requested, Self::Established]
-            .into_iter()
-            .find(|g| g.code() == s)
-    }
     pub fn message_id(self) -> &'static str {
         match self {
             GroupStatus::Forming => "group-forming",

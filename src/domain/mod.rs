@@ -2,6 +2,7 @@
 //! dates, amounts, times of day) and the rules of the poverty-reduction program (target
 //! categories, the 36-month window, group readiness, the proposals' path, roles).
 
+pub mod codes;
 pub mod groups;
 pub mod household;
 pub mod input;

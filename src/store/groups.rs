@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, on_tx};
+use crate::domain::{Category, GroupStatus, HouseholdStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Group {
@@ -15,7 +16,8 @@ pub struct Group {
     pub org: String,
     pub product: String,
     pub join_code: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GroupStatus,
     pub leader_id: i64,
     pub requested_at: Option<DateTime<Utc>>,
     pub decision_no: Option<String>,
@@ -29,8 +31,10 @@ pub struct Group {
 pub struct Member {
     pub household_id: i64,
     pub head_name: String,
-    pub category: String,
-    pub household_status: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    #[sqlx(try_from = "String")]
+    pub household_status: HouseholdStatus,
     pub escaped_on: Option<NaiveDate>,
     pub registered_by: i64,
     pub recognised_level: Option<String>,
@@ -108,12 +112,16 @@ pub async fn of_person(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> 
 }
 
 /// Groups of a commune in a status, oldest request first.
-pub async fn with_status(tx: &mut Tx, commune_id: i64, status: &str) -> sqlx::Result<Vec<Group>> {
+pub async fn with_status(
+    tx: &mut Tx,
+    commune_id: i64,
+    status: GroupStatus,
+) -> sqlx::Result<Vec<Group>> {
     on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE g.commune_id = $1 AND g.status = $2 ORDER BY g.requested_at, g.id"
     ))
     .bind(commune_id)
-    .bind(status)
+    .bind(status.code())
     .fetch_all(conn)
     .await)
 }
@@ -201,8 +209,8 @@ pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sql
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
-    from: &str,
-    to: &str,
+    from: GroupStatus,
+    to: GroupStatus,
     decision_no: Option<&str>,
     decision_date: Option<NaiveDate>,
     return_reason: Option<&str>,
@@ -215,13 +223,13 @@ pub async fn set_status(
             updated_at = $5
          WHERE id = $6 AND status = $7"
     )
-    .bind(to)
+    .bind(to.code())
     .bind(decision_no)
     .bind(decision_date)
     .bind(return_reason)
     .bind(now)
     .bind(id)
-    .bind(from)
+    .bind(from.code())
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;

@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, on_tx};
+use crate::domain::{ProposalKind, ProposalStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Proposal {
     pub id: i64,
     pub commune_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ProposalKind,
     pub group_id: Option<i64>,
     pub partners: Option<String>,
     pub submitted_by: i64,
@@ -19,7 +21,8 @@ pub struct Proposal {
     pub total_cost: i64,
     pub support: i64,
     pub own_contribution: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProposalStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -37,14 +40,14 @@ pub struct Attachment {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub actor_id: i64,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    #[sqlx(try_from = "String")]
+    pub to_status: ProposalStatus,
     pub comment: Option<String>,
 }
 
 pub struct NewProposal<'a> {
     pub commune_id: i64,
-    pub kind: &'a str,
+    pub kind: ProposalKind,
     pub group_id: Option<i64>,
     pub partners: Option<&'a str>,
     pub submitted_by: i64,
@@ -73,7 +76,7 @@ pub async fn insert(tx: &mut Tx, p: &NewProposal<'_>, now: DateTime<Utc>) -> sql
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $11) RETURNING id"
     )
     .bind(p.commune_id)
-    .bind(p.kind)
+    .bind(p.kind.code())
     .bind(p.group_id)
     .bind(p.partners)
     .bind(p.submitted_by)
@@ -101,7 +104,7 @@ pub async fn revise(
             updated_at = $9
          WHERE id = $10 AND status = 'returned'"
     )
-    .bind(p.kind)
+    .bind(p.kind.code())
     .bind(p.group_id)
     .bind(p.partners)
     .bind(p.answers)
@@ -159,17 +162,17 @@ pub async fn by_submitter(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Propo
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
-    from: &str,
-    to: &str,
+    from: ProposalStatus,
+    to: ProposalStatus,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let n = on_tx!(tx, |conn| sqlx::query(
         "UPDATE proposals SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
     )
-    .bind(to)
+    .bind(to.code())
     .bind(now)
     .bind(id)
-    .bind(from)
+    .bind(from.code())
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
@@ -180,8 +183,8 @@ pub async fn add_event(
     tx: &mut Tx,
     proposal_id: i64,
     actor_id: i64,
-    from: Option<&str>,
-    to: &str,
+    from: Option<ProposalStatus>,
+    to: ProposalStatus,
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
@@ -192,8 +195,8 @@ pub async fn add_event(
     .bind(proposal_id)
     .bind(now)
     .bind(actor_id)
-    .bind(from)
-    .bind(to)
+    .bind(from.map(ProposalStatus::code))
+    .bind(to.code())
     .bind(comment)
     .execute(conn)
     .await
@@ -203,7 +206,7 @@ pub async fn add_event(
 
 pub async fn events(tx: &mut Tx, proposal_id: i64) -> sqlx::Result<Vec<Event>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT at, actor_id, from_status, to_status, comment FROM proposal_events
+        "SELECT at, actor_id, to_status, comment FROM proposal_events
          WHERE proposal_id = $1 ORDER BY id"
     )
     .bind(proposal_id)

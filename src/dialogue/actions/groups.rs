@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{Notice, Outcome, tell_role};
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{Category, FreeText, GroupStatus, MemberFacts, Missing, Role};
+use crate::domain::{FreeText, GroupStatus, HouseholdStatus, MemberFacts, Missing, Role};
 use crate::store::groups::{self, Group, Member, NewGroup};
 use crate::store::{Tx, audit, communes, households};
 use crate::text::Arg;
@@ -164,9 +164,8 @@ pub fn member_facts(
         .map(|m| {
             let recognised =
                 m.recognition_checked && m.recognised_level.as_deref().is_some_and(|l| l != "none");
-            let target = m.household_status == "confirmed"
-                && Category::from_code(&m.category)
-                    .is_some_and(|c| c.is_target(m.escaped_on, window, today));
+            let target = m.household_status == HouseholdStatus::Confirmed
+                && m.category.is_target(m.escaped_on, window, today);
             MemberFacts {
                 recognised,
                 experienced: recognised || m.experienced,
@@ -240,7 +239,7 @@ async fn missing(
 /// A group in a few lines: who, where, what, its code and where it stands.
 pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<String> {
     let (members, missing) = missing(ctx, tx, g).await?;
-    let status = GroupStatus::from_code(&g.status).unwrap_or(GroupStatus::Forming);
+    let status = g.status;
     let mut s = format!("#{} {} – {}\n", g.id, g.name, g.hamlet_name);
     s.push_str(&ctx.t(
         "group-line",
@@ -404,7 +403,7 @@ pub(super) async fn join(
     let code = input.code.clone().unwrap_or_default();
     let Some(g) = groups::by_code(tx, &code)
         .await?
-        .filter(|g| g.commune_id == ctx.commune.id && g.status == "forming")
+        .filter(|g| g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming)
     else {
         return Ok(Outcome::reply(ctx.t("err-join-code", &[])));
     };
@@ -412,7 +411,7 @@ pub(super) async fn join(
     // Only one's own household joins by code; a hamlet head adds others with /themho.
     let mine = households::get(tx, household_id)
         .await?
-        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != "rejected");
+        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != HouseholdStatus::Rejected);
     if !mine {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
@@ -438,7 +437,7 @@ pub(super) async fn add_member(
     if !manages || !heads.contains(&h.hamlet_id) {
         return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
     }
-    if g.status != "forming" {
+    if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -515,7 +514,7 @@ pub(super) async fn leave(
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
     // Once asked for or established, membership is part of the commune's record.
-    if g.status != "forming" {
+    if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -569,7 +568,18 @@ pub(super) async fn request(
         );
         return Ok(Outcome::reply(text));
     }
-    if !groups::set_status(tx, g.id, "forming", "requested", None, None, None, ctx.now).await? {
+    if !groups::set_status(
+        tx,
+        g.id,
+        GroupStatus::Forming,
+        GroupStatus::Requested,
+        None,
+        None,
+        None,
+        ctx.now,
+    )
+    .await?
+    {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -608,20 +618,31 @@ pub(super) async fn decide(
     let establish = input.decision == "establish";
     let (to, no, date, reason) = if establish {
         (
-            "established",
+            GroupStatus::Established,
             input.decision_no.as_ref().map(FreeText::as_str),
             input.decision_date,
             None,
         )
     } else {
         (
-            "forming",
+            GroupStatus::Forming,
             None,
             None,
             input.reason.as_ref().map(FreeText::as_str),
         )
     };
-    if !groups::set_status(tx, g.id, "requested", to, no, date, reason, ctx.now).await? {
+    if !groups::set_status(
+        tx,
+        g.id,
+        GroupStatus::Requested,
+        to,
+        no,
+        date,
+        reason,
+        ctx.now,
+    )
+    .await?
+    {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -686,7 +707,7 @@ pub(super) async fn record(
     if !manages || !member {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
-    if g.status != "forming" {
+    if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));

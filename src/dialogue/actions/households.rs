@@ -57,7 +57,7 @@ pub(super) async fn register(
                 ("id", existing.id.into()),
                 ("name", existing.head_name.clone().into()),
                 ("hamlet", hamlet.name.clone().into()),
-                ("status", Arg::T(existing.status().message_id())),
+                ("status", Arg::T(existing.status.message_id())),
             ],
         );
         return Ok(Outcome::reply(msg));
@@ -82,7 +82,7 @@ pub(super) async fn register(
             address: input.address.as_str(),
             phone: input.phone.as_str(),
             members: input.members.get(),
-            category: input.category.code(),
+            category: input.category,
             escaped_on,
             escape_decision: escape_decision.map(FreeText::as_str),
             cccd: input.cccd.as_ref().map(Cccd::as_str),
@@ -156,10 +156,7 @@ pub(super) async fn review(
     if !households::review(tx, id, status, reason, ctx.person.id, ctx.now).await? {
         return refused(ctx.t(
             "review-already",
-            &[
-                ("id", id.into()),
-                ("status", Arg::T(h.status().message_id())),
-            ],
+            &[("id", id.into()), ("status", Arg::T(h.status.message_id()))],
         ));
     }
     audit::record(
@@ -213,9 +210,7 @@ pub(super) async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<
 /// A household in a few short lines. The phone shows in full only to those who must call
 /// the household (its own registrant, the hamlet head); the CCCD is always masked in lists.
 pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
-    let category = Category::from_code(&h.category)
-        .map(|c| ctx.t(c.message_id(), &[]))
-        .unwrap_or_else(|| h.category.clone());
+    let category = ctx.t(h.category.message_id(), &[]);
     let phone = Phone::parse(&h.phone)
         .map(|p| p.local())
         .unwrap_or_else(|_| h.phone.clone());
@@ -244,7 +239,7 @@ pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
     } else {
         s.push_str(&ctx.t(
             "household-status",
-            &[("status", Arg::T(h.status().message_id()))],
+            &[("status", Arg::T(h.status.message_id()))],
         ));
     }
     s

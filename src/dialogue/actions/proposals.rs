@@ -56,10 +56,6 @@ pub(super) struct ActInput {
     comment: Option<FreeText>,
 }
 
-fn status_of(p: &Proposal) -> ProposalStatus {
-    ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted)
-}
-
 pub(super) async fn submit(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
@@ -87,10 +83,7 @@ pub(super) async fn submit(
                 .unwrap_or(0);
             let g = groups::get(tx, id).await?;
             match g {
-                Some(g)
-                    if g.leader_id == ctx.person.id
-                        && g.status == GroupStatus::Established.code() =>
-                {
+                Some(g) if g.leader_id == ctx.person.id && g.status == GroupStatus::Established => {
                     Some(g.id)
                 }
                 _ => return Ok(Outcome::retry(ctx.t("proposal-group-not-established", &[]))),
@@ -111,7 +104,7 @@ pub(super) async fn submit(
     let stored = serde_json::to_string(answers)?;
     let new = NewProposal {
         commune_id: ctx.commune.id,
-        kind: input.kind.code(),
+        kind: input.kind,
         group_id,
         partners: input.partners.as_ref().map(FreeText::as_str),
         submitted_by: ctx.person.id,
@@ -131,7 +124,7 @@ pub(super) async fn submit(
                     ctx.t("proposal-not-returned", &[("id", id.into())]),
                 ));
             }
-            (id, Some(ProposalStatus::Returned.code()))
+            (id, Some(ProposalStatus::Returned))
         }
         None => (proposals::insert(tx, &new, ctx.now).await?, None),
     };
@@ -145,7 +138,7 @@ pub(super) async fn submit(
         id,
         ctx.person.id,
         from,
-        ProposalStatus::Submitted.code(),
+        ProposalStatus::Submitted,
         None,
         ctx.now,
     )
@@ -207,7 +200,7 @@ pub(super) async fn revise(
     else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
-    if status_of(&p) != ProposalStatus::Returned {
+    if p.status != ProposalStatus::Returned {
         return Ok(Outcome::reply(
             ctx.t("proposal-not-returned", &[("id", id.into())]),
         ));
@@ -261,7 +254,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             ctx.t("review-not-found", &[("id", id.into())]),
         ));
     };
-    let from = status_of(&p);
+    let from = p.status;
     let Some(to) = from.after(input.step) else {
         let allowed: Vec<String> = ProposalStep::ALL
             .into_iter()
@@ -284,22 +277,13 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     if input.step.needs_comment() && comment.is_none() {
         return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
     }
-    if !proposals::set_status(tx, id, from.code(), to.code(), ctx.now).await? {
+    if !proposals::set_status(tx, id, from, to, ctx.now).await? {
         // Another officer moved it a moment ago: show it afresh.
         return Ok(Outcome::reply(
             ctx.t("proposal-changed", &[("id", id.into())]),
         ));
     }
-    proposals::add_event(
-        tx,
-        id,
-        ctx.person.id,
-        Some(from.code()),
-        to.code(),
-        comment,
-        ctx.now,
-    )
-    .await?;
+    proposals::add_event(tx, id, ctx.person.id, Some(from), to, comment, ctx.now).await?;
     audit::record(
         tx,
         Some(ctx.person.id),
@@ -351,7 +335,7 @@ pub fn line(ctx: &Ctx<'_>, p: &Proposal) -> String {
         &[
             ("id", p.id.into()),
             ("title", p.title.clone().into()),
-            ("status", Arg::T(status_of(p).message_id())),
+            ("status", Arg::T(p.status.message_id())),
             ("days", days_since(ctx, p.updated_at).into()),
         ],
     )
@@ -377,9 +361,7 @@ pub(super) async fn show(
     let a: Map<String, Value> = serde_json::from_str(&p.answers).unwrap_or_default();
     let text_of = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("—").to_string();
     let num_of = |k: &str| a.get(k).and_then(Value::as_i64).unwrap_or(0);
-    let kind = ProposalKind::from_code(&p.kind)
-        .map(|k| ctx.t(k.message_id(), &[]))
-        .unwrap_or_default();
+    let kind = ctx.t(p.kind.message_id(), &[]);
     let who = match p.group_id {
         Some(g) => match groups::get(tx, g).await? {
             Some(g) => ctx.t(
@@ -407,15 +389,13 @@ pub(super) async fn show(
             ("income", text_of("income").into()),
             ("rotation", text_of("rotation").into()),
             ("training", text_of("training").into()),
-            ("status", Arg::T(status_of(&p).message_id())),
+            ("status", Arg::T(p.status.message_id())),
         ],
     ));
     text.push('\n');
     text.push_str(&ctx.t("proposal-history", &[]));
     for e in proposals::events(tx, p.id).await? {
-        let to = ProposalStatus::from_code(&e.to_status)
-            .map(|s| ctx.t(s.message_id(), &[]))
-            .unwrap_or(e.to_status.clone());
+        let to = ctx.t(e.to_status.message_id(), &[]);
         let when = format_date(local_date(e.at, &ctx.commune.time_zone));
         text.push_str(&format!("\n{when}: {to}"));
         if let Some(c) = e.comment {
@@ -448,7 +428,7 @@ pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
     if !ctx.is_officer() {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
-    let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+    let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
     let open = proposals::open(tx, ctx.commune.id).await?;
     if requested.is_empty() && open.is_empty() {
         return Ok(Outcome::reply(ctx.t("queue-empty", &[])));
