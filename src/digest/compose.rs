@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::clock::local_date;
 use crate::domain::input::format_date;
-use crate::domain::{Category, GroupStatus, Phone, Role};
+use crate::domain::{Category, GroupStatus, HouseholdStatus, Phone, Role};
 use crate::message::Reply;
 use crate::store::digests::{self, Count, Deadline};
 use crate::store::persons::Grant;
@@ -244,41 +244,25 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
             ));
         }
     }
+    // The totals are counted by status code; these are the codes they are read by.
+    let households = |s: HouseholdStatus| count_of(&d.totals, "household", s.code());
+    let all_of =
+        |entity: &str| -> i64 { d.totals.iter().filter(|c| c.a == entity).map(|c| c.n).sum() };
+    let confirmed = households(HouseholdStatus::Confirmed);
     out.push(t(
         "digest-totals",
         &[
             (
                 "households",
-                (count_of(&d.totals, "household", "confirmed")
-                    + count_of(&d.totals, "household", "claimed"))
-                .into(),
+                (confirmed + households(HouseholdStatus::Claimed)).into(),
             ),
-            (
-                "confirmed",
-                count_of(&d.totals, "household", "confirmed").into(),
-            ),
-            (
-                "groups",
-                d.totals
-                    .iter()
-                    .filter(|c| c.a == "group")
-                    .map(|c| c.n)
-                    .sum::<i64>()
-                    .into(),
-            ),
+            ("confirmed", confirmed.into()),
+            ("groups", all_of("group").into()),
             (
                 "established",
-                count_of(&d.totals, "group", "established").into(),
+                count_of(&d.totals, "group", GroupStatus::Established.code()).into(),
             ),
-            (
-                "proposals",
-                d.totals
-                    .iter()
-                    .filter(|c| c.a == "proposal")
-                    .map(|c| c.n)
-                    .sum::<i64>()
-                    .into(),
-            ),
+            ("proposals", all_of("proposal").into()),
         ],
     ));
     out.join("\n")
