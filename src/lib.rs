@@ -25,6 +25,7 @@ pub mod dialogue;
 pub mod digest;
 pub mod domain;
 pub mod message;
+pub mod present;
 pub mod report;
 pub mod run;
 pub mod seed;

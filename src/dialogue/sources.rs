@@ -5,6 +5,7 @@ use super::Source;
 use super::engine::{Ctx, Opt};
 use crate::dialogue::actions;
 use crate::domain::{GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
+use crate::present;
 use crate::store::{Tx, communes, groups, households, proposals};
 
 /// An option; its key (the number to type) is its position, set by the engine.
@@ -38,7 +39,7 @@ pub(crate) async fn options(
                     .map(|m| {
                         opt(
                             m.household_id,
-                            format!("#{} {}", m.household_id, m.head_name),
+                            present::numbered(m.household_id, &m.head_name),
                             None,
                         )
                     })
@@ -108,7 +109,7 @@ pub(crate) async fn options(
                 .filter(|h| ctx.may_review(h))
                 .map(|h| {
                     let d = actions::households::describe(ctx, &h, true);
-                    opt(h.id, format!("#{} {}", h.id, h.head_name), Some(d))
+                    opt(h.id, present::numbered(h.id, &h.head_name), Some(d))
                 })
                 .collect()
         }
@@ -128,7 +129,7 @@ pub(crate) async fn options(
             let mut out = vec![];
             for hamlet in ctx.head_of() {
                 for h in households::in_hamlet(tx, hamlet).await? {
-                    out.push(opt(h.id, format!("#{} {}", h.id, h.head_name), None));
+                    out.push(opt(h.id, present::numbered(h.id, &h.head_name), None));
                 }
             }
             out
@@ -150,7 +151,7 @@ pub(crate) async fn options(
             }
             list.into_iter()
                 .filter(|g| g.status == wanted)
-                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
+                .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
                 .collect()
         }
         Source::VisibleGroups => {
@@ -160,7 +161,7 @@ pub(crate) async fn options(
                 groups::of_person(tx, me).await?
             };
             list.into_iter()
-                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
+                .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
                 .collect()
         }
         Source::RequestedGroups => {
@@ -171,7 +172,7 @@ pub(crate) async fn options(
             let mut out = vec![];
             for g in list {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
-                out.push(opt(g.id, format!("#{} {}", g.id, g.name), Some(d)));
+                out.push(opt(g.id, present::numbered(g.id, &g.name), Some(d)));
             }
             out
         }
@@ -201,7 +202,7 @@ pub(crate) async fn options(
                 .map(|p| {
                     let d = (source == Source::OpenProposals)
                         .then(|| actions::proposals::line(ctx, &p));
-                    opt(p.id, format!("#{} {}", p.id, p.title), d)
+                    opt(p.id, present::numbered(p.id, &p.title), d)
                 })
                 .collect()
         }

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::clock::local_date;
 use crate::domain::input::format_date;
 use crate::domain::{Category, GroupStatus, HouseholdStatus, Phone, Role};
 use crate::message::Reply;
+use crate::present;
 use crate::store::digests::{self, Count, Deadline};
 use crate::store::persons::Grant;
 use crate::store::{Tx, communes::Commune, groups, households, proposals};
@@ -57,11 +57,7 @@ pub async fn gather(
     lang: Lang,
 ) -> sqlx::Result<Data> {
     let has = |r: Role| grants.iter().any(|g| g.role == r);
-    let age = |at: DateTime<Utc>| {
-        (today - local_date(at, &commune.time_zone))
-            .num_days()
-            .max(0)
-    };
+    let age = |at: DateTime<Utc>| present::days_since(today, at, &commune.time_zone);
     let mut waiting = vec![];
     // Hamlet heads: registrations to confirm. They call the households, so the phone shows
     // in full; nobody else's digest carries a whole number.
@@ -75,7 +71,7 @@ pub async fn gather(
                 .map(|p| p.local())
                 .unwrap_or_default();
             waiting.push(Waiting {
-                label: format!("#{} {} ({})", h.id, h.head_name, phone),
+                label: format!("{} ({phone})", present::numbered(h.id, &h.head_name)),
                 days: age(h.created_at),
                 command: format!("/duyet {}", h.id),
             });
@@ -84,7 +80,7 @@ pub async fn gather(
     if has(Role::CultureOfficer) || has(Role::Leader) {
         for g in groups::with_status(tx, commune.id, GroupStatus::Requested).await? {
             waiting.push(Waiting {
-                label: format!("#{} {}", g.id, g.name),
+                label: present::numbered(g.id, &g.name),
                 days: g.requested_at.map(age).unwrap_or(0),
                 command: format!("/thanhlap {}", g.id),
             });
@@ -94,9 +90,8 @@ pub async fn gather(
         for p in proposals::open(tx, commune.id).await? {
             waiting.push(Waiting {
                 label: format!(
-                    "#{} {} – {}",
-                    p.id,
-                    p.title,
+                    "{} – {}",
+                    present::numbered(p.id, &p.title),
                     texts.get(lang, p.status.message_id(), &[])
                 ),
                 days: age(p.updated_at),
@@ -231,12 +226,7 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
     if !d.deadlines.is_empty() {
         out.push(t("digest-deadlines", &[]));
         for dl in &d.deadlines {
-            let left = (dl.due_on - d.today).num_days();
-            let when = if left < 0 {
-                t("deadline-overdue", &[("days", (-left).into())])
-            } else {
-                t("deadline-left", &[("days", left.into())])
-            };
+            let when = present::deadline_when(texts, lang, dl.due_on, d.today);
             out.push(format!(
                 "• {} – {} – {when}",
                 dl.title,

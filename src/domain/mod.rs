@@ -12,7 +12,7 @@ pub mod roles;
 pub mod rules;
 pub mod time;
 
-pub use groups::{GroupRules, GroupStatus, MemberFacts, Missing};
+pub use groups::{GroupRules, GroupStatus, MemberFacts, MemberRecord, Missing};
 pub use household::{Category, EscapeWindow, HouseholdStatus};
 pub use input::{
     Cccd, FreeText, InputError, MemberCount, PastDate, PersonName, Phone, parse_integer,

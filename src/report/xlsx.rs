@@ -7,10 +7,9 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use serde_json::json;
 
-use crate::clock::local_date;
-use crate::dialogue::actions::groups::member_facts;
 use crate::domain::input::format_date;
-use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, Phone, ProposalKind};
+use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, MemberFacts, Phone, ProposalKind};
+use crate::present;
 use crate::store::communes::{self, Commune};
 use crate::store::{Tx, audit, digests, groups, households, proposals};
 use crate::text::{Lang, Texts};
@@ -153,10 +152,11 @@ pub async fn workbook(
         for (r, g) in all_groups.iter().enumerate() {
             let row = r as u32 + 1;
             let members = groups::members(tx, g.id).await?;
-            let missing =
-                rules
-                    .groups
-                    .missing(&member_facts(&members, rules.escape_window(), today));
+            let facts: Vec<MemberFacts> = members
+                .iter()
+                .map(|m| MemberFacts::of(&m.record(), rules.escape_window(), today))
+                .collect();
+            let missing = rules.groups.missing(&facts);
             ws.write_number(row, 0, g.id as f64)?;
             ws.write_string(row, 1, &g.name)?;
             ws.write_string(row, 2, &g.hamlet_name)?;
@@ -164,8 +164,7 @@ pub async fn workbook(
             ws.write_string(row, 4, t(g.status.message_id()))?;
             ws.write_number(row, 5, members.len() as f64)?;
             ws.write_string(row, 6, if missing.is_empty() { "Có" } else { "Không" })?;
-            let lacking =
-                crate::dialogue::actions::groups::missing_items(texts, Lang::Vi, &missing);
+            let lacking = present::missing_items(texts, Lang::Vi, &missing);
             ws.write_string(row, 7, lacking.join("\n"))?;
             ws.write_string(row, 8, g.decision_no.clone().unwrap_or_default())?;
             ws.write_string(row, 9, g.decision_date.map(format_date).unwrap_or_default())?;
@@ -206,14 +205,7 @@ pub async fn workbook(
             let history: Vec<String> = proposals::events(tx, p.id)
                 .await?
                 .into_iter()
-                .map(|e| {
-                    let to = t(e.to_status.message_id());
-                    let when = format_date(local_date(e.at, &commune.time_zone));
-                    match e.comment {
-                        Some(c) => format!("{when}: {to} – {c}"),
-                        None => format!("{when}: {to}"),
-                    }
-                })
+                .map(|e| present::proposal_event(texts, Lang::Vi, &e, &commune.time_zone))
                 .collect();
             ws.write_number(row, 0, p.id as f64)?;
             ws.write_string(row, 1, &p.title)?;

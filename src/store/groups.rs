@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, on_tx};
-use crate::domain::{Category, GroupStatus, HouseholdStatus};
+use crate::domain::{Category, GroupStatus, HouseholdStatus, MemberRecord};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Group {
@@ -42,6 +42,20 @@ pub struct Member {
     pub experienced: bool,
     /// False while a recognition is only the member's own word.
     pub recognition_checked: bool,
+}
+
+impl Member {
+    /// The member as the group rules read it.
+    pub fn record(&self) -> MemberRecord<'_> {
+        MemberRecord {
+            recognised_level: self.recognised_level.as_deref(),
+            recognition_checked: self.recognition_checked,
+            experienced: self.experienced,
+            household_status: self.household_status,
+            category: self.category,
+            escaped_on: self.escaped_on,
+        }
+    }
 }
 
 macro_rules! select {

@@ -9,6 +9,7 @@ use super::{Notice, Outcome, tell_role};
 use crate::dialogue::engine::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{FreeText, GroupStatus, HouseholdStatus, MemberFacts, Missing, Role};
+use crate::present::{self, missing_items};
 use crate::store::groups::{self, Group, Member, NewGroup};
 use crate::store::{Tx, audit, communes, households};
 use crate::text::Arg;
@@ -150,28 +151,10 @@ pub(super) async fn create(
 
 /// The rules' view of a group's members.
 fn facts(ctx: &Ctx<'_>, members: &[Member]) -> Vec<MemberFacts> {
-    member_facts(members, ctx.rules.escape_window(), ctx.today)
-}
-
-/// What the group rules need to know of each member, at `today`.
-pub fn member_facts(
-    members: &[Member],
-    window: crate::domain::EscapeWindow,
-    today: NaiveDate,
-) -> Vec<MemberFacts> {
+    let window = ctx.rules.escape_window();
     members
         .iter()
-        .map(|m| {
-            let recognised =
-                m.recognition_checked && m.recognised_level.as_deref().is_some_and(|l| l != "none");
-            let target = m.household_status == HouseholdStatus::Confirmed
-                && m.category.is_target(m.escaped_on, window, today);
-            MemberFacts {
-                recognised,
-                experienced: recognised || m.experienced,
-                target,
-            }
-        })
+        .map(|m| MemberFacts::of(&m.record(), window, ctx.today))
         .collect()
 }
 
@@ -190,40 +173,6 @@ fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
     let mut lines = vec![ctx.t("group-not-ready", &[])];
     lines.extend(missing_items(ctx.texts, ctx.lang, missing));
     lines.join("\n")
-}
-
-/// Each missing rule as one short line: "- 1/3 hộ được Hội Nông dân công nhận…; cần 2".
-pub fn missing_items(
-    texts: &crate::text::Texts,
-    lang: crate::text::Lang,
-    missing: &[Missing],
-) -> Vec<String> {
-    let n = |x: u32| Arg::from(i64::from(x));
-    missing
-        .iter()
-        .map(|m| match *m {
-            Missing::Members { have, need } => texts.get(
-                lang,
-                "missing-members",
-                &[("have", n(have)), ("need", n(need))],
-            ),
-            Missing::Recognised { have, of, need } => texts.get(
-                lang,
-                "missing-recognised",
-                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
-            ),
-            Missing::Target { have, of, need } => texts.get(
-                lang,
-                "missing-target",
-                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
-            ),
-            Missing::Experienced { have, need } => texts.get(
-                lang,
-                "missing-experienced",
-                &[("have", n(have)), ("need", n(need))],
-            ),
-        })
-        .collect()
 }
 
 async fn missing(
@@ -270,9 +219,7 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
     if status == GroupStatus::Requested
         && let Some(at) = g.requested_at
     {
-        let days = (ctx.today - crate::clock::local_date(at, &ctx.commune.time_zone))
-            .num_days()
-            .max(0);
+        let days = present::days_since(ctx.today, at, &ctx.commune.time_zone);
         s.push('\n');
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     }

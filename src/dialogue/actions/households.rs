@@ -233,8 +233,7 @@ pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
     }
     s.push('\n');
     if with_age {
-        let registered = crate::clock::local_date(h.created_at, &ctx.commune.time_zone);
-        let days = (ctx.today - registered).num_days().max(0);
+        let days = crate::present::days_since(ctx.today, h.created_at, &ctx.commune.time_zone);
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     } else {
         s.push_str(&ctx.t(

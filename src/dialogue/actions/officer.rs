@@ -11,6 +11,7 @@ use crate::digest::compose;
 use crate::domain::input::format_date;
 use crate::domain::{FreeText, parse_time};
 use crate::message::{FileRef, Reply};
+use crate::present;
 use crate::store::{Tx, audit, digests};
 
 #[derive(Deserialize)]
@@ -122,12 +123,7 @@ pub(super) async fn list_deadlines(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result
     }
     let mut text = ctx.t("deadlines-title", &[]);
     for d in list {
-        let left = (d.due_on - ctx.today).num_days();
-        let when = if left < 0 {
-            ctx.t("deadline-overdue", &[("days", (-left).into())])
-        } else {
-            ctx.t("deadline-left", &[("days", left.into())])
-        };
+        let when = present::deadline_when(ctx.texts, ctx.lang, d.due_on, ctx.today);
         text.push_str(&format!(
             "\n#{} {} – {} – {when}",
             d.id,

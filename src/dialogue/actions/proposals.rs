@@ -5,13 +5,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Notice, Outcome, Then, tell_role};
-use crate::clock::local_date;
 use crate::dialogue::engine::Ctx;
-use crate::domain::input::format_date;
 use crate::domain::{
     FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
 };
 use crate::message::{FileRef, Reply};
+use crate::present;
 use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
 use crate::store::{Tx, audit, groups};
 use crate::text::Arg;
@@ -230,7 +229,7 @@ pub(super) async fn revise(
     if let Some(g) = p.group_id
         && let Some(g) = groups::get(tx, g).await?
     {
-        labels.insert("group".into(), json!(format!("#{} {}", g.id, g.name)));
+        labels.insert("group".into(), json!(present::numbered(g.id, &g.name)));
     }
     let mut out = Outcome::reply(ctx.t("proposal-revise-start", &[("id", id.into())]));
     out.then = Some(Then {
@@ -323,9 +322,7 @@ fn money(n: i64) -> String {
 }
 
 fn days_since(ctx: &Ctx<'_>, at: chrono::DateTime<chrono::Utc>) -> i64 {
-    (ctx.today - local_date(at, &ctx.commune.time_zone))
-        .num_days()
-        .max(0)
+    present::days_since(ctx.today, at, &ctx.commune.time_zone)
 }
 
 /// One line for lists: number, title, status, days waiting.
@@ -366,7 +363,7 @@ pub(super) async fn show(
         Some(g) => match groups::get(tx, g).await? {
             Some(g) => ctx.t(
                 "proposal-by-group",
-                &[("group", format!("#{} {}", g.id, g.name).into())],
+                &[("group", present::numbered(g.id, &g.name).into())],
             ),
             None => String::new(),
         },
@@ -395,12 +392,9 @@ pub(super) async fn show(
     text.push('\n');
     text.push_str(&ctx.t("proposal-history", &[]));
     for e in proposals::events(tx, p.id).await? {
-        let to = ctx.t(e.to_status.message_id(), &[]);
-        let when = format_date(local_date(e.at, &ctx.commune.time_zone));
-        text.push_str(&format!("\n{when}: {to}"));
-        if let Some(c) = e.comment {
-            text.push_str(&format!(" – {c}"));
-        }
+        text.push('\n');
+        let tz = &ctx.commune.time_zone;
+        text.push_str(&present::proposal_event(ctx.texts, ctx.lang, &e, tz));
     }
     let files = proposals::attachments(tx, p.id)
         .await?
