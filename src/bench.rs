@@ -6,8 +6,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::app::AppState;
 use crate::clock::SystemClock;
 use crate::config::Settings;
+use crate::dialogue::setup;
 use crate::message::{Content, Inbound};
 use crate::store::{TestDb, inbox};
 
@@ -58,11 +60,8 @@ pub async fn run(db: &TestDb, registrations: usize, chats: usize) -> anyhow::Res
     }
     let baseline = start.elapsed();
 
-    let engine = Arc::new(crate::app::engine(
-        db.store.clone(),
-        &Settings::default(),
-        Arc::new(SystemClock),
-    )?);
+    let app = AppState::new(db.store.clone(), Arc::new(SystemClock))?;
+    let engine = Arc::new(setup::engine(&app, &Settings::default())?);
     let start = Instant::now();
     let mut tasks = vec![];
     for chat in 0..chats {

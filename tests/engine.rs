@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use giamngheo::channels::{Content, Inbound, Reply};
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::dialogue::setup;
 use giamngheo::domain::Role;
 use giamngheo::seed;
 use giamngheo::store::{Store, audit, households, outbox};
@@ -327,8 +328,9 @@ async fn two_processes_handle_one_chat_one_message_after_the_other() {
         seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
         let a = Arc::new(common::engine(&db.db, clock.clone()));
         let second = db.db.another_pool().await.unwrap();
-        let b =
-            Arc::new(giamngheo::app::engine(second, &Default::default(), clock.clone()).unwrap());
+        let b = Arc::new(
+            setup::engine(&common::app(second, clock.clone()), &Default::default()).unwrap(),
+        );
         let mut chat = Chat {
             engine: &a,
             who: "race",

@@ -1,11 +1,12 @@
 //! Conversations as data. Each file in `dialogues/` describes one conversation: its steps,
 //! questions in Vietnamese and English, the kind of answer each takes, conditions, and the
 //! typed action that runs on completion. `load` reads and checks them all; `engine` steps a
-//! chat through them.
+//! chat through them; `setup` builds the engine from the settings.
 
 pub mod actions;
 pub mod engine;
 pub mod load;
+pub mod setup;
 pub mod sources;
 
 use std::collections::HashMap;
@@ -13,7 +14,6 @@ use std::collections::HashMap;
 use crate::text::Localized;
 
 pub use actions::Action;
-pub use load::{LoadError, load_dir, load_embedded};
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,12 @@
 
 use std::sync::Arc;
 
+use giamngheo::app::AppState;
 use giamngheo::clock::Clock;
 use giamngheo::config::Settings;
 use giamngheo::dialogue::engine::Engine;
-use giamngheo::store::TestDb;
+use giamngheo::dialogue::setup;
+use giamngheo::store::{Store, TestDb};
 
 /// A database for one test, with what keeps it alive.
 pub mod telegram_mock;
@@ -41,8 +43,13 @@ pub async fn databases() -> Vec<Db> {
     out
 }
 
+/// The application's state over a store, as the program builds it.
+pub fn app(store: Store, clock: Arc<dyn Clock>) -> AppState {
+    AppState::new(store, clock).expect("application state")
+}
+
 pub fn engine(db: &TestDb, clock: Arc<dyn Clock>) -> Engine {
-    giamngheo::app::engine(db.store.clone(), &Settings::default(), clock).expect("engine")
+    setup::engine(&app(db.store.clone(), clock), &Settings::default()).expect("engine")
 }
 
 /// Makes every insert into `table` fail as a broken disk would, until `heal_db`.
