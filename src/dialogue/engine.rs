@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::actions::Outcome;
+use super::ctx::Ctx;
+use super::sources::Opt;
 use super::{Check, CondKey, Dialogue, Dialogues, Kind, Step};
 use crate::clock::{Clock, local_date};
 use crate::domain::input::format_date;
@@ -19,8 +21,8 @@ use crate::domain::{
     Role, parse_integer,
 };
 use crate::message::{Choice, Content, Inbound, Reply};
-use crate::store::communes::{self, Commune};
-use crate::store::persons::{self, Grant, Person};
+use crate::store::communes;
+use crate::store::persons::{self, Person};
 use crate::store::{Store, Tx, conversations, groups, inbox, outbox};
 use crate::text::{Arg, Lang, Texts, fold};
 
@@ -62,53 +64,6 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Code of the commune that new people join, when there are several.
     default_commune: Option<String>,
-}
-
-/// Everything an action or a question needs to know about who is talking, and when.
-pub struct Ctx<'a> {
-    pub person: &'a Person,
-    pub commune: &'a Commune,
-    pub rules: CommuneRules,
-    pub grants: Vec<Grant>,
-    pub lang: Lang,
-    pub now: DateTime<Utc>,
-    pub today: NaiveDate,
-    pub texts: &'a Texts,
-}
-
-impl Ctx<'_> {
-    pub fn t(&self, id: &str, args: &[(&str, Arg)]) -> String {
-        self.texts.get(self.lang, id, args)
-    }
-
-    /// Everyone is a resident; other roles are granted.
-    pub fn has_role(&self, role: Role) -> bool {
-        role == Role::Resident || self.grants.iter().any(|g| g.role == role)
-    }
-
-    /// Officers of the commune: culture-social, agricultural extension, the committee.
-    pub fn is_officer(&self) -> bool {
-        self.grants.iter().any(|g| g.role.is_officer())
-    }
-
-    /// The hamlets this person heads.
-    pub fn head_of(&self) -> Vec<i64> {
-        self.grants
-            .iter()
-            .filter(|g| g.role == Role::HamletHead)
-            .filter_map(|g| g.hamlet_id)
-            .collect()
-    }
-
-    /// A hamlet head reviews their own hamlet; the culture-social officer the whole commune.
-    pub fn may_review(&self, h: &crate::store::households::Household) -> bool {
-        h.commune_id == self.commune.id
-            && (self.has_role(Role::CultureOfficer)
-                || self
-                    .grants
-                    .iter()
-                    .any(|g| g.role == Role::HamletHead && g.hamlet_id == Some(h.hamlet_id)))
-    }
 }
 
 /// The chat's place in a dialogue; stored as JSON per chat.
@@ -153,16 +108,6 @@ enum At {
     Step(String),
     Confirm,
     PickEdit,
-}
-
-/// An option as offered right now, in the user's language.
-pub(crate) struct Opt {
-    pub value: String,
-    pub label: String,
-    pub key: String,
-    pub aliases: Vec<String>,
-    /// Longer description shown in the message body (households to review).
-    pub detail: Option<String>,
 }
 
 /// What the user said, once the channel's form is set aside.

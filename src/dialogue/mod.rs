@@ -4,6 +4,7 @@
 //! chat through them; `setup` builds the engine from the settings.
 
 pub mod actions;
+pub mod ctx;
 pub mod engine;
 pub mod load;
 pub mod setup;
@@ -13,7 +14,32 @@ use std::collections::HashMap;
 
 use crate::text::Localized;
 
-pub use actions::Action;
+/// What runs when a dialogue completes; `actions` says what each takes and does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RegisterHousehold,
+    ReviewHousehold,
+    MyHouseholds,
+    CreateGroup,
+    JoinGroup,
+    AddMember,
+    ShowGroup,
+    LeaveGroup,
+    RequestEstablishment,
+    DecideGroup,
+    SubmitProposal,
+    ReviseProposal,
+    ActOnProposal,
+    ShowProposal,
+    OfficerQueue,
+    DigestNow,
+    DigestTime,
+    AddDeadline,
+    ListDeadlines,
+    FinishDeadline,
+    Report,
+    RecordRecognition,
+}
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

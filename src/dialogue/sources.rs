@@ -2,11 +2,22 @@
 //! cut to what the person asking may see and act on.
 
 use super::Source;
-use super::engine::{Ctx, Opt};
+use super::ctx::Ctx;
 use crate::dialogue::actions;
 use crate::domain::{GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
 use crate::present;
 use crate::store::{Tx, communes, groups, households, proposals};
+
+/// An option as offered right now, in the user's language: made here from the database,
+/// or by the engine from the options a dialogue file writes.
+pub(crate) struct Opt {
+    pub value: String,
+    pub label: String,
+    pub key: String,
+    pub aliases: Vec<String>,
+    /// Longer description shown in the message body (households to review).
+    pub detail: Option<String>,
+}
 
 /// An option; its key (the number to type) is its position, set by the engine.
 fn opt(value: impl ToString, label: String, detail: Option<String>) -> Opt {

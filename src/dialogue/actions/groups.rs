@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Notice, Outcome, tell_role};
-use crate::dialogue::engine::Ctx;
+use super::outcome::{Notice, Outcome, tell_role};
+use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{FreeText, GroupStatus, HouseholdStatus, MemberFacts, Missing, Role};
 use crate::present::{self, missing_items};

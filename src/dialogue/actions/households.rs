@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Notice, Outcome};
-use crate::dialogue::engine::Ctx;
+use super::outcome::{Notice, Outcome};
+use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone};
 use crate::message::Reply;

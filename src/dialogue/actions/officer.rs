@@ -5,8 +5,8 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::Outcome;
-use crate::dialogue::engine::Ctx;
+use super::outcome::Outcome;
+use crate::dialogue::ctx::Ctx;
 use crate::digest::compose;
 use crate::domain::input::format_date;
 use crate::domain::{FreeText, parse_time};

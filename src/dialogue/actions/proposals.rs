@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Notice, Outcome, Then, tell_role};
-use crate::dialogue::engine::Ctx;
+use super::outcome::{Notice, Outcome, Then, tell_role};
+use crate::dialogue::ctx::Ctx;
 use crate::domain::{
     FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
 };
