@@ -127,24 +127,7 @@ pub async fn main() -> anyhow::Result<()> {
             registrations,
             chats,
             postgres,
-        } => {
-            let dir = std::env::temp_dir().join(format!("giamngheo-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir)?;
-            let db = crate::store::TestDb::sqlite(&dir).await?;
-            println!(
-                "{}",
-                crate::bench::run(&db, registrations, chats).await?.line()
-            );
-            db.store.close().await;
-            std::fs::remove_dir_all(&dir)?;
-            if let Some(url) = postgres {
-                let db = crate::store::TestDb::postgres(&url).await?;
-                println!(
-                    "{}",
-                    crate::bench::run(&db, registrations, chats).await?.line()
-                );
-            }
-        }
+        } => crate::bench::main(registrations, chats, postgres).await?,
         Command::Run => {
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {

@@ -16,7 +16,7 @@
 //! - [`bench`]: the throughput benchmark behind `giamngheo bench`.
 
 pub mod app;
-pub mod bench;
+mod bench;
 pub mod channels;
 pub mod cli;
 pub mod clock;

@@ -16,6 +16,10 @@ pub mod inbox;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;
+pub(crate) mod scratch;
+
+#[cfg(feature = "test-util")]
+pub use scratch::TestDb;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -179,81 +183,5 @@ impl Store {
             Store::Sqlite(p) => p.close().await,
             Store::Postgres(p) => p.close().await,
         }
-    }
-}
-
-/// A fresh, empty database for one test: a SQLite file in a folder of its own, or a new
-/// schema on the PostgreSQL server at `TEST_POSTGRES_URL`. It can be closed and opened again,
-/// as a restarted process would. Used by the test suites and the benchmark.
-pub struct TestDb {
-    pub store: Store,
-    target: Target,
-}
-
-enum Target {
-    Sqlite(std::path::PathBuf),
-    Postgres(Box<PgConnectOptions>),
-}
-
-impl TestDb {
-    pub async fn sqlite(dir: &std::path::Path) -> anyhow::Result<TestDb> {
-        let path = dir.join("test.db");
-        let store = Store::open_sqlite(SqliteConnectOptions::new().filename(&path)).await?;
-        Ok(TestDb {
-            store,
-            target: Target::Sqlite(path),
-        })
-    }
-
-    pub async fn postgres(url: &str) -> anyhow::Result<TestDb> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let schema = format!(
-            "t_{}_{}_{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_micros(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
-        let base = PgConnectOptions::from_str(url).context("TEST_POSTGRES_URL")?;
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(base.clone())
-            .await
-            .context("connecting to TEST_POSTGRES_URL")?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
-            .execute(&admin)
-            .await?;
-        admin.close().await;
-        let opts = base.options([("search_path", schema.as_str())]);
-        let store = Store::open_postgres(opts.clone()).await?;
-        Ok(TestDb {
-            store,
-            target: Target::Postgres(Box::new(opts)),
-        })
-    }
-
-    /// Closes every connection and opens the same database again.
-    pub async fn reopen(&mut self) -> anyhow::Result<()> {
-        self.store.close().await;
-        self.store = self.another_pool().await?;
-        Ok(())
-    }
-
-    /// A second, independent pool on the same database, as a second process would have.
-    pub async fn another_pool(&self) -> anyhow::Result<Store> {
-        match &self.target {
-            Target::Sqlite(p) => Store::open_sqlite(SqliteConnectOptions::new().filename(p)).await,
-            Target::Postgres(o) => Store::open_postgres((**o).clone()).await,
-        }
-    }
-
-    /// Runs one statement outside any dialogue, to set a test's scene (or break it).
-    pub async fn execute(&self, sql: &str) -> anyhow::Result<()> {
-        let sql = sqlx::AssertSqlSafe(sql.to_string());
-        match &self.store {
-            Store::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
-            Store::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
-        }
-        Ok(())
     }
 }
