@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 
 /// Loads the chat's state, locking its row until the transaction ends.
 pub async fn load_locked(
@@ -15,16 +15,14 @@ pub async fn load_locked(
 ) -> sqlx::Result<Option<String>> {
     // The insert gives PostgreSQL a row to lock even on a chat's first message; SQLite's
     // `BEGIN IMMEDIATE` already holds the database's write lock.
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO conversations (channel, chat_id, state, updated_at)
-         VALUES ($1, $2, '', $3) ON CONFLICT (channel, chat_id) DO NOTHING"
-    )
-    .bind(channel)
-    .bind(chat_id)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, '', $3) ON CONFLICT (channel, chat_id) DO NOTHING",
+        channel,
+        chat_id,
+        now
+    )?;
     let sql = if tx.is_postgres() {
         "SELECT state FROM conversations WHERE channel = $1 AND chat_id = $2 FOR UPDATE"
     } else {
@@ -45,15 +43,13 @@ pub async fn save(
     state: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE conversations SET state = $1, updated_at = $2 WHERE channel = $3 AND chat_id = $4"
-    )
-    .bind(state)
-    .bind(now)
-    .bind(channel)
-    .bind(chat_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "UPDATE conversations SET state = $1, updated_at = $2 WHERE channel = $3 AND chat_id = $4",
+        state,
+        now,
+        channel,
+        chat_id
+    )?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 use crate::domain::{Category, GroupStatus, HouseholdStatus, MemberRecord};
 
 #[derive(Debug, Clone, FromRow)]
@@ -168,53 +168,47 @@ pub async fn add_member(
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     // Insert first: two people adding the same household at once cannot both insert.
-    let inserted = on_tx!(tx, |conn| sqlx::query(
+    let inserted = execute!(
+        tx,
         "INSERT INTO group_members (group_id, household_id, recognised_level, recognised_year,
             experienced, recognition_checked, added_by, joined_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (group_id, household_id) DO NOTHING"
-    )
-    .bind(group_id)
-    .bind(household_id)
-    .bind(recognised_level)
-    .bind(recognised_year)
-    .bind(experienced)
-    .bind(checked)
-    .bind(added_by)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         ON CONFLICT (group_id, household_id) DO NOTHING",
+        group_id,
+        household_id,
+        recognised_level,
+        recognised_year,
+        experienced,
+        checked,
+        added_by,
+        now
+    )?;
     if inserted == 1 {
         return Ok(true);
     }
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "UPDATE group_members SET recognised_level = $1, recognised_year = $2,
             experienced = $3, recognition_checked = $4, added_by = $5
-         WHERE group_id = $6 AND household_id = $7"
-    )
-    .bind(recognised_level)
-    .bind(recognised_year)
-    .bind(experienced)
-    .bind(checked)
-    .bind(added_by)
-    .bind(group_id)
-    .bind(household_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE group_id = $6 AND household_id = $7",
+        recognised_level,
+        recognised_year,
+        experienced,
+        checked,
+        added_by,
+        group_id,
+        household_id
+    )?;
     Ok(false)
 }
 
 pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
-        "DELETE FROM group_members WHERE group_id = $1 AND household_id = $2"
-    )
-    .bind(group_id)
-    .bind(household_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let n = execute!(
+        tx,
+        "DELETE FROM group_members WHERE group_id = $1 AND household_id = $2",
+        group_id,
+        household_id
+    )?;
     Ok(n == 1)
 }
 
@@ -230,23 +224,21 @@ pub async fn set_status(
     return_reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
+    let n = execute!(
+        tx,
         "UPDATE groups SET status = $1, decision_no = COALESCE($2, decision_no),
             decision_date = COALESCE($3, decision_date), return_reason = $4,
             requested_at = CASE WHEN $1 = 'requested' THEN $5 ELSE requested_at END,
             updated_at = $5
-         WHERE id = $6 AND status = $7"
-    )
-    .bind(to.code())
-    .bind(decision_no)
-    .bind(decision_date)
-    .bind(return_reason)
-    .bind(now)
-    .bind(id)
-    .bind(from.code())
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE id = $6 AND status = $7",
+        to.code(),
+        decision_no,
+        decision_date,
+        return_reason,
+        now,
+        id,
+        from.code()
+    )?;
     Ok(n == 1)
 }
 
@@ -309,13 +301,11 @@ pub async fn memberships_of(
 }
 
 pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE groups SET join_code = $1 WHERE id = $2"
-    )
-    .bind(code)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "UPDATE groups SET join_code = $1 WHERE id = $2",
+        code,
+        id
+    )?;
     Ok(())
 }

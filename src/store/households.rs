@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 use crate::domain::{Category, HouseholdStatus};
 
 #[derive(Debug, Clone, FromRow)]
@@ -147,19 +147,17 @@ pub async fn review(
     reviewer: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = on_tx!(tx, |conn| sqlx::query(
+    let done = execute!(
+        tx,
         "UPDATE households SET status = $1, reject_reason = $2, reviewed_by = $3,
             reviewed_at = $4, updated_at = $4
-         WHERE id = $5 AND status = 'claimed'"
-    )
-    .bind(status.code())
-    .bind(reason)
-    .bind(reviewer)
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE id = $5 AND status = 'claimed'",
+        status.code(),
+        reason,
+        reviewer,
+        now,
+        id
+    )?;
     Ok(done == 1)
 }
 

@@ -3,7 +3,8 @@
 //! Each query is written once: SQLite understands PostgreSQL's `$1` placeholders, and the two
 //! schemas (in `migrations/sqlite` and `migrations/postgres`) use types that decode to the same
 //! Rust types. `on_tx!` expands a query once per backend, so every store function is plain
-//! sqlx taking a transaction, with no trait objects and no second copy of the SQL. Where the
+//! sqlx taking a transaction, with no trait objects and no second copy of the SQL; `execute!`
+//! is `on_tx!` for a statement whose only result is how many rows it changed. Where the
 //! dialects differ (row locks), the function picks its text by `Tx::is_postgres`.
 
 pub mod audit;
@@ -46,6 +47,20 @@ macro_rules! on_tx {
     };
 }
 pub use on_tx;
+
+/// Runs a statement with its values bound, in the transaction, whatever the backend, and
+/// gives the number of rows it changed. Each backend has a result type of its own and the
+/// count is all any caller wants of it, so it is taken in this one place.
+macro_rules! execute {
+    ($tx:expr, $sql:expr $(, $value:expr)* $(,)?) => {
+        $crate::store::on_tx!($tx, |conn| sqlx::query($sql)
+            $(.bind($value))*
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))
+    };
+}
+pub(crate) use execute;
 
 /// A pool of connections to one of the two databases.
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 use crate::domain::{ProposalKind, ProposalStatus};
 
 #[derive(Debug, Clone, FromRow)]
@@ -97,27 +97,23 @@ pub async fn revise(
     p: &NewProposal<'_>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| {
-        sqlx::query(
+    let n = execute!(
+        tx,
         "UPDATE proposals SET kind = $1, group_id = $2, partners = $3, answers = $4, title = $5,
             total_cost = $6, support = $7, own_contribution = $8, status = 'submitted',
             updated_at = $9
-         WHERE id = $10 AND status = 'returned'"
-    )
-    .bind(p.kind.code())
-    .bind(p.group_id)
-    .bind(p.partners)
-    .bind(p.answers)
-    .bind(p.title)
-    .bind(p.total_cost)
-    .bind(p.support)
-    .bind(p.own_contribution)
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+         WHERE id = $10 AND status = 'returned'",
+        p.kind.code(),
+        p.group_id,
+        p.partners,
+        p.answers,
+        p.title,
+        p.total_cost,
+        p.support,
+        p.own_contribution,
+        now,
+        id
+    )?;
     Ok(n == 1)
 }
 
@@ -166,16 +162,14 @@ pub async fn set_status(
     to: ProposalStatus,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
-        "UPDATE proposals SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
-    )
-    .bind(to.code())
-    .bind(now)
-    .bind(id)
-    .bind(from.code())
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let n = execute!(
+        tx,
+        "UPDATE proposals SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        to.code(),
+        now,
+        id,
+        from.code()
+    )?;
     Ok(n == 1)
 }
 
@@ -188,19 +182,17 @@ pub async fn add_event(
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO proposal_events (proposal_id, at, actor_id, from_status, to_status, comment)
-         VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(proposal_id)
-    .bind(now)
-    .bind(actor_id)
-    .bind(from.map(ProposalStatus::code))
-    .bind(to.code())
-    .bind(comment)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        proposal_id,
+        now,
+        actor_id,
+        from.map(ProposalStatus::code),
+        to.code(),
+        comment
+    )?;
     Ok(())
 }
 
@@ -221,28 +213,24 @@ pub async fn set_attachments(
     list: &[Attachment],
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "DELETE FROM proposal_attachments WHERE proposal_id = $1"
-    )
-    .bind(proposal_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "DELETE FROM proposal_attachments WHERE proposal_id = $1",
+        proposal_id
+    )?;
     for a in list {
-        on_tx!(tx, |conn| sqlx::query(
+        execute!(
+            tx,
             "INSERT INTO proposal_attachments (proposal_id, role, kind, channel, file_id, name,
-                added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(proposal_id)
-        .bind(&a.role)
-        .bind(&a.kind)
-        .bind(&a.channel)
-        .bind(&a.file_id)
-        .bind(&a.name)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+                added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            proposal_id,
+            &a.role,
+            &a.kind,
+            &a.channel,
+            &a.file_id,
+            &a.name,
+            now
+        )?;
     }
     Ok(())
 }
