@@ -110,7 +110,7 @@ pub struct Choice {
 }
 
 /// Renders a reply as plain lines, for channels without buttons (console, Zalo) and for
-/// printing (`giamngheo digest --dry-run`): numbered choices as "[2] Hộ cận nghèo", commands
+/// printing (`giamngheo digest --dry-run`): numbered choices as "\[2\] Hộ cận nghèo", commands
 /// as "/dangky – Đăng ký hộ".
 pub fn render_plain(reply: &Reply) -> String {
     let mut out = reply.text.clone();
