@@ -1,5 +1,7 @@
-//! Putting the parts together from the settings: open the database, load and check the
-//! dialogues and texts, build the engine.
+//! The application's state: the database, the message catalogue and the clock, shared by
+//! every part that runs outside a conversation (the digest, the reports, the command line).
+//! The conversation engine is built over the same parts (`dialogue::setup`). Also opening
+//! the database the settings name, as every command does first.
 
 use std::sync::Arc;
 
@@ -7,35 +9,28 @@ use anyhow::Context;
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::dialogue::engine::Engine;
-use crate::dialogue::{Dialogues, LoadError, load_dir, load_embedded};
 use crate::store::{Opened, Store};
 use crate::text::Texts;
 
-/// Loads the dialogues named by the settings (or the shipped ones). Every problem is listed,
-/// each with its file and line.
-pub fn dialogues(settings: &Settings) -> anyhow::Result<Dialogues> {
-    let loaded = match &settings.dialogues {
-        Some(dir) => load_dir(dir),
-        None => load_embedded(),
-    };
-    loaded.map_err(|errors| {
-        let list: Vec<String> = errors.iter().map(LoadError::to_string).collect();
-        anyhow::anyhow!("the dialogue files have errors:\n{}", list.join("\n"))
-    })
+/// What the digest, the reports and the engine work from. Cheap to clone: the store is a
+/// pool, the rest is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub texts: Arc<Texts>,
+    pub clock: Arc<dyn Clock>,
 }
 
-/// Builds the engine over an open store.
-pub fn engine(store: Store, settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Engine> {
-    let dialogues = dialogues(settings)?;
-    let texts = Texts::load().context("loading the message catalogue")?;
-    Ok(Engine::new(
-        store,
-        Arc::new(dialogues),
-        Arc::new(texts),
-        clock,
-        settings.commune.clone(),
-    ))
+impl AppState {
+    /// The state over an open store, with the message catalogue built into the binary.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+        let texts = Texts::load().context("loading the message catalogue")?;
+        Ok(AppState {
+            store,
+            texts: Arc::new(texts),
+            clock,
+        })
+    }
 }
 
 /// Opens the database and says in one line (on stderr) what it opened.

@@ -6,10 +6,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::channels::{Content, Inbound};
+use crate::app::AppState;
 use crate::clock::SystemClock;
 use crate::config::Settings;
-use crate::store::{TestDb, inbox};
+use crate::dialogue::setup;
+use crate::message::{Content, Inbound};
+use crate::store::{Store, inbox, scratch};
 
 /// One household registration, as a resident types it.
 const SCRIPT: &[&str] = &[
@@ -24,15 +26,15 @@ const SCRIPT: &[&str] = &[
     "1",
 ];
 
-pub struct Report {
-    pub backend: &'static str,
-    pub messages: usize,
-    pub baseline: Duration,
-    pub engine: Duration,
+struct Report {
+    backend: &'static str,
+    messages: usize,
+    baseline: Duration,
+    engine: Duration,
 }
 
 impl Report {
-    pub fn line(&self) -> String {
+    fn line(&self) -> String {
         let per_s = |d: Duration| self.messages as f64 / d.as_secs_f64();
         format!(
             "{:<8} {:>6} msgs  baseline {:>8.0} msg/s  engine {:>8.0} msg/s  engine/baseline time ×{:.2}",
@@ -45,24 +47,41 @@ impl Report {
     }
 }
 
+/// `giamngheo bench`: prints a line for SQLite (a file in a temporary folder) and one for
+/// PostgreSQL (a new schema at `postgres`) if given, each database made for the run.
+pub(crate) async fn main(
+    registrations: usize,
+    chats: usize,
+    postgres: Option<String>,
+) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("giamngheo-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (store, _) = scratch::sqlite(&dir).await?;
+    println!("{}", run(&store, registrations, chats).await?.line());
+    store.close().await;
+    std::fs::remove_dir_all(&dir)?;
+    if let Some(url) = postgres {
+        let (store, _) = scratch::postgres(&url).await?;
+        println!("{}", run(&store, registrations, chats).await?.line());
+    }
+    Ok(())
+}
+
 /// Runs `registrations` registrations spread over `chats` concurrent chats.
-pub async fn run(db: &TestDb, registrations: usize, chats: usize) -> anyhow::Result<Report> {
-    crate::seed::ensure_demo(&db.store, chrono::Utc::now()).await?;
+async fn run(store: &Store, registrations: usize, chats: usize) -> anyhow::Result<Report> {
+    crate::seed::ensure_demo(store, chrono::Utc::now()).await?;
     let messages = registrations * SCRIPT.len();
 
     let start = Instant::now();
     for i in 0..messages {
-        let mut tx = db.store.begin().await?;
+        let mut tx = store.begin().await?;
         inbox::record(&mut tx, "baseline", &i.to_string(), chrono::Utc::now()).await?;
         tx.commit().await?;
     }
     let baseline = start.elapsed();
 
-    let engine = Arc::new(crate::app::engine(
-        db.store.clone(),
-        &Settings::default(),
-        Arc::new(SystemClock),
-    )?);
+    let app = AppState::new(store.clone(), Arc::new(SystemClock))?;
+    let engine = Arc::new(setup::engine(&app, &Settings::default())?);
     let start = Instant::now();
     let mut tasks = vec![];
     for chat in 0..chats {
@@ -93,7 +112,7 @@ pub async fn run(db: &TestDb, registrations: usize, chats: usize) -> anyhow::Res
     }
     let engine_time = start.elapsed();
     Ok(Report {
-        backend: db.store.backend(),
+        backend: store.backend(),
         messages,
         baseline,
         engine: engine_time,

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use tokio::io::BufReader;
 
+use crate::app::{self, AppState};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
+use crate::dialogue::setup;
 use crate::domain::Role;
-use crate::{app, channels, seed};
+use crate::{channels, seed};
 
 #[derive(Parser)]
 #[command(
@@ -125,36 +127,20 @@ pub async fn main() -> anyhow::Result<()> {
             registrations,
             chats,
             postgres,
-        } => {
-            let dir = std::env::temp_dir().join(format!("giamngheo-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir)?;
-            let db = crate::store::TestDb::sqlite(&dir).await?;
-            println!(
-                "{}",
-                crate::bench::run(&db, registrations, chats).await?.line()
-            );
-            db.store.close().await;
-            std::fs::remove_dir_all(&dir)?;
-            if let Some(url) = postgres {
-                let db = crate::store::TestDb::postgres(&url).await?;
-                println!(
-                    "{}",
-                    crate::bench::run(&db, registrations, chats).await?.line()
-                );
-            }
-        }
+        } => crate::bench::main(registrations, chats, postgres).await?,
         Command::Run => {
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {
                 eprintln!("Đã tạo xã mẫu (demo). Nạp xã thật: giamngheo init --commune FILE");
             }
-            let engine = Arc::new(app::engine(store, &settings, clock)?);
+            let app = AppState::new(store, clock)?;
+            let engine = Arc::new(setup::engine(&app, &settings)?);
             let running = crate::run::start(&settings, engine.clone()).await?;
             // The digest clock: every half minute, send what is due.
-            let (digests, wake) = (engine.clone(), running.wake.clone());
+            let wake = running.wake.clone();
             tokio::spawn(async move {
                 loop {
-                    match crate::digest::tick(&digests).await {
+                    match crate::digest::tick(&app).await {
                         Ok(0) => {}
                         Ok(_) => wake.ring(),
                         Err(e) => tracing::error!(error = %e, "digest"),
@@ -176,8 +162,8 @@ pub async fn main() -> anyhow::Result<()> {
             dry_run,
         } => {
             let store = app::open_store(&settings).await?;
-            let engine = app::engine(store, &settings, clock.clone())?;
-            let printed = crate::digest::cli(&engine, date, officer.as_deref(), dry_run).await?;
+            let app = AppState::new(store, clock.clone())?;
+            let printed = crate::digest::cli(&app, date, officer.as_deref(), dry_run).await?;
             print!("{printed}");
         }
         Command::Export {
@@ -211,7 +197,7 @@ pub async fn main() -> anyhow::Result<()> {
             println!("{}", out.display());
         }
         Command::Check => {
-            let d = app::dialogues(&settings)?;
+            let d = setup::dialogues(&settings)?;
             println!("{} dialogues OK", d.list.len());
         }
         Command::Init { commune } => {
@@ -246,7 +232,7 @@ pub async fn main() -> anyhow::Result<()> {
                     "Đã tạo xã mẫu (demo): trưởng xóm truongxom1..3, cán bộ canbo. Dùng --as để đổi người."
                 );
             }
-            let engine = app::engine(store, &settings, clock)?;
+            let engine = setup::engine(&AppState::new(store, clock)?, &settings)?;
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal();
             let stdin = BufReader::new(tokio::io::stdin());

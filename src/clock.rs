@@ -1,9 +1,7 @@
 //! "What time is it", injected: the 36-month rule, deadlines and the digest are tested at any
 //! date by handing the engine a fixed clock.
 
-use std::sync::Mutex;
-
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -17,32 +15,45 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until told otherwise.
-pub struct FixedClock(Mutex<DateTime<Utc>>);
+#[cfg(feature = "test-util")]
+pub use fixed::FixedClock;
 
-impl FixedClock {
-    pub fn new(at: DateTime<Utc>) -> FixedClock {
-        FixedClock(Mutex::new(at))
+/// Only tests need a clock that stands still: behind the `test-util` feature.
+#[cfg(feature = "test-util")]
+mod fixed {
+    use std::sync::Mutex;
+
+    use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+    use super::Clock;
+
+    /// A clock that stands still until told otherwise.
+    pub struct FixedClock(Mutex<DateTime<Utc>>);
+
+    impl FixedClock {
+        pub fn new(at: DateTime<Utc>) -> FixedClock {
+            FixedClock(Mutex::new(at))
+        }
+
+        /// 10:00 in Vietnam on `day`, a time when people are awake and chatting.
+        pub fn on(day: NaiveDate) -> FixedClock {
+            FixedClock::new(Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).expect("valid time")))
+        }
+
+        pub fn set(&self, at: DateTime<Utc>) {
+            *self.0.lock().expect("clock lock") = at;
+        }
+
+        pub fn advance(&self, by: chrono::Duration) {
+            let mut t = self.0.lock().expect("clock lock");
+            *t += by;
+        }
     }
 
-    /// 10:00 in Vietnam on `day`, a time when people are awake and chatting.
-    pub fn on(day: NaiveDate) -> FixedClock {
-        FixedClock::new(Utc.from_utc_datetime(&day.and_hms_opt(3, 0, 0).expect("valid time")))
-    }
-
-    pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().expect("clock lock") = at;
-    }
-
-    pub fn advance(&self, by: chrono::Duration) {
-        let mut t = self.0.lock().expect("clock lock");
-        *t += by;
-    }
-}
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock lock")
+    impl Clock for FixedClock {
+        fn now(&self) -> DateTime<Utc> {
+            *self.0.lock().expect("clock lock")
+        }
     }
 }
 

@@ -2,21 +2,39 @@
 //! Reduction, run by a commune.
 //!
 //! Hamlet heads and residents chat with the bot to register households; the bot keeps it all
-//! in a database and tells the right people. The parts:
+//! in a database and tells the right people. The parts, each of which imports only those
+//! listed before it (no two modules import each other):
 //!
+//! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
+//! - [`domain`]: the program's types and rules (phones, CCCD, dates, times of day, the
+//!   36-month window, group readiness, the proposals' path); its statuses and kinds are enums
+//!   declared with their stored codes by one macro (`domain::codes`).
+//! - [`message`]: what a user sent and what the bot says, in no platform's terms.
+//! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group; rows carry the
+//!   domain's enums.
+//! - [`config`], [`clock`]: settings; time, injected.
+//! - [`app`]: the application state (store, catalogue, clock) the digest, reports and command
+//!   line work from, and opening the database.
+//! - [`present`]: wording that chat, digest and report share (record numbers, a group's
+//!   readiness, a proposal's history, deadlines).
+//! - [`report`]: the XLSX workbook and the chart; [`digest`]: the officers' daily digest,
+//!   sent exactly once.
+//! - [`dialogue`]: conversations as data files, checked at start, and the engine that steps a
+//!   chat through them in one database transaction per message; `dialogue::setup` builds it.
 //! - [`channels`]: the chat platforms (console, Telegram). They only translate messages.
 //! - [`run`]: serving the channels and the HTTP listener (webhook, `/healthz`).
-//! - [`dialogue`]: conversations as data files, checked at start, and the engine that steps a
-//!   chat through them in one database transaction per message.
-//! - [`domain`]: the program's types and rules (phones, CCCD, dates, the 36-month window).
-//! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group.
-//! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
-//! - [`seed`], [`config`], [`clock`], [`cli`]: setting up, settings, time, the command line.
-//! - [`digest`]: the officers' daily digest, sent exactly once; [`report`]: XLSX and chart.
-//! - [`bench`]: the throughput benchmark behind `giamngheo bench`.
+//! - [`seed`], `bench`, [`cli`]: setting up a commune; the throughput benchmark behind
+//!   `giamngheo bench` (private: only the command line runs it); the command line.
+//!
+//! Where a change goes: a rule of the program in `domain`; a question or a command in the
+//! files of `dialogues/` (and its action in `dialogue::actions`); a query in `store`; how a
+//! record reads in more than one place in `present`; a platform in `channels`.
+//!
+//! The `test-util` feature adds what tests need and the program does not:
+//! `store::TestDb` and `clock::FixedClock`.
 
 pub mod app;
-pub mod bench;
+mod bench;
 pub mod channels;
 pub mod cli;
 pub mod clock;
@@ -24,6 +42,8 @@ pub mod config;
 pub mod dialogue;
 pub mod digest;
 pub mod domain;
+pub mod message;
+pub mod present;
 pub mod report;
 pub mod run;
 pub mod seed;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use giamngheo::app::AppState;
 use giamngheo::channels::console::Session;
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::Engine;
@@ -24,6 +25,7 @@ fn vn(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 struct World {
     clock: Arc<FixedClock>,
     engine: Engine,
+    app: AppState,
 }
 
 /// The demo commune set up on 26/11/2026 at 10:00, with a registration waiting for
@@ -55,7 +57,8 @@ async fn world(db: &TestDb) -> World {
     )
     .await
     .unwrap();
-    World { clock, engine }
+    let app = common::app(db.store.clone(), clock.clone());
+    World { clock, engine, app }
 }
 
 /// The digests queued for a console person, in order (and marks them delivered).
@@ -80,11 +83,11 @@ async fn one_digest_a_day_at_the_hour_across_midnight() {
     for db in common::databases().await {
         let w = world(&db.db).await;
         // Made officers at 10:00 on the 26th: nothing for the 26th, nothing before 07:00.
-        assert_eq!(digest::tick(&w.engine).await.unwrap(), 0, "{}", db.name);
+        assert_eq!(digest::tick(&w.app).await.unwrap(), 0, "{}", db.name);
         w.clock.set(vn(2026, 11, 27, 6, 59));
-        assert_eq!(digest::tick(&w.engine).await.unwrap(), 0);
+        assert_eq!(digest::tick(&w.app).await.unwrap(), 0);
         w.clock.set(vn(2026, 11, 27, 7, 0));
-        let sent = digest::tick(&w.engine).await.unwrap();
+        let sent = digest::tick(&w.app).await.unwrap();
         assert_eq!(
             sent,
             giamngheo::seed::DEMO_PEOPLE
@@ -94,7 +97,7 @@ async fn one_digest_a_day_at_the_hour_across_midnight() {
                 .count()
         );
         assert_eq!(
-            digest::tick(&w.engine).await.unwrap(),
+            digest::tick(&w.app).await.unwrap(),
             0,
             "a second tick sends nothing"
         );
@@ -131,15 +134,15 @@ async fn one_digest_a_day_at_the_hour_across_midnight() {
         );
 
         w.clock.set(vn(2026, 11, 27, 23, 59));
-        assert_eq!(digest::tick(&w.engine).await.unwrap(), 0);
+        assert_eq!(digest::tick(&w.app).await.unwrap(), 0);
         w.clock.set(vn(2026, 11, 28, 0, 1));
         assert_eq!(
-            digest::tick(&w.engine).await.unwrap(),
+            digest::tick(&w.app).await.unwrap(),
             0,
             "past midnight is not the hour"
         );
         w.clock.set(vn(2026, 11, 28, 7, 5));
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         let next = digests_for(&w.engine, "truongxom1").await;
         assert_eq!(next.len(), 1);
         assert!(
@@ -165,11 +168,11 @@ async fn a_missed_day_goes_out_once_saying_which_day() {
     for db in common::databases().await {
         let w = world(&db.db).await;
         w.clock.set(vn(2026, 11, 27, 8, 0));
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         digests_for(&w.engine, "canbo").await;
         // Down from before 07:00 on the 28th until 06:00 on the 29th.
         w.clock.set(vn(2026, 11, 29, 6, 0));
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         let late = digests_for(&w.engine, "canbo").await;
         assert_eq!(late.len(), 1, "{}: {late:?}", db.name);
         assert!(
@@ -178,9 +181,9 @@ async fn a_missed_day_goes_out_once_saying_which_day() {
             late[0]
         );
         assert!(late[0].contains("(Bản tin của ngày 28/11/2026, gửi muộn vì hệ thống tạm dừng.)"));
-        assert_eq!(digest::tick(&w.engine).await.unwrap(), 0, "sent once");
+        assert_eq!(digest::tick(&w.app).await.unwrap(), 0, "sent once");
         w.clock.set(vn(2026, 11, 29, 7, 0));
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         assert_eq!(
             digests_for(&w.engine, "canbo").await.len(),
             1,
@@ -193,14 +196,9 @@ async fn a_missed_day_goes_out_once_saying_which_day() {
 async fn two_processes_racing_send_one_digest() {
     for db in common::databases().await {
         let w = world(&db.db).await;
-        let other = giamngheo::app::engine(
-            db.db.another_pool().await.unwrap(),
-            &Default::default(),
-            w.clock.clone(),
-        )
-        .unwrap();
+        let other = common::app(db.db.another_pool().await.unwrap(), w.clock.clone());
         w.clock.set(vn(2026, 11, 27, 7, 0));
-        let (a, b) = tokio::join!(digest::tick(&w.engine), digest::tick(&other));
+        let (a, b) = tokio::join!(digest::tick(&w.app), digest::tick(&other));
         let total = a.unwrap() + b.unwrap();
         assert_eq!(total, 5, "{}: every recipient once", db.name);
         assert_eq!(digests_for(&w.engine, "canbo").await.len(), 1);
@@ -224,7 +222,7 @@ async fn an_officer_in_another_time_zone_gets_it_at_their_seven() {
         // 07:00 in Berlin on the 26th (13:00 in Vietnam): only the officer in Berlin.
         w.clock
             .set(Utc.with_ymd_and_hms(2026, 11, 26, 6, 0, 0).unwrap());
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         let got = digests_for(&w.engine, "canbo").await;
         assert_eq!(got.len(), 1, "{}", db.name);
         assert!(
@@ -235,7 +233,7 @@ async fn an_officer_in_another_time_zone_gets_it_at_their_seven() {
         assert!(digests_for(&w.engine, "truongxom1").await.is_empty());
         // 07:00 in Vietnam on the 27th is 01:00 in Berlin.
         w.clock.set(vn(2026, 11, 27, 7, 0));
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         assert!(
             digests_for(&w.engine, "canbo").await.is_empty(),
             "{}: night in Berlin",
@@ -244,7 +242,7 @@ async fn an_officer_in_another_time_zone_gets_it_at_their_seven() {
         assert_eq!(digests_for(&w.engine, "truongxom1").await.len(), 1);
         w.clock
             .set(Utc.with_ymd_and_hms(2026, 11, 27, 6, 0, 0).unwrap());
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         let got = digests_for(&w.engine, "canbo").await;
         assert_eq!(got.len(), 1);
         assert!(
@@ -274,7 +272,7 @@ async fn an_officer_sets_the_time_by_chat() {
             "{out}"
         );
         w.clock.set(vn(2026, 11, 27, 6, 30));
-        digest::tick(&w.engine).await.unwrap();
+        digest::tick(&w.app).await.unwrap();
         assert_eq!(
             digests_for(&w.engine, "canbo").await.len(),
             1,
@@ -350,7 +348,7 @@ async fn the_report_workbook_reads_back_masked_unless_asked() {
 async fn the_chart_is_a_png_of_the_households() {
     for db in common::databases().await {
         let w = world(&db.db).await;
-        let preview = digest::preview(&w.engine, 4, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap())
+        let preview = digest::preview(&w.app, 4, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap())
             .await
             .unwrap();
         let chart = preview

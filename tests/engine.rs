@@ -10,6 +10,7 @@ use common::{Chat, replies};
 use giamngheo::channels::{Content, Inbound};
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::dialogue::setup;
 use giamngheo::domain::{HouseholdStatus, Role};
 use giamngheo::seed;
 use giamngheo::store::{audit, households};
@@ -279,8 +280,9 @@ async fn two_processes_handle_one_chat_one_message_after_the_other() {
         seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
         let a = Arc::new(common::engine(&db.db, clock.clone()));
         let second = db.db.another_pool().await.unwrap();
-        let b =
-            Arc::new(giamngheo::app::engine(second, &Default::default(), clock.clone()).unwrap());
+        let b = Arc::new(
+            setup::engine(&common::app(second, clock.clone()), &Default::default()).unwrap(),
+        );
         let mut chat = Chat {
             engine: &a,
             who: "race",
@@ -594,7 +596,7 @@ async fn nobody_confirms_establishes_or_moves_their_own_record() {
         cb.say("1").await;
         let (mut tx, id) = (engine.store().begin().await.unwrap(), 1);
         let h = households::get(&mut tx, id).await.unwrap().unwrap();
-        assert_eq!(h.status(), HouseholdStatus::Claimed, "{}", db.name);
+        assert_eq!(h.status, HouseholdStatus::Claimed, "{}", db.name);
         tx.commit().await.unwrap();
         assert!(cb2.say("/duyet 1").await.contains("Lê Văn Cán"));
         assert!(cb2.say("1").await.contains("Đã xác nhận hộ #1"));
@@ -617,14 +619,15 @@ async fn nobody_confirms_establishes_or_moves_their_own_record() {
         )
         .await
         .unwrap();
-        groups::set_status(&mut tx, g, "forming", "requested", None, None, None, now)
+        use giamngheo::domain::GroupStatus::{Forming, Requested};
+        groups::set_status(&mut tx, g, Forming, Requested, None, None, None, now)
             .await
             .unwrap();
         let p = proposals::insert(
             &mut tx,
             &proposals::NewProposal {
                 commune_id: 1,
-                kind: "p2_chain",
+                kind: giamngheo::domain::ProposalKind::P2Chain,
                 group_id: None,
                 partners: Some("HTX"),
                 submitted_by: leader,

@@ -16,7 +16,9 @@ use giamngheo::channels::{Content, Reply};
 use giamngheo::clock::FixedClock;
 use giamngheo::config::Settings;
 use giamngheo::dialogue::engine::Engine;
-use giamngheo::domain::{HouseholdStatus, Role};
+use giamngheo::domain::{
+    Category, GroupStatus, HouseholdStatus, ProposalKind, ProposalStatus, Role,
+};
 use giamngheo::seed;
 use giamngheo::store::groups::{self, NewGroup};
 use giamngheo::store::households::{self, NewHousehold};
@@ -244,7 +246,7 @@ async fn fixture(store: &Store) -> Fixture {
                 address: "Số 1",
                 phone: &format!("+84{}", &h.phone[1..]),
                 members: 4,
-                category: h.category,
+                category: Category::from_code(h.category).unwrap(),
                 escaped_on: None,
                 escape_decision: None,
                 cccd: Some(h.cccd),
@@ -318,8 +320,8 @@ async fn fixture(store: &Store) -> Fixture {
     groups::set_status(
         &mut tx,
         gid[2],
-        "forming",
-        "requested",
+        GroupStatus::Forming,
+        GroupStatus::Requested,
         None,
         None,
         None,
@@ -330,8 +332,8 @@ async fn fixture(store: &Store) -> Fixture {
     groups::set_status(
         &mut tx,
         gid[3],
-        "forming",
-        "requested",
+        GroupStatus::Forming,
+        GroupStatus::Requested,
         None,
         None,
         None,
@@ -343,8 +345,8 @@ async fn fixture(store: &Store) -> Fixture {
     groups::set_status(
         &mut tx,
         gid[3],
-        "requested",
-        "established",
+        GroupStatus::Requested,
+        GroupStatus::Established,
         Some("1/QĐ"),
         day,
         None,
@@ -374,7 +376,7 @@ async fn fixture(store: &Store) -> Fixture {
             &mut tx,
             &NewProposal {
                 commune_id: 1,
-                kind,
+                kind: ProposalKind::from_code(kind).unwrap(),
                 group_id,
                 partners: group_id.is_none().then_some("Các hộ Đồi Năm"),
                 submitted_by: by,
@@ -390,9 +392,15 @@ async fn fixture(store: &Store) -> Fixture {
         .unwrap();
         pid.push(p);
     }
-    proposals::set_status(&mut tx, pid[1], "submitted", "returned", now())
-        .await
-        .unwrap();
+    proposals::set_status(
+        &mut tx,
+        pid[1],
+        ProposalStatus::Submitted,
+        ProposalStatus::Returned,
+        now(),
+    )
+    .await
+    .unwrap();
     id.insert("p_submitted", pid[0].to_string());
     id.insert("p_returned", pid[1].to_string());
     let d = digests::add_deadline(
@@ -462,7 +470,7 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
     for h in HOUSEHOLDS {
         let id: i64 = fx.id[h.key].parse().unwrap();
         let h = households::get(&mut tx, id).await.unwrap().unwrap();
-        out.push_str(&format!("h{id}:{:?} ", h.status()));
+        out.push_str(&format!("h{id}:{:?} ", h.status));
     }
     for g in ["g_forming", "g_ready", "g_requested", "g_established"] {
         let id: i64 = fx.id[g].parse().unwrap();
@@ -478,7 +486,7 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
                 )
             })
             .collect();
-        out.push_str(&format!("g{id}:{}:{} ", g.status, m.join(",")));
+        out.push_str(&format!("g{id}:{:?}:{} ", g.status, m.join(",")));
     }
     out.push_str(&format!(
         "groups:{} ",
@@ -487,7 +495,7 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
     for p in ["p_submitted", "p_returned"] {
         let id: i64 = fx.id[p].parse().unwrap();
         let p = proposals::get(&mut tx, id).await.unwrap().unwrap();
-        out.push_str(&format!("p{id}:{} ", p.status));
+        out.push_str(&format!("p{id}:{:?} ", p.status));
     }
     let deadlines: Vec<String> = digests::open_deadlines(&mut tx, 1)
         .await
@@ -566,7 +574,7 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
 }
 
 fn engine(db: &TestDb, without_roles: bool) -> Engine {
-    let mut dialogues = giamngheo::app::dialogues(&Settings::default()).unwrap();
+    let mut dialogues = giamngheo::dialogue::setup::dialogues(&Settings::default()).unwrap();
     if without_roles {
         // As if every `roles` line had been deleted from a copy of the files: only the code
         // decides now.

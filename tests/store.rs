@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use giamngheo::channels::Reply;
-use giamngheo::domain::{HouseholdStatus, Role};
+use giamngheo::domain::{Category, HouseholdStatus, Role};
 use giamngheo::seed;
 use giamngheo::store::households::{self, NewHousehold};
 use giamngheo::store::{Tx, communes, conversations, inbox, outbox, persons};
@@ -22,7 +22,7 @@ fn household<'a>(hamlet: i64, name: &'a str, phone: &'a str, by: i64) -> NewHous
         address: "Số 1",
         phone,
         members: 4,
-        category: "newly_escaped",
+        category: Category::NewlyEscaped,
         escaped_on: NaiveDate::from_ymd_opt(2024, 2, 29),
         escape_decision: None,
         cccd: Some("019203004567"),
@@ -56,7 +56,7 @@ async fn households_round_trip_and_duplicates_are_found_by_folded_name() {
         assert_eq!(h.hamlet_name, "Xóm Đồng Tâm", "{}", db.name);
         assert_eq!(h.escaped_on, NaiveDate::from_ymd_opt(2024, 2, 29));
         assert_eq!(h.created_at, now());
-        assert_eq!(h.status(), HouseholdStatus::Claimed);
+        assert_eq!(h.status, HouseholdStatus::Claimed);
 
         let dup = households::find_duplicate(&mut tx, 1, "do van hung", "+84912000111")
             .await
@@ -145,7 +145,7 @@ async fn a_review_happens_once_and_pending_lists_oldest_first() {
             .unwrap()
         );
         let h = households::get(&mut tx, earlier).await.unwrap().unwrap();
-        assert_eq!(h.status(), HouseholdStatus::Rejected);
+        assert_eq!(h.status, HouseholdStatus::Rejected);
         assert_eq!(h.reject_reason.as_deref(), Some("chuyển đi"));
         // A rejected household may be registered again.
         households::insert(&mut tx, &household(1, "A", "+84912000001", by), now())

@@ -537,7 +537,8 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
             mock.wait_sent(resident, i + 1).await;
         }
         clock.set(clock.now() + chrono::Duration::days(1));
-        assert!(giamngheo::digest::tick(&engine).await.unwrap() >= 1);
+        let app = common::app(db.db.store.clone(), clock.clone());
+        assert!(giamngheo::digest::tick(&app).await.unwrap() >= 1);
         let sent = mock.wait_sent(9101, 1).await;
         let text = sent[0]["text"].as_str().unwrap();
         assert!(

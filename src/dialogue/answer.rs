@@ -120,10 +120,15 @@ pub(super) async fn parse_answer(
                 .collect::<String>()
                 .to_uppercase();
             match groups::by_code(tx, &code).await? {
-                Some(g) if g.commune_id == ctx.commune.id && g.status == "forming" => Ok((
-                    Value::String(code),
-                    Some(format!("{} ({})", g.name, g.join_code)),
-                )),
+                Some(g)
+                    if g.commune_id == ctx.commune.id
+                        && g.status == crate::domain::GroupStatus::Forming =>
+                {
+                    Ok((
+                        Value::String(code),
+                        Some(format!("{} ({})", g.name, g.join_code)),
+                    ))
+                }
                 Some(g) if g.commune_id == ctx.commune.id => {
                     Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
                 }
@@ -131,7 +136,7 @@ pub(super) async fn parse_answer(
             }
         }
         Kind::Text if step.check == Some(Check::TimeOfDay) => {
-            match crate::digest::parse_time(typed) {
+            match crate::domain::parse_time(typed) {
                 Some(t) => s(t.format("%H:%M").to_string()),
                 None => Err(Refusal("err-time", vec![])),
             }

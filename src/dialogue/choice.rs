@@ -11,16 +11,7 @@ use crate::channels::{Choice, FileRef};
 use crate::store::Tx;
 use crate::text::{Lang, fold};
 
-/// An option as offered right now, in the user's language.
-#[derive(Clone)]
-pub(crate) struct Opt {
-    pub value: String,
-    pub label: String,
-    pub key: String,
-    pub aliases: Vec<String>,
-    /// Longer description shown in the message body (households to review).
-    pub detail: Option<String>,
-}
+pub(crate) use super::sources::Opt;
 
 /// An answer as it came: typed, a button pressed, or a file.
 pub(super) enum Input {
@@ -234,7 +225,7 @@ mod tests {
             today: now.date_naive(),
             texts: &texts,
         };
-        let dialogues = crate::dialogue::load_embedded().unwrap();
+        let dialogues = crate::dialogue::load::load_embedded().unwrap();
         let register = dialogues.get("register_household").unwrap();
         let step = register.step("hamlet").unwrap();
         let answers = Map::new();

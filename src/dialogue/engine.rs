@@ -17,7 +17,6 @@ use crate::domain::{Access, CommuneRules};
 use crate::store::{Store, conversations, inbox, outbox, persons};
 use crate::text::{Lang, Texts};
 
-pub(crate) use super::choice::Opt;
 pub use super::commands::BUILTIN_COMMANDS;
 pub use super::ctx::Ctx;
 

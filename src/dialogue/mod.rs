@@ -3,18 +3,19 @@
 //! typed action that runs on completion. `load` reads them and `check` checks each; `engine` steps a
 //! chat through them, one message at a time (`turn`): `state` is where a chat stands and how
 //! it moves, `commands` the commands, `answer` and `choice` read what the user said, and
-//! `render` draws the replies.
+//! `render` draws the replies. `setup` builds the engine from the settings.
 
 pub mod actions;
 mod answer;
 mod check;
 mod choice;
 mod commands;
-mod ctx;
+pub mod ctx;
 pub mod engine;
 mod identity;
 pub mod load;
 mod render;
+pub mod setup;
 pub mod sources;
 mod state;
 mod turn;
@@ -23,8 +24,33 @@ use std::collections::HashMap;
 
 use crate::text::Localized;
 
-pub use actions::Action;
-pub use load::{LoadError, load_dir, load_embedded};
+/// What runs when a dialogue completes; `actions` says what each takes and does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RegisterHousehold,
+    ReviewHousehold,
+    MyHouseholds,
+    CreateGroup,
+    JoinGroup,
+    AddMember,
+    ShowGroup,
+    LeaveGroup,
+    RequestEstablishment,
+    DecideGroup,
+    SubmitProposal,
+    ReviseProposal,
+    ActOnProposal,
+    ShowProposal,
+    OfficerQueue,
+    DigestNow,
+    DigestTime,
+    AddDeadline,
+    ListDeadlines,
+    FinishDeadline,
+    Report,
+    RecordRecognition,
+    ShowPhone,
+}
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,10 +2,23 @@
 //! cut to what the person asking may see and act on.
 
 use super::Source;
-use super::engine::{Ctx, Opt};
+use super::ctx::Ctx;
 use crate::dialogue::actions;
-use crate::domain::{GroupStatus, ProposalStatus, ProposalStep, Role};
+use crate::domain::{GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
+use crate::present;
 use crate::store::{Tx, communes, groups, households, proposals};
+
+/// An option as offered right now, in the user's language: made here from the database,
+/// or by the engine from the options a dialogue file writes.
+#[derive(Clone)]
+pub(crate) struct Opt {
+    pub value: String,
+    pub label: String,
+    pub key: String,
+    pub aliases: Vec<String>,
+    /// Longer description shown in the message body (households to review).
+    pub detail: Option<String>,
+}
 
 /// An option; its key (the number to type) is its position, set by the engine.
 fn opt(value: impl ToString, label: String, detail: Option<String>) -> Opt {
@@ -38,7 +51,7 @@ pub(crate) async fn options(
                     .map(|m| {
                         opt(
                             m.household_id,
-                            format!("#{} {}", m.household_id, m.head_name),
+                            present::numbered(m.household_id, &m.head_name),
                             None,
                         )
                     })
@@ -53,9 +66,7 @@ pub(crate) async fn options(
                 .and_then(|v| v.as_str())
                 .and_then(|v| v.parse().ok());
             let status = match id {
-                Some(id) => proposals::get(tx, id)
-                    .await?
-                    .and_then(|p| ProposalStatus::from_code(&p.status)),
+                Some(id) => proposals::get(tx, id).await?.map(|p| p.status),
                 None => None,
             };
             status
@@ -110,14 +121,14 @@ pub(crate) async fn options(
                 .filter(|h| ctx.may_review(h))
                 .map(|h| {
                     let d = actions::households::describe(ctx, &h, true);
-                    opt(h.id, format!("#{} {}", h.id, h.head_name), Some(d))
+                    opt(h.id, present::numbered(h.id, &h.head_name), Some(d))
                 })
                 .collect()
         }
         Source::MyHouseholds => households::registered_by(tx, me)
             .await?
             .into_iter()
-            .filter(|h| h.status != "rejected")
+            .filter(|h| h.status != HouseholdStatus::Rejected)
             .map(|h| {
                 opt(
                     h.id,
@@ -138,7 +149,7 @@ pub(crate) async fn options(
             let mut out = vec![];
             for hamlet in ctx.head_of() {
                 for h in households::in_hamlet(tx, hamlet).await? {
-                    out.push(opt(h.id, format!("#{} {}", h.id, h.head_name), None));
+                    out.push(opt(h.id, present::numbered(h.id, &h.head_name), None));
                 }
             }
             out
@@ -159,8 +170,8 @@ pub(crate) async fn options(
                 }
             }
             list.into_iter()
-                .filter(|g| g.status == wanted.code())
-                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
+                .filter(|g| g.status == wanted)
+                .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
                 .collect()
         }
         Source::VisibleGroups => {
@@ -170,20 +181,19 @@ pub(crate) async fn options(
                 groups::of_person(tx, me).await?
             };
             list.into_iter()
-                .map(|g| opt(g.id, format!("#{} {}", g.id, g.name), None))
+                .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
                 .collect()
         }
         Source::RequestedGroups => {
             if !ctx.is_officer() {
                 return Ok(vec![]);
             }
-            let list =
-                groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+            let list = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
             let mut out = vec![];
             // A group one leads is decided by someone else.
             for g in list.into_iter().filter(|g| g.leader_id != me) {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
-                out.push(opt(g.id, format!("#{} {}", g.id, g.name), Some(d)));
+                out.push(opt(g.id, present::numbered(g.id, &g.name), Some(d)));
             }
             out
         }
@@ -208,15 +218,14 @@ pub(crate) async fn options(
             };
             list.into_iter()
                 .filter(|p| {
-                    source != Source::ReturnedProposals
-                        || p.status == ProposalStatus::Returned.code()
+                    source != Source::ReturnedProposals || p.status == ProposalStatus::Returned
                 })
                 // What one submitted is moved on by another officer.
                 .filter(|p| source != Source::OpenProposals || p.submitted_by != me)
                 .map(|p| {
                     let d = (source == Source::OpenProposals)
                         .then(|| actions::proposals::line(ctx, &p));
-                    opt(p.id, format!("#{} {}", p.id, p.title), d)
+                    opt(p.id, present::numbered(p.id, &p.title), d)
                 })
                 .collect()
         }

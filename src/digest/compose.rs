@@ -3,11 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::channels::Reply;
-use crate::clock::local_date;
-use crate::domain::Grant;
 use crate::domain::input::format_date;
-use crate::domain::{Access, Capability, Category, GroupStatus, Phone, ProposalStatus};
+use crate::domain::{Access, Capability, Category, Grant, GroupStatus, HouseholdStatus, Phone};
+use crate::message::Reply;
+use crate::present;
 use crate::store::digests::{self, Count, Deadline};
 use crate::store::{Tx, communes::Commune, groups, households, proposals};
 use crate::text::{Arg, Lang, Texts};
@@ -58,11 +57,7 @@ pub async fn gather(
 ) -> sqlx::Result<Data> {
     // What each part shows follows the capability table, as the commands do.
     let access = Access::new(grants.to_vec());
-    let age = |at: DateTime<Utc>| {
-        (today - local_date(at, &commune.time_zone))
-            .num_days()
-            .max(0)
-    };
+    let age = |at: DateTime<Utc>| present::days_since(today, at, &commune.time_zone);
     let mut waiting = vec![];
     // Hamlet heads: registrations to confirm. They call the households, so the phone shows
     // in full; nobody else's digest carries a whole number.
@@ -72,16 +67,16 @@ pub async fn gather(
                 .map(|p| p.local())
                 .unwrap_or_default();
             waiting.push(Waiting {
-                label: format!("#{} {} ({})", h.id, h.head_name, phone),
+                label: format!("{} ({phone})", present::numbered(h.id, &h.head_name)),
                 days: age(h.created_at),
                 command: format!("/duyet {}", h.id),
             });
         }
     }
     if access.can(Capability::DecideGroup) {
-        for g in groups::with_status(tx, commune.id, GroupStatus::Requested.code()).await? {
+        for g in groups::with_status(tx, commune.id, GroupStatus::Requested).await? {
             waiting.push(Waiting {
-                label: format!("#{} {}", g.id, g.name),
+                label: present::numbered(g.id, &g.name),
                 days: g.requested_at.map(age).unwrap_or(0),
                 command: format!("/thanhlap {}", g.id),
             });
@@ -89,13 +84,11 @@ pub async fn gather(
     }
     if access.can(Capability::ActOnProposal) {
         for p in proposals::open(tx, commune.id).await? {
-            let status = ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted);
             waiting.push(Waiting {
                 label: format!(
-                    "#{} {} – {}",
-                    p.id,
-                    p.title,
-                    texts.get(lang, status.message_id(), &[])
+                    "{} – {}",
+                    present::numbered(p.id, &p.title),
+                    texts.get(lang, p.status.message_id(), &[])
                 ),
                 days: age(p.updated_at),
                 command: format!("/xulyda {}", p.id),
@@ -229,12 +222,7 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
     if !d.deadlines.is_empty() {
         out.push(t("digest-deadlines", &[]));
         for dl in &d.deadlines {
-            let left = (dl.due_on - d.today).num_days();
-            let when = if left < 0 {
-                t("deadline-overdue", &[("days", (-left).into())])
-            } else {
-                t("deadline-left", &[("days", left.into())])
-            };
+            let when = present::deadline_when(texts, lang, dl.due_on, d.today);
             out.push(format!(
                 "• {} – {} – {when}",
                 dl.title,
@@ -242,41 +230,25 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
             ));
         }
     }
+    // The totals are counted by status code; these are the codes they are read by.
+    let households = |s: HouseholdStatus| count_of(&d.totals, "household", s.code());
+    let all_of =
+        |entity: &str| -> i64 { d.totals.iter().filter(|c| c.a == entity).map(|c| c.n).sum() };
+    let confirmed = households(HouseholdStatus::Confirmed);
     out.push(t(
         "digest-totals",
         &[
             (
                 "households",
-                (count_of(&d.totals, "household", "confirmed")
-                    + count_of(&d.totals, "household", "claimed"))
-                .into(),
+                (confirmed + households(HouseholdStatus::Claimed)).into(),
             ),
-            (
-                "confirmed",
-                count_of(&d.totals, "household", "confirmed").into(),
-            ),
-            (
-                "groups",
-                d.totals
-                    .iter()
-                    .filter(|c| c.a == "group")
-                    .map(|c| c.n)
-                    .sum::<i64>()
-                    .into(),
-            ),
+            ("confirmed", confirmed.into()),
+            ("groups", all_of("group").into()),
             (
                 "established",
-                count_of(&d.totals, "group", "established").into(),
+                count_of(&d.totals, "group", GroupStatus::Established.code()).into(),
             ),
-            (
-                "proposals",
-                d.totals
-                    .iter()
-                    .filter(|c| c.a == "proposal")
-                    .map(|c| c.n)
-                    .sum::<i64>()
-                    .into(),
-            ),
+            ("proposals", all_of("proposal").into()),
         ],
     ));
     out.join("\n")

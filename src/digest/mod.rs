@@ -9,27 +9,18 @@ pub mod compose;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::channels::Reply;
-use crate::dialogue::engine::Engine;
+use crate::app::AppState;
+use crate::domain::parse_time;
+use crate::message::Reply;
 use crate::store::digests::{self, Recipient};
 use crate::store::{Tx, communes, outbox, persons};
-use crate::text::Lang;
+use crate::text::{Lang, Texts};
 
 /// 07:00, when the letter's officers start work.
 pub const DEFAULT_TIME: NaiveTime = match NaiveTime::from_hms_opt(7, 0, 0) {
     Some(t) => t,
     None => panic!("07:00 is a time"),
 };
-
-/// Parses a time of day as people type it: "7:30", "07:30", "7h30", "7h", "7 giờ".
-pub fn parse_time(s: &str) -> Option<NaiveTime> {
-    let f = crate::text::fold(s).replace("gio", "h").replace(' ', "");
-    let (h, m) = match f.split_once([':', 'h', '.']) {
-        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
-        None => (f.as_str(), "0"),
-    };
-    NaiveTime::from_hms_opt(h.parse().ok()?, m.trim_end_matches('p').parse().ok()?, 0)
-}
 
 /// Where a person's digest stands at `now`.
 struct Schedule {
@@ -79,16 +70,16 @@ impl Schedule {
     }
 }
 
-/// Sends every digest due at the engine's clock; returns how many went out.
-pub async fn tick(engine: &Engine) -> anyhow::Result<usize> {
-    let now = engine.clock().now();
-    let mut tx = engine.store().begin().await?;
+/// Sends every digest due at the application's clock; returns how many went out.
+pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
+    let now = app.clock.now();
+    let mut tx = app.store.begin().await?;
     let people = digests::recipients(&mut tx).await?;
     tx.commit().await?;
     let mut sent = 0;
     for r in people {
         // One person's failure (a broken chart, say) must not cost everyone after them.
-        match send(engine, &r, None, now).await {
+        match send(app, &r, None, now).await {
             Ok(true) => sent += 1,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, person = r.person_id, "digest"),
@@ -100,12 +91,12 @@ pub async fn tick(engine: &Engine) -> anyhow::Result<usize> {
 /// Sends one person's digest of `day` (None: the day due at `now`), unless it went out
 /// already. A forced day (the command line) is sent even if quiet.
 async fn send(
-    engine: &Engine,
+    app: &AppState,
     r: &Recipient,
     day: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let mut tx = engine.store().begin().await?;
+    let mut tx = app.store.begin().await?;
     let commune = communes::by_id(&mut tx, r.commune_id).await?;
     let schedule = Schedule::of(r, &commune.time_zone);
     let last = digests::last_sent(&mut tx, r.person_id).await?;
@@ -132,7 +123,7 @@ async fn send(
     let lang = Lang::parse(&r.lang).unwrap_or_default();
     let today = now.with_timezone(&schedule.tz).date_naive();
     let reply = build(
-        engine,
+        &app.texts,
         &mut tx,
         &commune,
         r.person_id,
@@ -144,7 +135,7 @@ async fn send(
     )
     .await?;
     if reply.is_some() || schedule.quiet_line || forced {
-        let reply = reply.unwrap_or_else(|| quiet(engine, lang, day));
+        let reply = reply.unwrap_or_else(|| quiet(&app.texts, lang, day));
         if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
             outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
         }
@@ -153,19 +144,15 @@ async fn send(
     Ok(true)
 }
 
-fn quiet(engine: &Engine, lang: Lang, day: NaiveDate) -> Reply {
+fn quiet(texts: &Texts, lang: Lang, day: NaiveDate) -> Reply {
     let day = crate::domain::input::format_date(day);
-    Reply::text(
-        engine
-            .texts()
-            .get(lang, "digest-quiet", &[("day", day.into())]),
-    )
+    Reply::text(texts.get(lang, "digest-quiet", &[("day", day.into())]))
 }
 
 /// The digest of `day` for a person, or None on a day with nothing at all to say.
 #[allow(clippy::too_many_arguments)]
 pub async fn build(
-    engine: &Engine,
+    texts: &Texts,
     tx: &mut Tx,
     commune: &communes::Commune,
     person_id: i64,
@@ -176,25 +163,12 @@ pub async fn build(
     lang: Lang,
 ) -> anyhow::Result<Option<Reply>> {
     let grants = persons::grants(tx, person_id).await?;
-    let data = compose::gather(
-        tx,
-        commune,
-        &grants,
-        day,
-        today,
-        from,
-        to,
-        engine.texts(),
-        lang,
-    )
-    .await?;
+    let data = compose::gather(tx, commune, &grants, day, today, from, to, texts, lang).await?;
     if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
         return Ok(None);
     }
-    let mut reply = compose::reply(&data, engine.texts(), lang);
-    if let Some(chart) =
-        crate::report::chart::households_png(tx, commune, engine.texts(), lang).await?
-    {
+    let mut reply = compose::reply(&data, texts, lang);
+    if let Some(chart) = crate::report::chart::households_png(tx, commune, texts, lang).await? {
         reply.files.push(chart);
     }
     Ok(Some(reply))
@@ -202,8 +176,8 @@ pub async fn build(
 
 /// The digest of `day` as it would read, for `giamngheo digest --dry-run` and `/bantin`: the
 /// 24 hours before that day's digest time, sent nowhere, recorded nowhere.
-pub async fn preview(engine: &Engine, person_id: i64, day: NaiveDate) -> anyhow::Result<Reply> {
-    let mut tx = engine.store().begin().await?;
+pub async fn preview(app: &AppState, person_id: i64, day: NaiveDate) -> anyhow::Result<Reply> {
+    let mut tx = app.store.begin().await?;
     let person = persons::by_id(&mut tx, person_id).await?;
     let commune = communes::by_id(&mut tx, person.commune_id).await?;
     let mut rs = digests::recipients(&mut tx).await?;
@@ -223,28 +197,28 @@ pub async fn preview(engine: &Engine, person_id: i64, day: NaiveDate) -> anyhow:
     let from = to - Duration::days(1);
     let lang = Lang::parse(&person.lang).unwrap_or_default();
     let reply = build(
-        engine, &mut tx, &commune, person_id, day, day, from, to, lang,
+        &app.texts, &mut tx, &commune, person_id, day, day, from, to, lang,
     )
     .await?;
     tx.commit().await?;
-    Ok(reply.unwrap_or_else(|| quiet(engine, lang, day)))
+    Ok(reply.unwrap_or_else(|| quiet(&app.texts, lang, day)))
 }
 
 /// `giamngheo digest`: the digests of `day` (default today) for every recipient or one,
 /// printed (dry run) or sent; returns what to print.
 pub async fn cli(
-    engine: &Engine,
+    app: &AppState,
     day: Option<NaiveDate>,
     officer: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<String> {
     // No day and no dry run: send what is due now, as `giamngheo run` does (for cron).
     if day.is_none() && !dry_run && officer.is_none() {
-        let sent = tick(engine).await?;
+        let sent = tick(app).await?;
         return Ok(format!("{sent} digest(s) sent\n"));
     }
-    let now = engine.clock().now();
-    let mut tx = engine.store().begin().await?;
+    let now = app.clock.now();
+    let mut tx = app.store.begin().await?;
     let mut people = digests::recipients(&mut tx).await?;
     tx.commit().await?;
     if let Some(name) = officer {
@@ -256,7 +230,7 @@ pub async fn cli(
     }
     let mut out = String::new();
     for r in &people {
-        let mut tx = engine.store().begin().await?;
+        let mut tx = app.store.begin().await?;
         let commune = communes::by_id(&mut tx, r.commune_id).await?;
         tx.commit().await?;
         let today = crate::clock::local_date(now, &commune.time_zone);
@@ -266,34 +240,17 @@ pub async fn cli(
             anyhow::bail!("{day} is in the future: only --dry-run can show it");
         }
         if dry_run {
-            let reply = preview(engine, r.person_id, day).await?;
+            let reply = preview(app, r.person_id, day).await?;
             out.push_str(&format!(
                 "== {} ==\n{}\n\n",
                 r.display_name,
-                crate::channels::render_plain(&reply)
+                crate::message::render_plain(&reply)
             ));
         } else {
-            let sent = send(engine, r, Some(day), now).await?;
+            let sent = send(app, r, Some(day), now).await?;
             let what = if sent { "sent" } else { "already sent" };
             out.push_str(&format!("{}: {what}\n", r.display_name));
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_as_people_type_them() {
-        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
-        assert_eq!(parse_time("7:30"), Some(t(7, 30)));
-        assert_eq!(parse_time("07:30"), Some(t(7, 30)));
-        assert_eq!(parse_time("6h30"), Some(t(6, 30)));
-        assert_eq!(parse_time("7h"), Some(t(7, 0)));
-        assert_eq!(parse_time("7 giờ"), Some(t(7, 0)));
-        assert_eq!(parse_time("25:00"), None);
-        assert_eq!(parse_time("sáng"), None);
-    }
 }

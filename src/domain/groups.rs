@@ -1,33 +1,27 @@
 //! Community groups (tổ, nhóm cộng đồng) and the rules that say when one is ready to be
 //! established.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Where a group stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupStatus {
-    /// Being formed: members join and leave.
-    Forming,
-    /// The leader asked the commune to establish it.
-    Requested,
-    /// The committee's decision established it.
-    Established,
+use super::codes::codes;
+use super::household::{Category, EscapeWindow, HouseholdStatus};
+
+codes! {
+    /// Where a group stands.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum GroupStatus {
+        /// Being formed: members join and leave.
+        Forming => "forming",
+        /// The leader asked the commune to establish it.
+        Requested => "requested",
+        /// The committee's decision established it.
+        Established => "established",
+    }
 }
 
 impl GroupStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            GroupStatus::Forming => "forming",
-            GroupStatus::Requested => "requested",
-            GroupStatus::Established => "established",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<GroupStatus> {
-        [Self::Forming, Self::Requested, Self::Established]
-            .into_iter()
-            .find(|g| g.code() == s)
-    }
     pub fn message_id(self) -> &'static str {
         match self {
             GroupStatus::Forming => "group-forming",
@@ -70,6 +64,36 @@ pub struct MemberFacts {
     /// From a confirmed target household (poor, near-poor, newly escaped in its window, or
     /// a person with a disability without a stable livelihood).
     pub target: bool,
+}
+
+/// A member household as recorded, before the rules count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberRecord<'a> {
+    /// The level of the Farmers' Association's recognition declared ("none": not
+    /// recognised).
+    pub recognised_level: Option<&'a str>,
+    /// False while the recognition is only the member's own word.
+    pub recognition_checked: bool,
+    /// Declared experienced in good economic production.
+    pub experienced: bool,
+    pub household_status: HouseholdStatus,
+    pub category: Category,
+    pub escaped_on: Option<NaiveDate>,
+}
+
+impl MemberFacts {
+    /// What the rules count of a member at `today`: a recognition once the leader or the
+    /// hamlet head has checked it, a target household once confirmed (and, newly escaped,
+    /// while its window is open).
+    pub fn of(m: &MemberRecord<'_>, window: EscapeWindow, today: NaiveDate) -> MemberFacts {
+        let recognised = m.recognition_checked && m.recognised_level.is_some_and(|l| l != "none");
+        MemberFacts {
+            recognised,
+            experienced: recognised || m.experienced,
+            target: m.household_status == HouseholdStatus::Confirmed
+                && m.category.is_target(m.escaped_on, window, today),
+        }
+    }
 }
 
 /// One rule not met yet, with the numbers to show.
@@ -163,6 +187,34 @@ mod tests {
             }]
         );
         assert!(rules.missing(&members(4, 7, 7)).is_empty());
+    }
+
+    #[test]
+    fn a_recognition_counts_once_checked_and_a_household_once_confirmed() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let declared = MemberRecord {
+            recognised_level: Some("district"),
+            recognition_checked: false,
+            experienced: false,
+            household_status: HouseholdStatus::Claimed,
+            category: Category::NewlyEscaped,
+            escaped_on: NaiveDate::from_ymd_opt(2024, 2, 29),
+        };
+        let window = EscapeWindow::default();
+        let facts = MemberFacts::of(&declared, window, today);
+        assert!(!facts.recognised && !facts.experienced && !facts.target);
+        let checked = MemberRecord {
+            recognition_checked: true,
+            household_status: HouseholdStatus::Confirmed,
+            ..declared
+        };
+        let facts = MemberFacts::of(&checked, window, today);
+        assert!(facts.recognised && facts.experienced && facts.target);
+        let none = MemberRecord {
+            recognised_level: Some("none"),
+            ..checked
+        };
+        assert!(!MemberFacts::of(&none, window, today).recognised);
     }
 
     #[test]

@@ -3,46 +3,28 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// The four kinds of beneficiary named in the commune's letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// hộ nghèo
-    Poor,
-    /// hộ cận nghèo
-    NearPoor,
-    /// hộ mới thoát nghèo, within the window after the escape was recognised
-    NewlyEscaped,
-    /// người khuyết tật không có sinh kế ổn định
-    Disabled,
-    /// Any other household: not a beneficiary, but welcome in a community group (the good
-    /// producers a group needs are often not poor).
-    Other,
+use super::codes::codes;
+
+codes! {
+    /// The four kinds of beneficiary named in the commune's letter.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Category {
+        /// hộ nghèo
+        Poor => "poor",
+        /// hộ cận nghèo
+        NearPoor => "near_poor",
+        /// hộ mới thoát nghèo, within the window after the escape was recognised
+        NewlyEscaped => "newly_escaped",
+        /// người khuyết tật không có sinh kế ổn định
+        Disabled => "disabled",
+        /// Any other household: not a beneficiary, but welcome in a community group (the good
+        /// producers a group needs are often not poor).
+        Other => "other",
+    }
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
-        Category::Poor,
-        Category::NearPoor,
-        Category::NewlyEscaped,
-        Category::Disabled,
-        Category::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::Poor => "poor",
-            Category::NearPoor => "near_poor",
-            Category::NewlyEscaped => "newly_escaped",
-            Category::Disabled => "disabled",
-            Category::Other => "other",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.code() == code)
-    }
-
     /// Catalogue message id of the category's name.
     pub fn message_id(self) -> &'static str {
         match self {
@@ -69,29 +51,19 @@ impl Category {
     }
 }
 
-/// Where a registration stands. Self-registered status is only *claimed* until the hamlet
-/// head (or an officer) who knows the household confirms it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HouseholdStatus {
-    Claimed,
-    Confirmed,
-    Rejected,
+codes! {
+    /// Where a registration stands. Self-registered status is only *claimed* until the hamlet
+    /// head (or an officer) who knows the household confirms it.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum HouseholdStatus {
+        Claimed => "claimed",
+        Confirmed => "confirmed",
+        Rejected => "rejected",
+    }
 }
 
 impl HouseholdStatus {
-    pub fn code(self) -> &'static str {
-        match self {
-            HouseholdStatus::Claimed => "claimed",
-            HouseholdStatus::Confirmed => "confirmed",
-            HouseholdStatus::Rejected => "rejected",
-        }
-    }
-    pub fn from_code(code: &str) -> Option<HouseholdStatus> {
-        [Self::Claimed, Self::Confirmed, Self::Rejected]
-            .into_iter()
-            .find(|s| s.code() == code)
-    }
     pub fn message_id(self) -> &'static str {
         match self {
             HouseholdStatus::Claimed => "status-claimed",

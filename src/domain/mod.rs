@@ -1,8 +1,9 @@
 //! The program's domain: parse-don't-validate types for what people type (names, phones, CCCD,
-//! dates, amounts) and the rules of the poverty-reduction program (target categories, the
-//! 36-month window, roles).
+//! dates, amounts, times of day) and the rules of the poverty-reduction program (target
+//! categories, the 36-month window, group readiness, the proposals' path, roles).
 
 pub mod access;
+pub mod codes;
 pub mod groups;
 pub mod household;
 pub mod input;
@@ -10,9 +11,10 @@ pub mod money;
 pub mod proposals;
 pub mod roles;
 pub mod rules;
+pub mod time;
 
 pub use access::{Access, Capability, Grant};
-pub use groups::{GroupRules, GroupStatus, MemberFacts, Missing};
+pub use groups::{GroupRules, GroupStatus, MemberFacts, MemberRecord, Missing};
 pub use household::{Category, EscapeWindow, HouseholdStatus};
 pub use input::{
     Cccd, FreeText, InputError, MemberCount, PastDate, PersonName, Phone, parse_integer,
@@ -21,3 +23,4 @@ pub use money::Money;
 pub use proposals::{ProposalKind, ProposalStatus, ProposalStep};
 pub use roles::Role;
 pub use rules::CommuneRules;
+pub use time::parse_time;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::InputError;
+use super::input::InputError;
 use crate::text::fold;
 
 /// A positive amount in đồng, at most 10^13 (ten thousand billion).

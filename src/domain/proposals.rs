@@ -2,33 +2,25 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The three kinds of support that take proposals, from the letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ProposalKind {
-    /// Project 2, community production: proposed by an established community group.
-    #[serde(rename = "p2_community")]
-    P2Community,
-    /// Project 3 sub-project 1, agricultural production: an established group.
-    #[serde(rename = "p3_agri")]
-    P3Agri,
-    /// Project 2, value-chain linkage: a lead business or cooperative with partners.
-    #[serde(rename = "p2_chain")]
-    P2Chain,
+use super::codes::codes;
+
+codes! {
+    /// The three kinds of support that take proposals, from the letter.
+    #[derive(Serialize, Deserialize)]
+    pub enum ProposalKind {
+        /// Project 2, community production: proposed by an established community group.
+        #[serde(rename = "p2_community")]
+        P2Community => "p2_community",
+        /// Project 3 sub-project 1, agricultural production: an established group.
+        #[serde(rename = "p3_agri")]
+        P3Agri => "p3_agri",
+        /// Project 2, value-chain linkage: a lead business or cooperative with partners.
+        #[serde(rename = "p2_chain")]
+        P2Chain => "p2_chain",
+    }
 }
 
 impl ProposalKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            ProposalKind::P2Community => "p2_community",
-            ProposalKind::P3Agri => "p3_agri",
-            ProposalKind::P2Chain => "p2_chain",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ProposalKind> {
-        [Self::P2Community, Self::P3Agri, Self::P2Chain]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
     pub fn message_id(self) -> &'static str {
         match self {
             ProposalKind::P2Community => "kind-p2-community",
@@ -42,59 +34,38 @@ impl ProposalKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStatus {
-    Submitted,
-    UnderAppraisal,
-    Returned,
-    Rejected,
-    Forwarded,
-    Approved,
-    InProgress,
-    Finished,
+codes! {
+    /// Where a proposal stands on its path through the commune.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ProposalStatus {
+        Submitted => "submitted",
+        UnderAppraisal => "under_appraisal",
+        Returned => "returned",
+        Rejected => "rejected",
+        Forwarded => "forwarded",
+        Approved => "approved",
+        InProgress => "in_progress",
+        Finished => "finished",
+    }
 }
 
-/// What an officer does to a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStep {
-    Appraise,
-    Forward,
-    Return,
-    Reject,
-    Approve,
-    Start,
-    Finish,
+codes! {
+    /// What an officer does to a proposal.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ProposalStep {
+        Appraise => "appraise",
+        Forward => "forward",
+        Return => "return",
+        Reject => "reject",
+        Approve => "approve",
+        Start => "start",
+        Finish => "finish",
+    }
 }
 
 impl ProposalStatus {
-    pub const ALL: [ProposalStatus; 8] = [
-        Self::Submitted,
-        Self::UnderAppraisal,
-        Self::Returned,
-        Self::Rejected,
-        Self::Forwarded,
-        Self::Approved,
-        Self::InProgress,
-        Self::Finished,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::UnderAppraisal => "under_appraisal",
-            Self::Returned => "returned",
-            Self::Rejected => "rejected",
-            Self::Forwarded => "forwarded",
-            Self::Approved => "approved",
-            Self::InProgress => "in_progress",
-            Self::Finished => "finished",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ProposalStatus> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
     pub fn message_id(self) -> &'static str {
         match self {
             Self::Submitted => "pstatus-submitted",
@@ -131,16 +102,6 @@ impl ProposalStatus {
 }
 
 impl ProposalStep {
-    pub const ALL: [ProposalStep; 7] = [
-        Self::Appraise,
-        Self::Forward,
-        Self::Return,
-        Self::Reject,
-        Self::Approve,
-        Self::Start,
-        Self::Finish,
-    ];
-
     /// Catalogue message id of the step's name.
     pub fn message_id(self) -> &'static str {
         match self {
@@ -154,20 +115,6 @@ impl ProposalStep {
         }
     }
 
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Appraise => "appraise",
-            Self::Forward => "forward",
-            Self::Return => "return",
-            Self::Reject => "reject",
-            Self::Approve => "approve",
-            Self::Start => "start",
-            Self::Finish => "finish",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<ProposalStep> {
-        Self::ALL.into_iter().find(|k| k.code() == s)
-    }
     /// Sending back and rejecting need a reason the submitter can act on.
     pub fn needs_comment(self) -> bool {
         matches!(self, Self::Return | Self::Reject)

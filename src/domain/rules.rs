@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EscapeWindow, GroupRules};
+use super::groups::GroupRules;
+use super::household::EscapeWindow;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -6,8 +6,8 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::channels::FileRef;
 use crate::domain::Category;
+use crate::message::FileRef;
 use crate::store::communes::{self, Commune};
 use crate::store::{Tx, digests};
 use crate::text::{Lang, Texts};

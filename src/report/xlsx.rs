@@ -7,12 +7,9 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use serde_json::json;
 
-use crate::clock::local_date;
-use crate::dialogue::actions::groups::member_facts;
 use crate::domain::input::format_date;
-use crate::domain::{
-    Category, Cccd, CommuneRules, GroupStatus, Phone, ProposalKind, ProposalStatus,
-};
+use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, MemberFacts, Phone, ProposalKind};
+use crate::present;
 use crate::store::communes::{self, Commune};
 use crate::store::{Tx, audit, digests, groups, households, proposals};
 use crate::text::{Lang, Texts};
@@ -117,9 +114,7 @@ pub async fn workbook(
                     }
                 })
                 .unwrap_or_default();
-            let category = Category::from_code(&h.category)
-                .map(|c| t(c.message_id()))
-                .unwrap_or_default();
+            let category = t(h.category.message_id());
             ws.write_number(row, 0, h.id as f64)?;
             ws.write_string(row, 1, &h.head_name)?;
             ws.write_string(row, 2, &h.hamlet_name)?;
@@ -129,7 +124,7 @@ pub async fn workbook(
             ws.write_string(row, 6, &category)?;
             ws.write_string(row, 7, h.escaped_on.map(format_date).unwrap_or_default())?;
             ws.write_string(row, 8, &cccd)?;
-            ws.write_string(row, 9, t(h.status().message_id()))?;
+            ws.write_string(row, 9, t(h.status.message_id()))?;
         }
     }
 
@@ -157,20 +152,19 @@ pub async fn workbook(
         for (r, g) in all_groups.iter().enumerate() {
             let row = r as u32 + 1;
             let members = groups::members(tx, g.id).await?;
-            let missing =
-                rules
-                    .groups
-                    .missing(&member_facts(&members, rules.escape_window(), today));
-            let status = GroupStatus::from_code(&g.status).unwrap_or(GroupStatus::Forming);
+            let facts: Vec<MemberFacts> = members
+                .iter()
+                .map(|m| MemberFacts::of(&m.record(), rules.escape_window(), today))
+                .collect();
+            let missing = rules.groups.missing(&facts);
             ws.write_number(row, 0, g.id as f64)?;
             ws.write_string(row, 1, &g.name)?;
             ws.write_string(row, 2, &g.hamlet_name)?;
             ws.write_string(row, 3, &g.product)?;
-            ws.write_string(row, 4, t(status.message_id()))?;
+            ws.write_string(row, 4, t(g.status.message_id()))?;
             ws.write_number(row, 5, members.len() as f64)?;
             ws.write_string(row, 6, if missing.is_empty() { "Có" } else { "Không" })?;
-            let lacking =
-                crate::dialogue::actions::groups::missing_items(texts, Lang::Vi, &missing);
+            let lacking = present::missing_items(texts, Lang::Vi, &missing);
             ws.write_string(row, 7, lacking.join("\n"))?;
             ws.write_string(row, 8, g.decision_no.clone().unwrap_or_default())?;
             ws.write_string(row, 9, g.decision_date.map(format_date).unwrap_or_default())?;
@@ -206,25 +200,12 @@ pub async fn workbook(
         )?;
         for (r, p) in all_proposals.iter().enumerate() {
             let row = r as u32 + 1;
-            let kind = ProposalKind::from_code(&p.kind)
-                .map(|k| t(k.message_id()))
-                .unwrap_or_default();
-            let status = ProposalStatus::from_code(&p.status)
-                .map(|s| t(s.message_id()))
-                .unwrap_or_default();
+            let kind = t(p.kind.message_id());
+            let status = t(p.status.message_id());
             let history: Vec<String> = proposals::events(tx, p.id)
                 .await?
                 .into_iter()
-                .map(|e| {
-                    let to = ProposalStatus::from_code(&e.to_status)
-                        .map(|s| t(s.message_id()))
-                        .unwrap_or(e.to_status);
-                    let when = format_date(local_date(e.at, &commune.time_zone));
-                    match e.comment {
-                        Some(c) => format!("{when}: {to} – {c}"),
-                        None => format!("{when}: {to}"),
-                    }
-                })
+                .map(|e| present::proposal_event(texts, Lang::Vi, &e, &commune.time_zone))
                 .collect();
             ws.write_number(row, 0, p.id as f64)?;
             ws.write_string(row, 1, &p.title)?;
@@ -242,10 +223,8 @@ pub async fn workbook(
         let ws = wb.add_worksheet();
         ws.set_name("Số cộng đồng đăng ký")?;
         header(ws, &["Chỉ tiêu", "Số lượng"])?;
-        let count_groups =
-            |s: GroupStatus| all_groups.iter().filter(|g| g.status == s.code()).count();
-        let count_kind =
-            |k: ProposalKind| all_proposals.iter().filter(|p| p.kind == k.code()).count();
+        let count_groups = |s: GroupStatus| all_groups.iter().filter(|g| g.status == s).count();
+        let count_kind = |k: ProposalKind| all_proposals.iter().filter(|p| p.kind == k).count();
         let rows: Vec<(String, usize)> = vec![
             (
                 "Tổng số tổ, nhóm cộng đồng đăng ký".into(),

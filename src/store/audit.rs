@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Entry {
@@ -24,19 +24,17 @@ pub async fn record(
     detail: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(now)
-    .bind(actor_id)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(detail.to_string())
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        now,
+        actor_id,
+        action,
+        entity,
+        entity_id,
+        detail.to_string()
+    )?;
     Ok(())
 }
 

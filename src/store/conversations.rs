@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Tx, on_tx};
+use super::{Tx, execute};
 
 /// Loads the chat's state, locking its row until the transaction ends: on PostgreSQL one
 /// statement creates the row if needed and locks it; SQLite's `BEGIN IMMEDIATE` already holds
@@ -49,17 +49,15 @@ pub async fn save(
     state: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO conversations (channel, chat_id, state, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (channel, chat_id) DO UPDATE SET state = excluded.state,
-            updated_at = excluded.updated_at"
-    )
-    .bind(channel)
-    .bind(chat_id)
-    .bind(state)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+            updated_at = excluded.updated_at",
+        channel,
+        chat_id,
+        state,
+        now
+    )?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 
 /// A person who gets a digest: hamlet heads and the commune's officers.
 #[derive(Debug, Clone, FromRow)]
@@ -41,19 +41,17 @@ pub async fn set_prefs(
     time_zone: &str,
     quiet_line: bool,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO officer_prefs (person_id, digest_time, time_zone, quiet_line)
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (person_id) DO UPDATE SET digest_time = excluded.digest_time,
-            time_zone = excluded.time_zone, quiet_line = excluded.quiet_line"
-    )
-    .bind(person_id)
-    .bind(digest_time)
-    .bind(time_zone)
-    .bind(quiet_line)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+            time_zone = excluded.time_zone, quiet_line = excluded.quiet_line",
+        person_id,
+        digest_time,
+        time_zone,
+        quiet_line
+    )?;
     Ok(())
 }
 
@@ -82,17 +80,15 @@ pub async fn claim(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
+    let n = execute!(
+        tx,
         "INSERT INTO digests (person_id, day, covers_from, covers_to) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (person_id, day) DO NOTHING"
-    )
-    .bind(person_id)
-    .bind(day)
-    .bind(from)
-    .bind(to)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         ON CONFLICT (person_id, day) DO NOTHING",
+        person_id,
+        day,
+        from,
+        to
+    )?;
     Ok(n == 1)
 }
 
@@ -141,17 +137,13 @@ pub async fn finish_deadline(
     id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| {
-        sqlx::query(
-        "UPDATE deadlines SET done_at = $1 WHERE id = $2 AND commune_id = $3 AND done_at IS NULL"
-    )
-    .bind(now)
-    .bind(id)
-    .bind(commune_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    let n = execute!(
+        tx,
+        "UPDATE deadlines SET done_at = $1 WHERE id = $2 AND commune_id = $3 AND done_at IS NULL",
+        now,
+        id,
+        commune_id
+    )?;
     Ok(n == 1)
 }
 

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
+use crate::domain::{Category, GroupStatus, HouseholdStatus, MemberRecord};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Group {
@@ -15,7 +16,8 @@ pub struct Group {
     pub org: String,
     pub product: String,
     pub join_code: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GroupStatus,
     pub leader_id: i64,
     pub requested_at: Option<DateTime<Utc>>,
     pub decision_no: Option<String>,
@@ -29,8 +31,10 @@ pub struct Group {
 pub struct Member {
     pub household_id: i64,
     pub head_name: String,
-    pub category: String,
-    pub household_status: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    #[sqlx(try_from = "String")]
+    pub household_status: HouseholdStatus,
     pub escaped_on: Option<NaiveDate>,
     pub registered_by: i64,
     pub recognised_level: Option<String>,
@@ -38,6 +42,20 @@ pub struct Member {
     pub experienced: bool,
     /// False while a recognition is only the member's own word.
     pub recognition_checked: bool,
+}
+
+impl Member {
+    /// The member as the group rules read it.
+    pub fn record(&self) -> MemberRecord<'_> {
+        MemberRecord {
+            recognised_level: self.recognised_level.as_deref(),
+            recognition_checked: self.recognition_checked,
+            experienced: self.experienced,
+            household_status: self.household_status,
+            category: self.category,
+            escaped_on: self.escaped_on,
+        }
+    }
 }
 
 macro_rules! select {
@@ -108,12 +126,16 @@ pub async fn of_person(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> 
 }
 
 /// Groups of a commune in a status, oldest request first.
-pub async fn with_status(tx: &mut Tx, commune_id: i64, status: &str) -> sqlx::Result<Vec<Group>> {
+pub async fn with_status(
+    tx: &mut Tx,
+    commune_id: i64,
+    status: GroupStatus,
+) -> sqlx::Result<Vec<Group>> {
     on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE g.commune_id = $1 AND g.status = $2 ORDER BY g.requested_at, g.id"
     ))
     .bind(commune_id)
-    .bind(status)
+    .bind(status.code())
     .fetch_all(conn)
     .await)
 }
@@ -146,53 +168,47 @@ pub async fn add_member(
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     // Insert first: two people adding the same household at once cannot both insert.
-    let inserted = on_tx!(tx, |conn| sqlx::query(
+    let inserted = execute!(
+        tx,
         "INSERT INTO group_members (group_id, household_id, recognised_level, recognised_year,
             experienced, recognition_checked, added_by, joined_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (group_id, household_id) DO NOTHING"
-    )
-    .bind(group_id)
-    .bind(household_id)
-    .bind(recognised_level)
-    .bind(recognised_year)
-    .bind(experienced)
-    .bind(checked)
-    .bind(added_by)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         ON CONFLICT (group_id, household_id) DO NOTHING",
+        group_id,
+        household_id,
+        recognised_level,
+        recognised_year,
+        experienced,
+        checked,
+        added_by,
+        now
+    )?;
     if inserted == 1 {
         return Ok(true);
     }
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "UPDATE group_members SET recognised_level = $1, recognised_year = $2,
             experienced = $3, recognition_checked = $4, added_by = $5
-         WHERE group_id = $6 AND household_id = $7"
-    )
-    .bind(recognised_level)
-    .bind(recognised_year)
-    .bind(experienced)
-    .bind(checked)
-    .bind(added_by)
-    .bind(group_id)
-    .bind(household_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE group_id = $6 AND household_id = $7",
+        recognised_level,
+        recognised_year,
+        experienced,
+        checked,
+        added_by,
+        group_id,
+        household_id
+    )?;
     Ok(false)
 }
 
 pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
-        "DELETE FROM group_members WHERE group_id = $1 AND household_id = $2"
-    )
-    .bind(group_id)
-    .bind(household_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let n = execute!(
+        tx,
+        "DELETE FROM group_members WHERE group_id = $1 AND household_id = $2",
+        group_id,
+        household_id
+    )?;
     Ok(n == 1)
 }
 
@@ -201,30 +217,28 @@ pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sql
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
-    from: &str,
-    to: &str,
+    from: GroupStatus,
+    to: GroupStatus,
     decision_no: Option<&str>,
     decision_date: Option<NaiveDate>,
     return_reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
+    let n = execute!(
+        tx,
         "UPDATE groups SET status = $1, decision_no = COALESCE($2, decision_no),
             decision_date = COALESCE($3, decision_date), return_reason = $4,
             requested_at = CASE WHEN $1 = 'requested' THEN $5 ELSE requested_at END,
             updated_at = $5
-         WHERE id = $6 AND status = $7"
-    )
-    .bind(to)
-    .bind(decision_no)
-    .bind(decision_date)
-    .bind(return_reason)
-    .bind(now)
-    .bind(id)
-    .bind(from)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE id = $6 AND status = $7",
+        to.code(),
+        decision_no,
+        decision_date,
+        return_reason,
+        now,
+        id,
+        from.code()
+    )?;
     Ok(n == 1)
 }
 
@@ -287,13 +301,11 @@ pub async fn memberships_of(
 }
 
 pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE groups SET join_code = $1 WHERE id = $2"
-    )
-    .bind(code)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "UPDATE groups SET join_code = $1 WHERE id = $2",
+        code,
+        id
+    )?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
-use crate::domain::HouseholdStatus;
+use super::{Tx, execute, on_tx};
+use crate::domain::{Category, HouseholdStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Household {
@@ -16,20 +16,16 @@ pub struct Household {
     pub address: String,
     pub phone: String,
     pub members: i64,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
     pub escaped_on: Option<NaiveDate>,
     pub escape_decision: Option<String>,
     pub cccd: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: HouseholdStatus,
     pub reject_reason: Option<String>,
     pub registered_by: i64,
     pub created_at: DateTime<Utc>,
-}
-
-impl Household {
-    pub fn status(&self) -> HouseholdStatus {
-        HouseholdStatus::from_code(&self.status).unwrap_or(HouseholdStatus::Claimed)
-    }
 }
 
 /// A household as the registration dialogue hands it over.
@@ -40,7 +36,7 @@ pub struct NewHousehold<'a> {
     pub address: &'a str,
     pub phone: &'a str,
     pub members: i64,
-    pub category: &'a str,
+    pub category: Category,
     pub escaped_on: Option<NaiveDate>,
     pub escape_decision: Option<&'a str>,
     pub cccd: Option<&'a str>,
@@ -95,7 +91,7 @@ pub async fn insert(tx: &mut Tx, h: &NewHousehold<'_>, now: DateTime<Utc>) -> sq
     .bind(h.address)
     .bind(h.phone)
     .bind(h.members)
-    .bind(h.category)
+    .bind(h.category.code())
     .bind(h.escaped_on)
     .bind(h.escape_decision)
     .bind(h.cccd)
@@ -151,28 +147,30 @@ pub async fn review(
     reviewer: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = on_tx!(tx, |conn| sqlx::query(
+    let done = execute!(
+        tx,
         "UPDATE households SET status = $1, reject_reason = $2, reviewed_by = $3,
             reviewed_at = $4, updated_at = $4
-         WHERE id = $5 AND status = 'claimed'"
-    )
-    .bind(status.code())
-    .bind(reason)
-    .bind(reviewer)
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE id = $5 AND status = 'claimed'",
+        status.code(),
+        reason,
+        reviewer,
+        now,
+        id
+    )?;
     Ok(done == 1)
 }
 
-pub async fn count_by_status(tx: &mut Tx, commune_id: i64, status: &str) -> sqlx::Result<i64> {
+pub async fn count_by_status(
+    tx: &mut Tx,
+    commune_id: i64,
+    status: HouseholdStatus,
+) -> sqlx::Result<i64> {
     on_tx!(tx, |conn| sqlx::query_scalar(
         "SELECT COUNT(*) FROM households WHERE commune_id = $1 AND status = $2"
     )
     .bind(commune_id)
-    .bind(status)
+    .bind(status.code())
     .fetch_one(conn)
     .await)
 }

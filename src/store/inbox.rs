@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Tx, on_tx};
+use super::{Tx, execute};
 
 /// Records the message; false if it was recorded before (a redelivery). The row commits with
 /// the rest of the message's effects, so a message whose handling failed is not marked.
@@ -12,15 +12,13 @@ pub async fn record(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let done = on_tx!(tx, |conn| sqlx::query(
+    let done = execute!(
+        tx,
         "INSERT INTO inbox (channel, message_id, received_at) VALUES ($1, $2, $3)
-         ON CONFLICT (channel, message_id) DO NOTHING"
-    )
-    .bind(channel)
-    .bind(message_id)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         ON CONFLICT (channel, message_id) DO NOTHING",
+        channel,
+        message_id,
+        now
+    )?;
     Ok(done == 1)
 }

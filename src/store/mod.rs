@@ -3,7 +3,8 @@
 //! Each query is written once: SQLite understands PostgreSQL's `$1` placeholders, and the two
 //! schemas (in `migrations/sqlite` and `migrations/postgres`) use types that decode to the same
 //! Rust types. `on_tx!` expands a query once per backend, so every store function is plain
-//! sqlx taking a transaction, with no trait objects and no second copy of the SQL. Where the
+//! sqlx taking a transaction, with no trait objects and no second copy of the SQL; `execute!`
+//! is `on_tx!` for a statement whose only result is how many rows it changed. Where the
 //! dialects differ (row locks), the function picks its text by `Tx::is_postgres`.
 
 pub mod audit;
@@ -16,6 +17,10 @@ pub mod inbox;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;
+pub(crate) mod scratch;
+
+#[cfg(feature = "test-util")]
+pub use scratch::TestDb;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -42,6 +47,20 @@ macro_rules! on_tx {
     };
 }
 pub use on_tx;
+
+/// Runs a statement with its values bound, in the transaction, whatever the backend, and
+/// gives the number of rows it changed. Each backend has a result type of its own and the
+/// count is all any caller wants of it, so it is taken in this one place.
+macro_rules! execute {
+    ($tx:expr, $sql:expr $(, $value:expr)* $(,)?) => {
+        $crate::store::on_tx!($tx, |conn| sqlx::query($sql)
+            $(.bind($value))*
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))
+    };
+}
+pub(crate) use execute;
 
 /// A pool of connections to one of the two databases.
 #[derive(Clone, Debug)]
@@ -179,81 +198,5 @@ impl Store {
             Store::Sqlite(p) => p.close().await,
             Store::Postgres(p) => p.close().await,
         }
-    }
-}
-
-/// A fresh, empty database for one test: a SQLite file in a folder of its own, or a new
-/// schema on the PostgreSQL server at `TEST_POSTGRES_URL`. It can be closed and opened again,
-/// as a restarted process would. Used by the test suites and the benchmark.
-pub struct TestDb {
-    pub store: Store,
-    target: Target,
-}
-
-enum Target {
-    Sqlite(std::path::PathBuf),
-    Postgres(Box<PgConnectOptions>),
-}
-
-impl TestDb {
-    pub async fn sqlite(dir: &std::path::Path) -> anyhow::Result<TestDb> {
-        let path = dir.join("test.db");
-        let store = Store::open_sqlite(SqliteConnectOptions::new().filename(&path)).await?;
-        Ok(TestDb {
-            store,
-            target: Target::Sqlite(path),
-        })
-    }
-
-    pub async fn postgres(url: &str) -> anyhow::Result<TestDb> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let schema = format!(
-            "t_{}_{}_{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_micros(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
-        let base = PgConnectOptions::from_str(url).context("TEST_POSTGRES_URL")?;
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_with(base.clone())
-            .await
-            .context("connecting to TEST_POSTGRES_URL")?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
-            .execute(&admin)
-            .await?;
-        admin.close().await;
-        let opts = base.options([("search_path", schema.as_str())]);
-        let store = Store::open_postgres(opts.clone()).await?;
-        Ok(TestDb {
-            store,
-            target: Target::Postgres(Box::new(opts)),
-        })
-    }
-
-    /// Closes every connection and opens the same database again.
-    pub async fn reopen(&mut self) -> anyhow::Result<()> {
-        self.store.close().await;
-        self.store = self.another_pool().await?;
-        Ok(())
-    }
-
-    /// A second, independent pool on the same database, as a second process would have.
-    pub async fn another_pool(&self) -> anyhow::Result<Store> {
-        match &self.target {
-            Target::Sqlite(p) => Store::open_sqlite(SqliteConnectOptions::new().filename(p)).await,
-            Target::Postgres(o) => Store::open_postgres((**o).clone()).await,
-        }
-    }
-
-    /// Runs one statement outside any dialogue, to set a test's scene (or break it).
-    pub async fn execute(&self, sql: &str) -> anyhow::Result<()> {
-        let sql = sqlx::AssertSqlSafe(sql.to_string());
-        match &self.store {
-            Store::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
-            Store::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
-        }
-        Ok(())
     }
 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
-use crate::channels::Reply;
+use super::{Tx, execute, on_tx};
+use crate::message::Reply;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Row {
@@ -66,29 +66,25 @@ pub async fn due(
 }
 
 pub async fn mark_sent(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2"
-    )
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
+        now,
+        id
+    )?;
     Ok(())
 }
 
 /// Puts a reply back in the queue until `next`, after a failure worth retrying.
 pub async fn retry_at(tx: &mut Tx, id: i64, error: &str, next: DateTime<Utc>) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2
-         WHERE id = $3"
-    )
-    .bind(error)
-    .bind(next)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         WHERE id = $3",
+        error,
+        next,
+        id
+    )?;
     Ok(())
 }
 
@@ -99,15 +95,13 @@ pub async fn mark_failed(
     error: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE outbox SET failed_at = $1, last_error = $2, attempts = attempts + 1 WHERE id = $3"
-    )
-    .bind(now)
-    .bind(error)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "UPDATE outbox SET failed_at = $1, last_error = $2, attempts = attempts + 1 WHERE id = $3",
+        now,
+        error,
+        id
+    )?;
     Ok(())
 }
 

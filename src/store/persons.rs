@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::communes::Commune;
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
 pub use crate::domain::Grant;
 use crate::domain::Role;
 
@@ -143,32 +143,28 @@ pub async fn link_identity(
     chat_id: &str,
     seen: Option<DateTime<Utc>>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO identities (channel, sender_id, person_id, chat_id, last_seen)
          VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (channel, sender_id) DO UPDATE SET chat_id = excluded.chat_id,
-            last_seen = COALESCE(excluded.last_seen, identities.last_seen)"
-    )
-    .bind(channel)
-    .bind(sender_id)
-    .bind(person_id)
-    .bind(chat_id)
-    .bind(seen)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+            last_seen = COALESCE(excluded.last_seen, identities.last_seen)",
+        channel,
+        sender_id,
+        person_id,
+        chat_id,
+        seen
+    )?;
     Ok(())
 }
 
 pub async fn set_lang(tx: &mut Tx, person_id: i64, lang: &str) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "UPDATE persons SET lang = $1 WHERE id = $2"
-    )
-    .bind(lang)
-    .bind(person_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "UPDATE persons SET lang = $1 WHERE id = $2",
+        lang,
+        person_id
+    )?;
     Ok(())
 }
 
@@ -215,19 +211,17 @@ pub async fn grant(
     org: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO roles (person_id, commune_id, role, hamlet_id, org, granted_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
-    )
-    .bind(person_id)
-    .bind(commune_id)
-    .bind(role.code())
-    .bind(hamlet_id)
-    .bind(org)
-    .bind(now)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        person_id,
+        commune_id,
+        role.code(),
+        hamlet_id,
+        org,
+        now
+    )?;
     Ok(())
 }
 

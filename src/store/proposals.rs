@@ -3,13 +3,15 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, on_tx};
+use super::{Tx, execute, on_tx};
+use crate::domain::{ProposalKind, ProposalStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Proposal {
     pub id: i64,
     pub commune_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ProposalKind,
     pub group_id: Option<i64>,
     pub partners: Option<String>,
     pub submitted_by: i64,
@@ -19,7 +21,8 @@ pub struct Proposal {
     pub total_cost: i64,
     pub support: i64,
     pub own_contribution: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProposalStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -37,14 +40,14 @@ pub struct Attachment {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub actor_id: i64,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    #[sqlx(try_from = "String")]
+    pub to_status: ProposalStatus,
     pub comment: Option<String>,
 }
 
 pub struct NewProposal<'a> {
     pub commune_id: i64,
-    pub kind: &'a str,
+    pub kind: ProposalKind,
     pub group_id: Option<i64>,
     pub partners: Option<&'a str>,
     pub submitted_by: i64,
@@ -73,7 +76,7 @@ pub async fn insert(tx: &mut Tx, p: &NewProposal<'_>, now: DateTime<Utc>) -> sql
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $11) RETURNING id"
     )
     .bind(p.commune_id)
-    .bind(p.kind)
+    .bind(p.kind.code())
     .bind(p.group_id)
     .bind(p.partners)
     .bind(p.submitted_by)
@@ -94,27 +97,23 @@ pub async fn revise(
     p: &NewProposal<'_>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| {
-        sqlx::query(
+    let n = execute!(
+        tx,
         "UPDATE proposals SET kind = $1, group_id = $2, partners = $3, answers = $4, title = $5,
             total_cost = $6, support = $7, own_contribution = $8, status = 'submitted',
             updated_at = $9
-         WHERE id = $10 AND status = 'returned'"
-    )
-    .bind(p.kind)
-    .bind(p.group_id)
-    .bind(p.partners)
-    .bind(p.answers)
-    .bind(p.title)
-    .bind(p.total_cost)
-    .bind(p.support)
-    .bind(p.own_contribution)
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+         WHERE id = $10 AND status = 'returned'",
+        p.kind.code(),
+        p.group_id,
+        p.partners,
+        p.answers,
+        p.title,
+        p.total_cost,
+        p.support,
+        p.own_contribution,
+        now,
+        id
+    )?;
     Ok(n == 1)
 }
 
@@ -159,20 +158,18 @@ pub async fn by_submitter(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Propo
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
-    from: &str,
-    to: &str,
+    from: ProposalStatus,
+    to: ProposalStatus,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let n = on_tx!(tx, |conn| sqlx::query(
-        "UPDATE proposals SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4"
-    )
-    .bind(to)
-    .bind(now)
-    .bind(id)
-    .bind(from)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let n = execute!(
+        tx,
+        "UPDATE proposals SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        to.code(),
+        now,
+        id,
+        from.code()
+    )?;
     Ok(n == 1)
 }
 
@@ -180,30 +177,28 @@ pub async fn add_event(
     tx: &mut Tx,
     proposal_id: i64,
     actor_id: i64,
-    from: Option<&str>,
-    to: &str,
+    from: Option<ProposalStatus>,
+    to: ProposalStatus,
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
+    execute!(
+        tx,
         "INSERT INTO proposal_events (proposal_id, at, actor_id, from_status, to_status, comment)
-         VALUES ($1, $2, $3, $4, $5, $6)"
-    )
-    .bind(proposal_id)
-    .bind(now)
-    .bind(actor_id)
-    .bind(from)
-    .bind(to)
-    .bind(comment)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        proposal_id,
+        now,
+        actor_id,
+        from.map(ProposalStatus::code),
+        to.code(),
+        comment
+    )?;
     Ok(())
 }
 
 pub async fn events(tx: &mut Tx, proposal_id: i64) -> sqlx::Result<Vec<Event>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT at, actor_id, from_status, to_status, comment FROM proposal_events
+        "SELECT at, actor_id, to_status, comment FROM proposal_events
          WHERE proposal_id = $1 ORDER BY id"
     )
     .bind(proposal_id)
@@ -218,28 +213,24 @@ pub async fn set_attachments(
     list: &[Attachment],
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| sqlx::query(
-        "DELETE FROM proposal_attachments WHERE proposal_id = $1"
-    )
-    .bind(proposal_id)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
+    execute!(
+        tx,
+        "DELETE FROM proposal_attachments WHERE proposal_id = $1",
+        proposal_id
+    )?;
     for a in list {
-        on_tx!(tx, |conn| sqlx::query(
+        execute!(
+            tx,
             "INSERT INTO proposal_attachments (proposal_id, role, kind, channel, file_id, name,
-                added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        )
-        .bind(proposal_id)
-        .bind(&a.role)
-        .bind(&a.kind)
-        .bind(&a.channel)
-        .bind(&a.file_id)
-        .bind(&a.name)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
+                added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            proposal_id,
+            &a.role,
+            &a.kind,
+            &a.channel,
+            &a.file_id,
+            &a.name,
+            now
+        )?;
     }
     Ok(())
 }

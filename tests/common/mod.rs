@@ -4,10 +4,12 @@
 
 use std::sync::Arc;
 
+use giamngheo::app::AppState;
 use giamngheo::channels::{Content, Inbound, Reply};
 use giamngheo::clock::Clock;
 use giamngheo::config::Settings;
 use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::dialogue::setup;
 use giamngheo::store::{Store, TestDb, outbox};
 
 /// A database for one test, with what keeps it alive.
@@ -42,8 +44,13 @@ pub async fn databases() -> Vec<Db> {
     out
 }
 
+/// The application's state over a store, as the program builds it.
+pub fn app(store: Store, clock: Arc<dyn Clock>) -> AppState {
+    AppState::new(store, clock).expect("application state")
+}
+
 pub fn engine(db: &TestDb, clock: Arc<dyn Clock>) -> Engine {
-    giamngheo::app::engine(db.store.clone(), &Settings::default(), clock).expect("engine")
+    setup::engine(&app(db.store.clone(), clock), &Settings::default()).expect("engine")
 }
 
 /// Makes every insert into `table` fail as a broken disk would, until `heal_db`.

@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Notice, Outcome, tell_role};
-use crate::dialogue::engine::Ctx;
+use super::outcome::{Notice, Outcome, tell_role};
+use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{Category, FreeText, GroupStatus, MemberFacts, Missing, Role};
+use crate::domain::{FreeText, GroupStatus, HouseholdStatus, MemberFacts, Missing, Role};
+use crate::present::{self, missing_items};
 use crate::store::groups::{self, Group, Member, NewGroup};
 use crate::store::{Tx, audit, communes, households};
 use crate::text::Arg;
@@ -147,29 +148,10 @@ pub(super) async fn create(
 
 /// The rules' view of a group's members.
 fn facts(ctx: &Ctx<'_>, members: &[Member]) -> Vec<MemberFacts> {
-    member_facts(members, ctx.rules.escape_window(), ctx.today)
-}
-
-/// What the group rules need to know of each member, at `today`.
-pub fn member_facts(
-    members: &[Member],
-    window: crate::domain::EscapeWindow,
-    today: NaiveDate,
-) -> Vec<MemberFacts> {
+    let window = ctx.rules.escape_window();
     members
         .iter()
-        .map(|m| {
-            let recognised =
-                m.recognition_checked && m.recognised_level.as_deref().is_some_and(|l| l != "none");
-            let target = m.household_status == "confirmed"
-                && Category::from_code(&m.category)
-                    .is_some_and(|c| c.is_target(m.escaped_on, window, today));
-            MemberFacts {
-                recognised,
-                experienced: recognised || m.experienced,
-                target,
-            }
-        })
+        .map(|m| MemberFacts::of(&m.record(), window, ctx.today))
         .collect()
 }
 
@@ -190,40 +172,6 @@ fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
     lines.join("\n")
 }
 
-/// Each missing rule as one short line: "- 1/3 hộ được Hội Nông dân công nhận…; cần 2".
-pub fn missing_items(
-    texts: &crate::text::Texts,
-    lang: crate::text::Lang,
-    missing: &[Missing],
-) -> Vec<String> {
-    let n = |x: u32| Arg::from(i64::from(x));
-    missing
-        .iter()
-        .map(|m| match *m {
-            Missing::Members { have, need } => texts.get(
-                lang,
-                "missing-members",
-                &[("have", n(have)), ("need", n(need))],
-            ),
-            Missing::Recognised { have, of, need } => texts.get(
-                lang,
-                "missing-recognised",
-                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
-            ),
-            Missing::Target { have, of, need } => texts.get(
-                lang,
-                "missing-target",
-                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
-            ),
-            Missing::Experienced { have, need } => texts.get(
-                lang,
-                "missing-experienced",
-                &[("have", n(have)), ("need", n(need))],
-            ),
-        })
-        .collect()
-}
-
 async fn missing(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
@@ -237,7 +185,7 @@ async fn missing(
 /// A group in a few lines: who, where, what, its code and where it stands.
 pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<String> {
     let (members, missing) = missing(ctx, tx, g).await?;
-    let status = GroupStatus::from_code(&g.status).unwrap_or(GroupStatus::Forming);
+    let status = g.status;
     let mut s = format!("#{} {} – {}\n", g.id, g.name, g.hamlet_name);
     s.push_str(&ctx.t(
         "group-line",
@@ -268,9 +216,7 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
     if status == GroupStatus::Requested
         && let Some(at) = g.requested_at
     {
-        let days = (ctx.today - crate::clock::local_date(at, &ctx.commune.time_zone))
-            .num_days()
-            .max(0);
+        let days = present::days_since(ctx.today, at, &ctx.commune.time_zone);
         s.push('\n');
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     }
@@ -401,7 +347,7 @@ pub(super) async fn join(
     let code = input.code.clone().unwrap_or_default();
     let Some(g) = groups::by_code(tx, &code)
         .await?
-        .filter(|g| g.commune_id == ctx.commune.id && g.status == "forming")
+        .filter(|g| g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming)
     else {
         return Ok(Outcome::reply(ctx.t("err-join-code", &[])));
     };
@@ -409,7 +355,7 @@ pub(super) async fn join(
     // Only one's own household joins by code; a hamlet head adds others with /themho.
     let mine = households::get(tx, household_id)
         .await?
-        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != "rejected");
+        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != HouseholdStatus::Rejected);
     if !mine {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
@@ -435,7 +381,7 @@ pub(super) async fn add_member(
     if !manages || !heads.contains(&h.hamlet_id) {
         return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
     }
-    if g.status != "forming" {
+    if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -512,7 +458,7 @@ pub(super) async fn leave(
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
     // Once asked for or established, membership is part of the commune's record.
-    if g.status != "forming" {
+    if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -566,7 +512,18 @@ pub(super) async fn request(
         );
         return Ok(Outcome::reply(text));
     }
-    if !groups::set_status(tx, g.id, "forming", "requested", None, None, None, ctx.now).await? {
+    if !groups::set_status(
+        tx,
+        g.id,
+        GroupStatus::Forming,
+        GroupStatus::Requested,
+        None,
+        None,
+        None,
+        ctx.now,
+    )
+    .await?
+    {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -608,20 +565,31 @@ pub(super) async fn decide(
     let establish = input.decision == "establish";
     let (to, no, date, reason) = if establish {
         (
-            "established",
+            GroupStatus::Established,
             input.decision_no.as_ref().map(FreeText::as_str),
             input.decision_date,
             None,
         )
     } else {
         (
-            "forming",
+            GroupStatus::Forming,
             None,
             None,
             input.reason.as_ref().map(FreeText::as_str),
         )
     };
-    if !groups::set_status(tx, g.id, "requested", to, no, date, reason, ctx.now).await? {
+    if !groups::set_status(
+        tx,
+        g.id,
+        GroupStatus::Requested,
+        to,
+        no,
+        date,
+        reason,
+        ctx.now,
+    )
+    .await?
+    {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
@@ -686,7 +654,7 @@ pub(super) async fn record(
     if !manages || !member {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     }
-    if g.status != "forming" {
+    if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));

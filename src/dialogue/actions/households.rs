@@ -4,13 +4,13 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Notice, Outcome};
-use crate::channels::Reply;
-use crate::dialogue::engine::Ctx;
+use super::outcome::{Notice, Outcome};
+use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{
     Category, Cccd, FreeText, HouseholdStatus, MemberCount, PersonName, Phone, Role,
 };
+use crate::message::Reply;
 use crate::store::households::{self, Household, NewHousehold};
 use crate::store::{Tx, audit, communes, persons};
 use crate::text::Arg;
@@ -59,7 +59,7 @@ pub(super) async fn register(
             ("id", Arg::from(existing.id)),
             ("name", existing.head_name.clone().into()),
             ("hamlet", hamlet.name.clone().into()),
-            ("status", Arg::T(existing.status().message_id())),
+            ("status", Arg::T(existing.status.message_id())),
         ];
         if ctx.access.reviews_hamlet(hamlet.id) || ctx.is_officer() {
             return Ok(Outcome::reply(ctx.t("household-duplicate", &args)));
@@ -91,7 +91,7 @@ pub(super) async fn register(
             address: input.address.as_str(),
             phone: input.phone.as_str(),
             members: input.members.get(),
-            category: input.category.code(),
+            category: input.category,
             escaped_on,
             escape_decision: escape_decision.map(FreeText::as_str),
             cccd: input.cccd.as_ref().map(Cccd::as_str),
@@ -174,10 +174,7 @@ pub(super) async fn review(
     if !households::review(tx, id, status, reason, ctx.person.id, ctx.now).await? {
         return refused(ctx.t(
             "review-already",
-            &[
-                ("id", id.into()),
-                ("status", Arg::T(h.status().message_id())),
-            ],
+            &[("id", id.into()), ("status", Arg::T(h.status.message_id()))],
         ));
     }
     audit::record(
@@ -285,9 +282,7 @@ pub(super) async fn my_households(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<
 /// hamlet, who calls the households (officers ask with /sodienthoai, audited); the CCCD is
 /// always masked in lists.
 pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
-    let category = Category::from_code(&h.category)
-        .map(|c| ctx.t(c.message_id(), &[]))
-        .unwrap_or_else(|| h.category.clone());
+    let category = ctx.t(h.category.message_id(), &[]);
     let phone = shown_phone(ctx, h);
     let mut s = format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name);
     s.push('\n');
@@ -308,13 +303,12 @@ pub fn describe(ctx: &Ctx<'_>, h: &Household, with_age: bool) -> String {
     }
     s.push('\n');
     if with_age {
-        let registered = crate::clock::local_date(h.created_at, &ctx.commune.time_zone);
-        let days = (ctx.today - registered).num_days().max(0);
+        let days = crate::present::days_since(ctx.today, h.created_at, &ctx.commune.time_zone);
         s.push_str(&ctx.t("household-waiting", &[("days", days.into())]));
     } else {
         s.push_str(&ctx.t(
             "household-status",
-            &[("status", Arg::T(h.status().message_id()))],
+            &[("status", Arg::T(h.status.message_id()))],
         ));
     }
     s

@@ -5,44 +5,18 @@
 pub mod groups;
 pub mod households;
 pub mod officer;
+mod outcome;
 pub mod proposals;
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::Kind;
-use super::engine::Ctx;
-use crate::channels::Reply;
+use super::ctx::Ctx;
+use super::{Action, Kind};
 use crate::domain::Capability;
-use crate::store::{Tx, persons};
-use crate::text::Arg;
+use crate::store::Tx;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    RegisterHousehold,
-    ReviewHousehold,
-    MyHouseholds,
-    CreateGroup,
-    JoinGroup,
-    AddMember,
-    ShowGroup,
-    LeaveGroup,
-    RequestEstablishment,
-    DecideGroup,
-    SubmitProposal,
-    ReviseProposal,
-    ActOnProposal,
-    ShowProposal,
-    OfficerQueue,
-    DigestNow,
-    DigestTime,
-    AddDeadline,
-    ListDeadlines,
-    FinishDeadline,
-    Report,
-    RecordRecognition,
-    ShowPhone,
-}
+pub use outcome::{Notice, Outcome, Then};
 
 /// One answer an action takes.
 #[derive(Clone, Copy)]
@@ -188,51 +162,6 @@ const ACT_FIELDS: &[Field] = &[
     field("comment", Kind::Text, false),
 ];
 
-/// What an action produced: replies to the user, notices to other people, and perhaps a
-/// dialogue to go on with.
-#[derive(Default)]
-pub struct Outcome {
-    pub replies: Vec<Reply>,
-    pub notices: Vec<Notice>,
-    pub then: Option<Then>,
-    /// The action refused, but the answers are worth keeping: the person goes back to the
-    /// summary (or the last question) to change what was wrong, rather than start again.
-    pub retry: bool,
-    /// Without a summary: the question to go back to (default: the last one).
-    pub retry_from: Option<&'static str>,
-}
-
-impl Outcome {
-    pub fn reply(text: String) -> Outcome {
-        Outcome {
-            replies: vec![Reply::text(text)],
-            ..Outcome::default()
-        }
-    }
-
-    /// A refusal that keeps the answers for another try.
-    pub fn retry(text: String) -> Outcome {
-        Outcome {
-            retry: true,
-            ..Outcome::reply(text)
-        }
-    }
-}
-
-/// Another dialogue to start, with answers (and how they read back) filled in.
-pub struct Then {
-    pub dialogue: String,
-    pub answers: Map<String, Value>,
-    pub labels: Map<String, Value>,
-}
-
-/// A message to another person, written in their language when it is queued.
-pub struct Notice {
-    pub person_id: i64,
-    pub message: &'static str,
-    pub args: Vec<(&'static str, Arg)>,
-}
-
 impl Action {
     pub fn parse(s: &str) -> Option<Action> {
         Some(match s {
@@ -370,24 +299,4 @@ fn typed<T: for<'de> Deserialize<'de>>(answers: &Map<String, Value>) -> anyhow::
         .collect();
     serde_json::from_value(Value::Object(answers))
         .map_err(|e| anyhow::anyhow!("answers do not fit the action: {e}"))
-}
-
-/// Notices to everyone holding `role` in the commune.
-async fn tell_role(
-    ctx: &Ctx<'_>,
-    tx: &mut Tx,
-    role: crate::domain::Role,
-    message: &'static str,
-    args: &[(&'static str, Arg)],
-) -> sqlx::Result<Vec<Notice>> {
-    Ok(persons::with_role(tx, ctx.commune.id, role)
-        .await?
-        .into_iter()
-        .filter(|&p| p != ctx.person.id)
-        .map(|person_id| Notice {
-            person_id,
-            message,
-            args: args.to_vec(),
-        })
-        .collect())
 }

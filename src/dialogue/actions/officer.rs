@@ -5,12 +5,13 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::Outcome;
-use crate::channels::{FileRef, Reply};
-use crate::dialogue::engine::Ctx;
-use crate::digest::{self, compose};
-use crate::domain::FreeText;
+use super::outcome::Outcome;
+use crate::dialogue::ctx::Ctx;
+use crate::digest::compose;
 use crate::domain::input::format_date;
+use crate::domain::{FreeText, parse_time};
+use crate::message::{FileRef, Reply};
+use crate::present;
 use crate::store::{Tx, audit, digests};
 
 #[derive(Deserialize)]
@@ -61,7 +62,7 @@ pub(super) async fn set_time(
     tx: &mut Tx,
     input: TimeInput,
 ) -> anyhow::Result<Outcome> {
-    let Some(time) = digest::parse_time(input.time.as_str()) else {
+    let Some(time) = parse_time(input.time.as_str()) else {
         return Ok(Outcome::reply(ctx.t("err-time", &[])));
     };
     let hhmm = time.format("%H:%M").to_string();
@@ -122,12 +123,7 @@ pub(super) async fn list_deadlines(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result
     }
     let mut text = ctx.t("deadlines-title", &[]);
     for d in list {
-        let left = (d.due_on - ctx.today).num_days();
-        let when = if left < 0 {
-            ctx.t("deadline-overdue", &[("days", (-left).into())])
-        } else {
-            ctx.t("deadline-left", &[("days", left.into())])
-        };
+        let when = present::deadline_when(ctx.texts, ctx.lang, d.due_on, ctx.today);
         text.push_str(&format!(
             "\n#{} {} – {} – {when}",
             d.id,

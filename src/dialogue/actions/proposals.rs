@@ -4,14 +4,13 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Notice, Outcome, Then, tell_role};
-use crate::channels::{FileRef, Reply};
-use crate::clock::local_date;
-use crate::dialogue::engine::Ctx;
-use crate::domain::input::format_date;
+use super::outcome::{Notice, Outcome, Then, tell_role};
+use crate::dialogue::ctx::Ctx;
 use crate::domain::{
     FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
 };
+use crate::message::{FileRef, Reply};
+use crate::present;
 use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
 use crate::store::{Tx, audit, groups};
 use crate::text::Arg;
@@ -56,10 +55,6 @@ pub(super) struct ActInput {
     comment: Option<FreeText>,
 }
 
-fn status_of(p: &Proposal) -> ProposalStatus {
-    ProposalStatus::from_code(&p.status).unwrap_or(ProposalStatus::Submitted)
-}
-
 pub(super) async fn submit(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
@@ -87,10 +82,7 @@ pub(super) async fn submit(
                 .unwrap_or(0);
             let g = groups::get(tx, id).await?;
             match g {
-                Some(g)
-                    if g.leader_id == ctx.person.id
-                        && g.status == GroupStatus::Established.code() =>
-                {
+                Some(g) if g.leader_id == ctx.person.id && g.status == GroupStatus::Established => {
                     Some(g.id)
                 }
                 _ => return Ok(Outcome::retry(ctx.t("proposal-group-not-established", &[]))),
@@ -111,7 +103,7 @@ pub(super) async fn submit(
     let stored = serde_json::to_string(answers)?;
     let new = NewProposal {
         commune_id: ctx.commune.id,
-        kind: input.kind.code(),
+        kind: input.kind,
         group_id,
         partners: input.partners.as_ref().map(FreeText::as_str),
         submitted_by: ctx.person.id,
@@ -131,7 +123,7 @@ pub(super) async fn submit(
                     ctx.t("proposal-not-returned", &[("id", id.into())]),
                 ));
             }
-            (id, Some(ProposalStatus::Returned.code()))
+            (id, Some(ProposalStatus::Returned))
         }
         None => (proposals::insert(tx, &new, ctx.now).await?, None),
     };
@@ -145,7 +137,7 @@ pub(super) async fn submit(
         id,
         ctx.person.id,
         from,
-        ProposalStatus::Submitted.code(),
+        ProposalStatus::Submitted,
         None,
         ctx.now,
     )
@@ -207,7 +199,7 @@ pub(super) async fn revise(
     else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
-    if status_of(&p) != ProposalStatus::Returned {
+    if p.status != ProposalStatus::Returned {
         return Ok(Outcome::reply(
             ctx.t("proposal-not-returned", &[("id", id.into())]),
         ));
@@ -237,7 +229,7 @@ pub(super) async fn revise(
     if let Some(g) = p.group_id
         && let Some(g) = groups::get(tx, g).await?
     {
-        labels.insert("group".into(), json!(format!("#{} {}", g.id, g.name)));
+        labels.insert("group".into(), json!(present::numbered(g.id, &g.name)));
     }
     let mut out = Outcome::reply(ctx.t("proposal-revise-start", &[("id", id.into())]));
     out.then = Some(Then {
@@ -262,7 +254,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     if p.submitted_by == ctx.person.id {
         return Ok(Outcome::reply(ctx.t("proposal-own", &[("id", id.into())])));
     }
-    let from = status_of(&p);
+    let from = p.status;
     let Some(to) = from.after(input.step) else {
         let allowed: Vec<String> = ProposalStep::ALL
             .into_iter()
@@ -285,22 +277,13 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     if input.step.needs_comment() && comment.is_none() {
         return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
     }
-    if !proposals::set_status(tx, id, from.code(), to.code(), ctx.now).await? {
+    if !proposals::set_status(tx, id, from, to, ctx.now).await? {
         // Another officer moved it a moment ago: show it afresh.
         return Ok(Outcome::reply(
             ctx.t("proposal-changed", &[("id", id.into())]),
         ));
     }
-    proposals::add_event(
-        tx,
-        id,
-        ctx.person.id,
-        Some(from.code()),
-        to.code(),
-        comment,
-        ctx.now,
-    )
-    .await?;
+    proposals::add_event(tx, id, ctx.person.id, Some(from), to, comment, ctx.now).await?;
     audit::record(
         tx,
         Some(ctx.person.id),
@@ -340,9 +323,7 @@ fn money(n: i64) -> String {
 }
 
 fn days_since(ctx: &Ctx<'_>, at: chrono::DateTime<chrono::Utc>) -> i64 {
-    (ctx.today - local_date(at, &ctx.commune.time_zone))
-        .num_days()
-        .max(0)
+    present::days_since(ctx.today, at, &ctx.commune.time_zone)
 }
 
 /// One line for lists: number, title, status, days waiting.
@@ -352,7 +333,7 @@ pub fn line(ctx: &Ctx<'_>, p: &Proposal) -> String {
         &[
             ("id", p.id.into()),
             ("title", p.title.clone().into()),
-            ("status", Arg::T(status_of(p).message_id())),
+            ("status", Arg::T(p.status.message_id())),
             ("days", days_since(ctx, p.updated_at).into()),
         ],
     )
@@ -378,14 +359,12 @@ pub(super) async fn show(
     let a: Map<String, Value> = serde_json::from_str(&p.answers).unwrap_or_default();
     let text_of = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("—").to_string();
     let num_of = |k: &str| a.get(k).and_then(Value::as_i64).unwrap_or(0);
-    let kind = ProposalKind::from_code(&p.kind)
-        .map(|k| ctx.t(k.message_id(), &[]))
-        .unwrap_or_default();
+    let kind = ctx.t(p.kind.message_id(), &[]);
     let who = match p.group_id {
         Some(g) => match groups::get(tx, g).await? {
             Some(g) => ctx.t(
                 "proposal-by-group",
-                &[("group", format!("#{} {}", g.id, g.name).into())],
+                &[("group", present::numbered(g.id, &g.name).into())],
             ),
             None => String::new(),
         },
@@ -408,20 +387,15 @@ pub(super) async fn show(
             ("income", text_of("income").into()),
             ("rotation", text_of("rotation").into()),
             ("training", text_of("training").into()),
-            ("status", Arg::T(status_of(&p).message_id())),
+            ("status", Arg::T(p.status.message_id())),
         ],
     ));
     text.push('\n');
     text.push_str(&ctx.t("proposal-history", &[]));
     for e in proposals::events(tx, p.id).await? {
-        let to = ProposalStatus::from_code(&e.to_status)
-            .map(|s| ctx.t(s.message_id(), &[]))
-            .unwrap_or(e.to_status.clone());
-        let when = format_date(local_date(e.at, &ctx.commune.time_zone));
-        text.push_str(&format!("\n{when}: {to}"));
-        if let Some(c) = e.comment {
-            text.push_str(&format!(" – {c}"));
-        }
+        text.push('\n');
+        let tz = &ctx.commune.time_zone;
+        text.push_str(&present::proposal_event(ctx.texts, ctx.lang, &e, tz));
     }
     let files = proposals::attachments(tx, p.id)
         .await?
@@ -446,7 +420,7 @@ pub(super) async fn show(
 
 /// What waits for the officers, oldest first: groups asking to be established, proposals.
 pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
-    let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested.code()).await?;
+    let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
     let open = proposals::open(tx, ctx.commune.id).await?;
     if requested.is_empty() && open.is_empty() {
         return Ok(Outcome::reply(ctx.t("queue-empty", &[])));

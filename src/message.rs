@@ -1,0 +1,128 @@
+//! Messages in the program's own terms, whatever the platform: what a user sent (`Inbound`)
+//! and what the bot says (`Reply`, with its buttons and files). The engine and the digest
+//! write them, the outbox stores them, and each channel renders them its own way; so this
+//! module knows no platform and no database.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::Lang;
+
+/// One message from a user, in the engine's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbound {
+    /// "console", "telegram", "zalo"
+    pub channel: String,
+    /// Where replies go.
+    pub chat_id: String,
+    /// Who wrote: the identity the person is known by on this channel.
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    /// Unique per channel; a message seen twice is handled once.
+    pub message_id: String,
+    /// The platform's idea of the user's language, used for new users only.
+    pub lang_hint: Option<Lang>,
+    pub content: Content,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Text(String),
+    /// A pressed button's data.
+    Choice(String),
+    /// A shared phone contact; `own` when it is the sender's own number.
+    Contact {
+        phone: String,
+        own: bool,
+    },
+    /// A photo or a document, by the platform's file id.
+    File(FileRef),
+    /// Something the bot cannot read (sticker, voice, location…), named for the log.
+    Unsupported(String),
+}
+
+/// A file a user sent, as the platform knows it; sent back by the same platform's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    /// "photo" or "document"
+    pub kind: String,
+    pub channel: String,
+    pub file_id: String,
+    pub name: String,
+    /// A file the bot made itself (a chart, a report), base64, sent as an upload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+}
+
+impl FileRef {
+    /// A file the bot made, carried in the message itself.
+    pub fn inline(kind: &str, name: &str, bytes: &[u8]) -> FileRef {
+        use base64::Engine as _;
+        FileRef {
+            kind: kind.into(),
+            channel: "inline".into(),
+            file_id: String::new(),
+            name: name.into(),
+            data: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        }
+    }
+
+    /// The bytes of an inline file.
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        let data = self.data.as_ref()?;
+        base64::engine::general_purpose::STANDARD.decode(data).ok()
+    }
+}
+
+/// A message from the bot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Reply {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    /// Offer the platform's "share my phone number" button, with this label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_contact: Option<String>,
+    /// Files to send with the message (a proposal's attachments, to an officer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileRef>,
+}
+
+impl Reply {
+    pub fn text(text: impl Into<String>) -> Reply {
+        Reply {
+            text: text.into(),
+            ..Reply::default()
+        }
+    }
+}
+
+/// A button, or a numbered line where there are no buttons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub label: String,
+    /// What a button press sends back (kept under Telegram's 64 bytes).
+    pub data: String,
+    /// What to type instead of pressing: "2", or a record's number. None for commands, where
+    /// the data itself ("/dangky") is what one types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// Renders a reply as plain lines, for channels without buttons (console, Zalo) and for
+/// printing (`giamngheo digest --dry-run`): numbered choices as "\[2\] Hộ cận nghèo", commands
+/// as "/dangky – Đăng ký hộ".
+pub fn render_plain(reply: &Reply) -> String {
+    let mut out = reply.text.clone();
+    for f in &reply.files {
+        out.push_str(&format!("\n📎 {}", f.name));
+    }
+    for c in &reply.choices {
+        out.push('\n');
+        match &c.key {
+            Some(k) => out.push_str(&format!("[{k}] {}", c.label)),
+            None => out.push_str(&format!("{} – {}", c.data, c.label)),
+        }
+    }
+    out
+}

@@ -1,0 +1,74 @@
+//! Wording that chat, digest and report share, so a record, a group's readiness, a
+//! proposal's history or a deadline reads the same wherever it shows. Built from the domain
+//! and the store's rows in the catalogue's words; it knows no conversation, digest, report
+//! or channel, which all use it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::clock::local_date;
+use crate::domain::Missing;
+use crate::domain::input::format_date;
+use crate::store::proposals::Event;
+use crate::text::{Arg, Lang, Texts};
+
+/// A record as lists show it: its own number, then its name ("#12 Nguyễn Văn An"). The
+/// number is what one types after a command (`/duyet 12`).
+pub fn numbered(id: i64, name: &str) -> String {
+    format!("#{id} {name}")
+}
+
+/// Whole days from `at` to `today`, counted in the commune's calendar; never negative.
+pub fn days_since(today: NaiveDate, at: DateTime<Utc>, time_zone: &str) -> i64 {
+    (today - local_date(at, time_zone)).num_days().max(0)
+}
+
+/// Each rule a group does not meet yet as one short line: "- 1/3 hộ được Hội Nông dân
+/// công nhận…; cần 2".
+pub fn missing_items(texts: &Texts, lang: Lang, missing: &[Missing]) -> Vec<String> {
+    let n = |x: u32| Arg::from(i64::from(x));
+    missing
+        .iter()
+        .map(|m| match *m {
+            Missing::Members { have, need } => texts.get(
+                lang,
+                "missing-members",
+                &[("have", n(have)), ("need", n(need))],
+            ),
+            Missing::Recognised { have, of, need } => texts.get(
+                lang,
+                "missing-recognised",
+                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
+            ),
+            Missing::Target { have, of, need } => texts.get(
+                lang,
+                "missing-target",
+                &[("have", n(have)), ("of", n(of)), ("need", n(need))],
+            ),
+            Missing::Experienced { have, need } => texts.get(
+                lang,
+                "missing-experienced",
+                &[("have", n(have)), ("need", n(need))],
+            ),
+        })
+        .collect()
+}
+
+/// One step of a proposal's history: "27/11/2026: Trả lại – thiếu biên bản".
+pub fn proposal_event(texts: &Texts, lang: Lang, e: &Event, time_zone: &str) -> String {
+    let when = format_date(local_date(e.at, time_zone));
+    let to = texts.get(lang, e.to_status.message_id(), &[]);
+    match &e.comment {
+        Some(c) => format!("{when}: {to} – {c}"),
+        None => format!("{when}: {to}"),
+    }
+}
+
+/// How far a deadline is: the days left, or how many days overdue.
+pub fn deadline_when(texts: &Texts, lang: Lang, due_on: NaiveDate, today: NaiveDate) -> String {
+    let left = (due_on - today).num_days();
+    if left < 0 {
+        texts.get(lang, "deadline-overdue", &[("days", (-left).into())])
+    } else {
+        texts.get(lang, "deadline-left", &[("days", left.into())])
+    }
+}
