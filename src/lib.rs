@@ -31,7 +31,7 @@
 //! record reads in more than one place in `present`; a platform in `channels`.
 //!
 //! The `test-util` feature adds what tests need and the program does not:
-//! `store::TestDb` and `clock::FixedClock`.
+//! `store::scratch::TestDb` and `clock::FixedClock`.
 
 pub mod app;
 mod bench;

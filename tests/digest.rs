@@ -11,7 +11,8 @@ use giamngheo::app::AppState;
 use giamngheo::channels::console::Session;
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::Engine;
-use giamngheo::store::{TestDb, digests, outbox, persons};
+use giamngheo::store::scratch::TestDb;
+use giamngheo::store::{digests, outbox, persons};
 use giamngheo::{digest, seed};
 
 /// A moment in Vietnam (UTC+7).

@@ -37,7 +37,7 @@ async fn hamlet_head(engine: &Engine) -> Chat<'_> {
     }
 }
 
-async fn setup(db: &giamngheo::store::TestDb) -> Engine {
+async fn setup(db: &giamngheo::store::scratch::TestDb) -> Engine {
     let clock = Arc::new(FixedClock::on(
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
     ));

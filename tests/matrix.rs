@@ -23,7 +23,8 @@ use giamngheo::seed;
 use giamngheo::store::groups::{self, NewGroup};
 use giamngheo::store::households::{self, NewHousehold};
 use giamngheo::store::proposals::{self, NewProposal};
-use giamngheo::store::{Store, TestDb, Tx, digests, persons};
+use giamngheo::store::scratch::TestDb;
+use giamngheo::store::{Store, Tx, digests, persons};
 use giamngheo::text::Texts;
 
 const PERSONAS: [&str; 8] = ["R1", "R2", "HA", "HB", "ORG", "BIZ", "AGRI", "CULT"];

@@ -13,7 +13,7 @@ use giamngheo::config::{Settings, TelegramLimits};
 use giamngheo::dialogue::engine::Engine;
 use giamngheo::run::{self, Running};
 use giamngheo::seed;
-use giamngheo::store::TestDb;
+use giamngheo::store::scratch::TestDb;
 use serde_json::{Value, json};
 
 fn settings(mock: &Mock) -> Settings {

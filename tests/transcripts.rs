@@ -32,7 +32,7 @@ fn transcript_files() -> Vec<PathBuf> {
 }
 
 /// Plays a transcript and returns what the file should say.
-async fn play(script: &str, db: &mut giamngheo::store::TestDb) -> String {
+async fn play(script: &str, db: &mut giamngheo::store::scratch::TestDb) -> String {
     let clock = Arc::new(FixedClock::on(
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
     ));

@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use super::choice::{Fetched, Input, pick};
+use super::choice::{Fetched, Input, Refusal, pick};
 use super::ctx::Ctx;
-use super::engine::EngineError;
+use super::error::EngineError;
 use super::state::Active;
 use super::{Check, Dialogue, Kind, Step};
 use crate::domain::input::format_date;
@@ -14,7 +14,7 @@ use crate::domain::{
     Cccd, FreeText, InputError, Money, PastDate, PersonName, Phone, parse_integer,
 };
 use crate::store::{Tx, groups};
-use crate::text::{Arg, fold};
+use crate::text::fold;
 
 /// Words that skip an optional question, compared folded.
 const SKIP_WORDS: &[&str] = &[
@@ -23,20 +23,6 @@ const SKIP_WORDS: &[&str] = &[
 
 /// Longest text answer kept; longer is refused rather than cut.
 const TEXT_MAX: usize = 200;
-
-/// Why an answer was not taken: a catalogue message and its arguments.
-pub(super) struct Refusal(pub &'static str, pub Vec<(&'static str, Arg)>);
-
-impl From<InputError> for Refusal {
-    fn from(e: InputError) -> Refusal {
-        let args = match e {
-            InputError::TooLong { max } => vec![("max", Arg::from(max))],
-            InputError::Range { min, max } => vec![("min", min.into()), ("max", max.into())],
-            _ => vec![],
-        };
-        Refusal(e.message_id(), args)
-    }
-}
 
 /// An answer taken: its stored form, and for lists the label it reads back as.
 pub(super) type Parsed = (Value, Option<String>);

@@ -98,7 +98,7 @@ pub(super) fn check_dialogue(
                 f.commands.span().start,
                 format!("command `{c}` must be one word starting with /"),
             );
-        } else if crate::dialogue::engine::BUILTIN_COMMANDS.contains(&folded.as_str()) {
+        } else if super::BUILTIN_COMMANDS.contains(&folded.as_str()) {
             err(
                 f.commands.span().start,
                 format!("command `{c}` is built in"),

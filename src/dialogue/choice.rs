@@ -3,15 +3,30 @@
 
 use serde_json::{Map, Value};
 
-use super::answer::Refusal;
 use super::ctx::Ctx;
 use super::state::Active;
 use super::{Dialogue, Source, Step};
-use crate::channels::{Choice, FileRef};
+use crate::domain::InputError;
+use crate::message::{Choice, FileRef};
 use crate::store::Tx;
+use crate::text::Arg;
 use crate::text::{Lang, fold};
 
 pub(crate) use super::sources::Opt;
+
+/// Why an answer was not taken: a catalogue message and its arguments.
+pub(super) struct Refusal(pub &'static str, pub Vec<(&'static str, Arg)>);
+
+impl From<InputError> for Refusal {
+    fn from(e: InputError) -> Refusal {
+        let args = match e {
+            InputError::TooLong { max } => vec![("max", Arg::from(max))],
+            InputError::Range { min, max } => vec![("min", min.into()), ("max", max.into())],
+            _ => vec![],
+        };
+        Refusal(e.message_id(), args)
+    }
+}
 
 /// An answer as it came: typed, a button pressed, or a file.
 pub(super) enum Input {
@@ -191,8 +206,9 @@ impl Fetched {
 mod tests {
     use super::*;
     use crate::domain::CommuneRules;
+    use crate::store::communes;
     use crate::store::persons::Person;
-    use crate::store::{TestDb, communes};
+    use crate::store::scratch::TestDb;
     use crate::text::Texts;
 
     fn labels(opts: &[Opt]) -> Vec<&str> {

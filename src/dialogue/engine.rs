@@ -11,14 +11,15 @@ use super::identity::identify;
 use super::render;
 use super::state::ChatState;
 use super::turn::Turn;
-use crate::channels::{Inbound, Reply};
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
+use crate::message::{Inbound, Reply};
 use crate::store::{Store, conversations, inbox, outbox, persons};
 use crate::text::{Lang, Texts};
 
-pub use super::commands::BUILTIN_COMMANDS;
+pub use super::BUILTIN_COMMANDS;
 pub use super::ctx::Ctx;
+pub use super::error::EngineError;
 
 /// What became of an inbound message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,14 +28,6 @@ pub enum Handled {
     Done,
     /// Seen before; nothing was done.
     Duplicate,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
 }
 
 pub struct Engine {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::channels::Inbound;
+use crate::message::Inbound;
 use crate::store::Tx;
 use crate::store::communes::{self, Commune};
 use crate::store::persons::{self, Person};

@@ -12,8 +12,10 @@ mod choice;
 mod commands;
 pub mod ctx;
 pub mod engine;
+mod error;
 mod identity;
 pub mod load;
+mod offer;
 mod render;
 pub mod setup;
 pub mod sources;
@@ -23,6 +25,12 @@ mod turn;
 use std::collections::HashMap;
 
 use crate::text::Localized;
+
+/// Commands that work everywhere, in Vietnamese and English (compared folded).
+pub const BUILTIN_COMMANDS: &[&str] = &[
+    "/start", "/menu", "/huy", "/cancel", "/quaylai", "/back", "/trogiup", "/help", "/lang",
+    "/ngonngu", "/boqua", "/skip",
+];
 
 /// What runs when a dialogue completes; `actions` says what each takes and does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

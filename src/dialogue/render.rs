@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::choice::{Opt, buttons, confirm_options, edit_options};
-use super::commands::{allowed, command_for, may_start};
 use super::ctx::Ctx;
+use super::offer::{allowed, command_for, may_start};
 use super::state::{Active, At};
 use super::{Dialogue, Dialogues, Kind, Step};
-use crate::channels::{Choice, Reply};
 use crate::domain::input::format_date;
 use crate::domain::{Access, Phone};
+use crate::message::{Choice, Reply};
 use crate::text::{Lang, Texts};
 
 /// The question the chat `a` stands at, numbered `seq`, with its buttons; `opts` are the

@@ -4,16 +4,16 @@
 //! database: options from sources, the action, and the replies.
 
 use super::actions::Outcome;
-use super::answer::{Refusal, parse_answer};
-use super::choice::{Fetched, Input, Opt, confirm_options, edit_options, pick};
-use super::commands::task_named;
+use super::answer::parse_answer;
+use super::choice::{Fetched, Input, Opt, Refusal, confirm_options, edit_options, pick};
 use super::ctx::Ctx;
-use super::engine::EngineError;
+use super::error::EngineError;
+use super::offer::task_named;
 use super::render;
 use super::state::{Active, Advanced, At, ChatState};
 use super::{Dialogue, Dialogues, Kind, Step};
-use crate::channels::{Content, FileRef, Reply};
 use crate::domain::parse_integer;
+use crate::message::{Content, FileRef, Reply};
 use crate::store::Tx;
 
 /// Everything one inbound message is handled with, and what it produces.

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Role;
+use super::roles::Role;
 
 /// One role of a person; `hamlet_id` is set for hamlet heads, `org` for representatives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tokio::sync::watch;
 
-use crate::channels::Reply;
+use crate::message::Reply;
 use crate::store::Store;
 use crate::store::outbox::{self, ChatLocks};
 pub use pace::Limits;

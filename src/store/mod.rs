@@ -17,10 +17,7 @@ pub mod inbox;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;
-pub(crate) mod scratch;
-
-#[cfg(feature = "test-util")]
-pub use scratch::TestDb;
+pub mod scratch;
 
 use std::str::FromStr;
 use std::time::Duration;

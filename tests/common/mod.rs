@@ -10,7 +10,8 @@ use giamngheo::clock::Clock;
 use giamngheo::config::Settings;
 use giamngheo::dialogue::engine::{Engine, Handled};
 use giamngheo::dialogue::setup;
-use giamngheo::store::{Store, TestDb, outbox};
+use giamngheo::store::scratch::TestDb;
+use giamngheo::store::{Store, outbox};
 
 /// A database for one test, with what keeps it alive.
 pub mod telegram_mock;

@@ -28,11 +28,9 @@ use crate::dialogue::engine::Engine;
 use crate::sender::{Limits, Sender, Wake};
 use crate::text::Lang;
 
-pub const CHANNEL: &str = "telegram";
-
 mod send;
 
-pub use send::{Delivery, set_commands, split};
+pub use send::{CHANNEL, Delivery, set_commands, split};
 
 /// Updates waiting for their handler to finish, by update id. The same update may be pushed
 /// twice (a batch that repeats it, a webhook retried while the first is still handled):

@@ -11,13 +11,14 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
-use super::CHANNEL;
 use crate::channels::Reply;
 use crate::dialogue::engine::Engine;
 use crate::domain::Access;
 use crate::sender::{Failure, Limits, Platform};
 use crate::store::persons;
 use crate::text::Lang;
+
+pub const CHANNEL: &str = "telegram";
 
 /// Telegram's limit on a message's text.
 const TEXT_MAX: usize = 4096;
