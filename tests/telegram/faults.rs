@@ -175,6 +175,83 @@ async fn a_500_from_telegram_delays_the_reply_but_loses_it_not() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_chart_upload_is_sent_again_and_the_text_only_once() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let clock = Arc::new(FixedClock::on(
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        ));
+        seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
+        let engine = Arc::new(common::engine(&db.db, clock.clone()));
+        let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
+        let officer = 7501;
+        seed::grant(
+            &db.db.store,
+            &format!("telegram:{officer}"),
+            giamngheo::domain::Role::CultureOfficer,
+            None,
+            None,
+            None,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        // A household registers, so the digest has a chart to draw.
+        let resident = 7502;
+        for (i, a) in [
+            "/dangky",
+            "Lò Văn Sinh",
+            "2",
+            "Số 1",
+            "0912555666",
+            "2",
+            "1",
+            "bỏ qua",
+            "1",
+        ]
+        .iter()
+        .enumerate()
+        {
+            mock.push(tg::text(resident, a));
+            mock.wait_sent(resident, i + 1).await;
+        }
+
+        mock.fail_next("sendPhoto", None, Fault::ServerError);
+        clock.set(clock.now() + chrono::Duration::days(1));
+        assert!(giamngheo::digest::tick(&engine).await.unwrap() >= 1);
+        until("the chart, sent again", || {
+            !mock.delivered("sendPhoto").is_empty()
+        })
+        .await;
+        drained(&db.db, officer).await;
+
+        let photos = mock.calls("sendPhoto");
+        assert_eq!(photos.len(), 2, "{}: one refused, one taken", db.name);
+        assert_eq!(photos[0]["__refused"], 500);
+        let chart = photos[1].to_string();
+        assert!(chart.contains("ho-theo-xom.png"), "{}", db.name);
+        assert!(chart.contains(&officer.to_string()), "to the officer");
+        let text_at = send_calls(&mock)
+            .into_iter()
+            .find(|(b, _)| b["chat_id"] == officer)
+            .map(|(_, t)| t)
+            .unwrap();
+        assert!(
+            text_at < mock.call_times("sendPhoto")[1],
+            "the text comes first"
+        );
+        // The officer reads the digest once, not again with every try of its chart.
+        let sent = texts(&mock.sent(officer));
+        assert_eq!(sent.len(), 1, "{}: {sent:?}", db.name);
+        assert!(
+            sent[0].starts_with("📋 Bản tin ngày 27/11/2026"),
+            "{sent:?}"
+        );
+        running.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_chat_holds_up_no_other_chat() {
     for db in common::databases().await {
         let mock = Mock::start().await;
