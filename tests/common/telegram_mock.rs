@@ -122,7 +122,7 @@ impl Mock {
         });
     }
 
-    /// How many calls hang now, waiting for `release`.
+    /// How many calls hung and were not released yet.
     pub fn hanging(&self) -> u64 {
         let s = self.state.lock().unwrap();
         s.hung - s.released
@@ -355,21 +355,22 @@ async fn wait_until(
     deadline: Option<Instant>,
     mut done: impl FnMut(&mut MockState) -> bool,
 ) -> bool {
+    let bell = state.lock().unwrap().bell.clone();
     loop {
-        let bell = {
-            let mut s = state.lock().unwrap();
-            if done(&mut s) {
-                return true;
-            }
-            s.bell.clone()
-        };
+        // Listening before looking, so a ring in between is not missed: a push answers a
+        // waiting poll at once.
+        let rung = bell.notified();
+        tokio::pin!(rung);
+        rung.as_mut().enable();
+        if done(&mut state.lock().unwrap()) {
+            return true;
+        }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             return false;
         }
-        // The bell makes a push answer at once; the tick catches what a test changed
-        // directly in the state (`hold`).
+        // The tick catches what a test changed in the state directly (`hold`).
         let tick = Duration::from_millis(25);
-        let _ = tokio::time::timeout(tick, bell.notified()).await;
+        let _ = tokio::time::timeout(tick, rung).await;
     }
 }
 
