@@ -143,3 +143,20 @@ async fn health(State(engine): State<Arc<Engine>>) -> (StatusCode, &'static str)
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Telegram answers an idle poll only after its timeout: a client that gives up sooner
+    /// drops every idle poll as a network error (teloxide's default client waits 17 s), and
+    /// the answer needs some room on a slow network.
+    #[test]
+    fn a_long_poll_ends_well_before_the_client_gives_up() {
+        let room = CLIENT_TIMEOUT.checked_sub(POLL_TIMEOUT);
+        assert!(
+            room.is_some_and(|r| r >= Duration::from_secs(5)),
+            "poll {POLL_TIMEOUT:?}, client {CLIENT_TIMEOUT:?}"
+        );
+    }
+}

@@ -2,6 +2,8 @@
 //! Bot API server, on every backend under test.
 
 mod common;
+#[path = "telegram/faults.rs"]
+mod faults;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -23,6 +23,11 @@ impl Row {
     }
 }
 
+/// Queues a reply; returns the id of its first row. A reply with files is queued as one row
+/// for its text (with its buttons) and one row per file, in that order: a row is what is
+/// tried again after a failure, so a file that failed goes again on its own, without the
+/// text the user has already read. The console prints a reply whole and cannot fail half-way:
+/// its replies stay one row each.
 pub async fn enqueue(
     tx: &mut Tx,
     channel: &str,
@@ -30,17 +35,43 @@ pub async fn enqueue(
     reply: &Reply,
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    let body = serde_json::to_string(reply).expect("a reply serialises");
-    on_tx!(tx, |conn| sqlx::query_scalar(
-        "INSERT INTO outbox (channel, chat_id, body, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $4) RETURNING id"
-    )
-    .bind(channel)
-    .bind(chat_id)
-    .bind(body)
-    .bind(now)
-    .fetch_one(conn)
-    .await)
+    let mut first = None;
+    for part in parts(channel, reply) {
+        let body = serde_json::to_string(&part).expect("a reply serialises");
+        let id = on_tx!(tx, |conn| sqlx::query_scalar(
+            "INSERT INTO outbox (channel, chat_id, body, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $4) RETURNING id"
+        )
+        .bind(channel)
+        .bind(chat_id)
+        .bind(body)
+        .bind(now)
+        .fetch_one(conn)
+        .await)?;
+        first.get_or_insert(id);
+    }
+    Ok(first.expect("a reply is at least one row"))
+}
+
+/// The rows a reply is queued as: see `enqueue`.
+fn parts(channel: &str, reply: &Reply) -> Vec<Reply> {
+    if reply.files.is_empty() || channel == crate::channels::console::CHANNEL {
+        return vec![reply.clone()];
+    }
+    let text = Reply {
+        files: vec![],
+        ..reply.clone()
+    };
+    let files = reply.files.iter().map(|f| Reply {
+        files: vec![f.clone()],
+        ..Reply::default()
+    });
+    // Files alone, with no text or buttons to go before them, need no text row.
+    (text != Reply::default())
+        .then_some(text)
+        .into_iter()
+        .chain(files)
+        .collect()
 }
 
 /// Unsent replies of a channel that are due, oldest first; of one chat if `chat_id` is given.
@@ -255,5 +286,58 @@ impl ChatLocks {
                 Err(e)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channels::{Choice, FileRef};
+
+    fn file(name: &str) -> FileRef {
+        FileRef::inline("document", name, b"x")
+    }
+
+    #[test]
+    fn a_reply_with_files_is_a_row_for_its_text_and_one_per_file() {
+        let reply = Reply {
+            text: "Đề xuất #1".into(),
+            choices: vec![Choice {
+                label: "Duyệt".into(),
+                data: "ok".into(),
+                key: None,
+            }],
+            files: vec![file("a.pdf"), file("b.pdf")],
+            ..Reply::default()
+        };
+        let rows = parts("telegram", &reply);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].text, reply.text);
+        assert_eq!(
+            rows[0].choices, reply.choices,
+            "the buttons stay with the text"
+        );
+        assert!(rows[0].files.is_empty());
+        for (row, f) in rows[1..].iter().zip(&reply.files) {
+            assert_eq!(
+                row,
+                &Reply {
+                    files: vec![f.clone()],
+                    ..Reply::default()
+                }
+            );
+        }
+        // Files alone need no empty text before them; a plain text is one row as ever.
+        let alone = Reply {
+            files: vec![file("a.pdf")],
+            ..Reply::default()
+        };
+        assert_eq!(parts("telegram", &alone), vec![alone.clone()]);
+        assert_eq!(
+            parts("telegram", &Reply::text("chào")),
+            [Reply::text("chào")]
+        );
+        // The console prints a reply whole.
+        assert_eq!(parts("console", &reply), vec![reply]);
     }
 }
