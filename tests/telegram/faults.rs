@@ -218,7 +218,8 @@ async fn a_failed_chart_upload_is_sent_again_and_the_text_only_once() {
 
         mock.fail_next("sendPhoto", None, Fault::ServerError);
         clock.set(clock.now() + chrono::Duration::days(1));
-        assert!(giamngheo::digest::tick(&engine).await.unwrap() >= 1);
+        let app = common::app(db.db.store.clone(), clock.clone());
+        assert!(giamngheo::digest::tick(&app).await.unwrap() >= 1);
         until("the chart, sent again", || {
             !mock.delivered("sendPhoto").is_empty()
         })
