@@ -128,26 +128,35 @@ pub async fn deliver<W: AsyncWrite + Unpin>(
 ) -> anyhow::Result<()> {
     let now = engine.clock().now();
     let mut tx = engine.store().begin().await?;
+    let mut printed = String::new();
     for row in outbox::due(&mut tx, CHANNEL, Some(identity), now, 1000).await? {
         match row.reply() {
             Ok(r) => {
-                output.write_all(render_plain(&r).as_bytes()).await?;
+                // A reply's files are queued after its text, each on its own: on a terminal
+                // they read as part of the reply they belong to.
+                let files_only = r.text.is_empty() && r.choices.is_empty() && !r.files.is_empty();
+                let mut text = render_plain(&r);
+                if files_only && printed.ends_with("\n\n") {
+                    printed.truncate(printed.len() - 2);
+                } else if files_only {
+                    text = text.trim_start_matches('\n').to_string();
+                }
+                printed.push_str(&text);
                 for f in &r.files {
                     if let (Some(dir), Some(bytes)) = (save_dir, f.bytes()) {
                         let path = dir.join(&f.name);
                         std::fs::write(&path, bytes)
                             .with_context(|| format!("saving {}", path.display()))?;
-                        output
-                            .write_all(format!("\n(→ {})", path.display()).as_bytes())
-                            .await?;
+                        printed.push_str(&format!("\n(→ {})", path.display()));
                     }
                 }
-                output.write_all(b"\n\n").await?;
+                printed.push_str("\n\n");
             }
             Err(e) => tracing::error!(error = %e, id = row.id, "unreadable outbox row"),
         }
         outbox::mark_sent(&mut tx, row.id, now).await?;
     }
+    output.write_all(printed.as_bytes()).await?;
     output.flush().await?;
     tx.commit().await?;
     Ok(())

@@ -26,8 +26,7 @@ impl Row {
 /// Queues a reply; returns the id of its first row. A reply with files is queued as one row
 /// for its text (with its buttons) and one row per file, in that order: a row is what is
 /// tried again after a failure, so a file that failed goes again on its own, without the
-/// text the user has already read. The console prints a reply whole and cannot fail half-way:
-/// its replies stay one row each.
+/// text the user has already read (the console prints such rows as one reply).
 pub async fn enqueue(
     tx: &mut Tx,
     channel: &str,
@@ -36,7 +35,7 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let mut first = None;
-    for part in parts(channel, reply) {
+    for part in parts(reply) {
         let body = serde_json::to_string(&part).expect("a reply serialises");
         let id = on_tx!(tx, |conn| sqlx::query_scalar(
             "INSERT INTO outbox (channel, chat_id, body, created_at, next_attempt_at)
@@ -54,8 +53,8 @@ pub async fn enqueue(
 }
 
 /// The rows a reply is queued as: see `enqueue`.
-fn parts(channel: &str, reply: &Reply) -> Vec<Reply> {
-    if reply.files.is_empty() || channel == crate::channels::console::CHANNEL {
+fn parts(reply: &Reply) -> Vec<Reply> {
+    if reply.files.is_empty() {
         return vec![reply.clone()];
     }
     let text = Reply {
@@ -292,7 +291,7 @@ impl ChatLocks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channels::{Choice, FileRef};
+    use crate::message::{Choice, FileRef};
 
     fn file(name: &str) -> FileRef {
         FileRef::inline("document", name, b"x")
@@ -310,7 +309,7 @@ mod tests {
             files: vec![file("a.pdf"), file("b.pdf")],
             ..Reply::default()
         };
-        let rows = parts("telegram", &reply);
+        let rows = parts(&reply);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].text, reply.text);
         assert_eq!(
@@ -332,12 +331,7 @@ mod tests {
             files: vec![file("a.pdf")],
             ..Reply::default()
         };
-        assert_eq!(parts("telegram", &alone), vec![alone.clone()]);
-        assert_eq!(
-            parts("telegram", &Reply::text("chào")),
-            [Reply::text("chào")]
-        );
-        // The console prints a reply whole.
-        assert_eq!(parts("console", &reply), vec![reply]);
+        assert_eq!(parts(&alone), vec![alone.clone()]);
+        assert_eq!(parts(&Reply::text("chào")), [Reply::text("chào")]);
     }
 }
