@@ -8,10 +8,10 @@ use serde_json::json;
 use super::outcome::{Notice, Outcome, tell_role};
 use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{FreeText, GroupStatus, HouseholdStatus, MemberFacts, Missing, Role};
+use crate::domain::{FreeText, GroupStatus, MemberFacts, Missing, Role};
 use crate::present::{self, missing_items};
 use crate::store::groups::{self, Group, Member, NewGroup};
-use crate::store::{Tx, audit, communes, households};
+use crate::store::{Tx, audit, communes};
 use crate::text::Arg;
 
 #[derive(Deserialize)]
@@ -23,25 +23,8 @@ pub(super) struct CreateInput {
 }
 
 #[derive(Deserialize)]
-pub(super) struct MemberInput {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    group: Option<String>,
-    household: String,
-    recognised: String,
-    year: Option<i64>,
-    experienced: Option<bool>,
-}
-
-#[derive(Deserialize)]
 pub(super) struct GroupInput {
     group: String,
-}
-
-#[derive(Deserialize)]
-pub(super) struct MembershipInput {
-    membership: String,
 }
 
 #[derive(Deserialize)]
@@ -156,7 +139,7 @@ fn facts(ctx: &Ctx<'_>, members: &[Member]) -> Vec<MemberFacts> {
 }
 
 /// What the group still lacks, one short line each; "ready" when nothing.
-fn readiness_text(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
+pub(super) fn readiness_text(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
     if missing.is_empty() {
         return ctx.t("group-ready", &[]);
     }
@@ -172,7 +155,7 @@ fn missing_lines(ctx: &Ctx<'_>, missing: &[Missing]) -> String {
     lines.join("\n")
 }
 
-async fn missing(
+pub(super) async fn missing(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
     g: &Group,
@@ -236,7 +219,7 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
     Ok(s)
 }
 
-fn level_message(level: &str) -> &'static str {
+pub(super) fn level_message(level: &str) -> &'static str {
     match level {
         "commune" => "level-commune",
         "district" => "level-district",
@@ -244,149 +227,6 @@ fn level_message(level: &str) -> &'static str {
         "central" => "level-central",
         _ => "level-none",
     }
-}
-
-/// Adds a household to a group, or (`checked`, the hamlet head) records the recognition of a
-/// member already in it. A recognition a resident declares joining counts for the rules only
-/// once the hamlet head has recorded it.
-async fn add(
-    ctx: &Ctx<'_>,
-    tx: &mut Tx,
-    g: &Group,
-    household_id: i64,
-    input: &MemberInput,
-    checked: bool,
-) -> anyhow::Result<Outcome> {
-    let Some(h) = households::get(tx, household_id).await? else {
-        return Ok(Outcome::reply(
-            ctx.t("review-not-found", &[("id", household_id.into())]),
-        ));
-    };
-    let level = (input.recognised != "none").then_some(input.recognised.as_str());
-    let member = groups::members(tx, g.id)
-        .await?
-        .into_iter()
-        .any(|m| m.household_id == h.id);
-    if member && !checked {
-        return Ok(Outcome::reply(ctx.t(
-            "group-already-member",
-            &[
-                ("name", h.head_name.into()),
-                ("group", g.name.clone().into()),
-            ],
-        )));
-    }
-    let added = groups::add_member(
-        tx,
-        g.id,
-        h.id,
-        level,
-        level.and(input.year),
-        level.is_some() || input.experienced.unwrap_or(false),
-        checked || level.is_none(),
-        ctx.person.id,
-        ctx.now,
-    )
-    .await?;
-    let action = if added { "join" } else { "recognise" };
-    let detail = json!({ "household_id": h.id, "recognised": level });
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        action,
-        "group",
-        g.id,
-        &detail,
-        ctx.now,
-    )
-    .await?;
-    if !added {
-        let (_, missing) = missing(ctx, tx, g).await?;
-        let args = [
-            ("name", h.head_name.into()),
-            ("group", g.name.clone().into()),
-        ];
-        let text = format!(
-            "{}\n{}",
-            ctx.t("group-member-updated", &args),
-            readiness_text(ctx, &missing)
-        );
-        return Ok(Outcome::reply(text));
-    }
-    let (members, missing) = missing(ctx, tx, g).await?;
-    let mut text = ctx.t(
-        "group-joined",
-        &[
-            ("name", h.head_name.clone().into()),
-            ("group", g.name.clone().into()),
-            ("count", members.len().into()),
-        ],
-    );
-    text.push('\n');
-    text.push_str(&readiness_text(ctx, &missing));
-    let mut out = Outcome::reply(text);
-    if g.leader_id != ctx.person.id {
-        out.notices.push(Notice {
-            person_id: g.leader_id,
-            message: "notice-group-joined",
-            args: vec![
-                ("name", h.head_name.into()),
-                ("group", g.name.clone().into()),
-                ("count", members.len().into()),
-            ],
-        });
-    }
-    Ok(out)
-}
-
-pub(super) async fn join(
-    ctx: &Ctx<'_>,
-    tx: &mut Tx,
-    input: MemberInput,
-) -> anyhow::Result<Outcome> {
-    let code = input.code.clone().unwrap_or_default();
-    let Some(g) = groups::by_code(tx, &code)
-        .await?
-        .filter(|g| g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming)
-    else {
-        return Ok(Outcome::reply(ctx.t("err-join-code", &[])));
-    };
-    let household_id: i64 = input.household.parse()?;
-    // Only one's own household joins by code; a hamlet head adds others with /themho.
-    let mine = households::get(tx, household_id)
-        .await?
-        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != HouseholdStatus::Rejected);
-    if !mine {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
-    add(ctx, tx, &g, household_id, &input, false).await
-}
-
-pub(super) async fn add_member(
-    ctx: &Ctx<'_>,
-    tx: &mut Tx,
-    input: MemberInput,
-) -> anyhow::Result<Outcome> {
-    let group_id: i64 = input.group.as_deref().unwrap_or_default().parse()?;
-    let household_id: i64 = input.household.parse()?;
-    let (Some(g), Some(h)) = (
-        groups::get(tx, group_id).await?,
-        households::get(tx, household_id).await?,
-    ) else {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    };
-    let heads = ctx.head_of();
-    let manages = g.commune_id == ctx.commune.id
-        && (g.leader_id == ctx.person.id || heads.contains(&g.hamlet_id));
-    if !manages || !heads.contains(&h.hamlet_id) {
-        return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
-    }
-    if g.status != GroupStatus::Forming {
-        return Ok(Outcome::reply(
-            ctx.t("err-group-closed", &[("name", g.name.into())]),
-        ));
-    }
-    add(ctx, tx, &g, household_id, &input, true).await
 }
 
 /// A group a person may look at: officers see all, others the groups they lead or belong to.
@@ -436,59 +276,6 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyho
         ));
     }
     Ok(Outcome::reply(text))
-}
-
-pub(super) async fn leave(
-    ctx: &Ctx<'_>,
-    tx: &mut Tx,
-    input: MembershipInput,
-) -> anyhow::Result<Outcome> {
-    let (g, h) = input
-        .membership
-        .split_once(':')
-        .ok_or_else(|| anyhow::anyhow!("membership"))?;
-    let (group_id, household_id): (i64, i64) = (g.parse()?, h.parse()?);
-    let (Some(g), Some(h)) = (
-        groups::get(tx, group_id).await?,
-        households::get(tx, household_id).await?,
-    ) else {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    };
-    if h.registered_by != ctx.person.id {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
-    // Once asked for or established, membership is part of the commune's record.
-    if g.status != GroupStatus::Forming {
-        return Ok(Outcome::reply(
-            ctx.t("err-group-closed", &[("name", g.name.into())]),
-        ));
-    }
-    groups::remove_member(tx, g.id, h.id).await?;
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        "leave",
-        "group",
-        g.id,
-        &json!({ "household_id": h.id }),
-        ctx.now,
-    )
-    .await?;
-    let mut out = Outcome::reply(ctx.t(
-        "group-left",
-        &[
-            ("name", h.head_name.clone().into()),
-            ("group", g.name.clone().into()),
-        ],
-    ));
-    if g.leader_id != ctx.person.id {
-        out.notices.push(Notice {
-            person_id: g.leader_id,
-            message: "notice-group-left",
-            args: vec![("name", h.head_name.into()), ("group", g.name.into())],
-        });
-    }
-    Ok(out)
 }
 
 pub(super) async fn request(
@@ -631,33 +418,4 @@ pub(super) async fn decide(
         });
     }
     Ok(out)
-}
-
-/// The group's leader, or the hamlet head of its hamlet, records what a member declared (or
-/// corrects it): from then on it counts for the rules.
-pub(super) async fn record(
-    ctx: &Ctx<'_>,
-    tx: &mut Tx,
-    input: MemberInput,
-) -> anyhow::Result<Outcome> {
-    let group_id: i64 = input.group.as_deref().unwrap_or_default().parse()?;
-    let household_id: i64 = input.household.parse()?;
-    let Some(g) = groups::get(tx, group_id).await? else {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    };
-    let manages = g.commune_id == ctx.commune.id
-        && (g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id));
-    let member = groups::members(tx, g.id)
-        .await?
-        .into_iter()
-        .any(|m| m.household_id == household_id);
-    if !manages || !member {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
-    }
-    if g.status != GroupStatus::Forming {
-        return Ok(Outcome::reply(
-            ctx.t("err-group-closed", &[("name", g.name.into())]),
-        ));
-    }
-    add(ctx, tx, &g, household_id, &input, true).await
 }

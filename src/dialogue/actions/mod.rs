@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod households;
+mod members;
 pub mod officer;
 mod outcome;
 pub mod proposals;
@@ -255,6 +256,7 @@ impl Action {
     ) -> anyhow::Result<Outcome> {
         use self::groups as g;
         use self::households as h;
+        use self::members as m;
         use self::officer as o;
         use self::proposals as p;
         // The one check every action passes, whoever edited the dialogue files.
@@ -266,10 +268,10 @@ impl Action {
             Action::ReviewHousehold => h::review(ctx, tx, typed(answers)?).await,
             Action::MyHouseholds => h::my_households(ctx, tx).await,
             Action::CreateGroup => g::create(ctx, tx, typed(answers)?).await,
-            Action::JoinGroup => g::join(ctx, tx, typed(answers)?).await,
-            Action::AddMember => g::add_member(ctx, tx, typed(answers)?).await,
+            Action::JoinGroup => m::join(ctx, tx, typed(answers)?).await,
+            Action::AddMember => m::add_member(ctx, tx, typed(answers)?).await,
             Action::ShowGroup => g::show(ctx, tx, typed(answers)?).await,
-            Action::LeaveGroup => g::leave(ctx, tx, typed(answers)?).await,
+            Action::LeaveGroup => m::leave(ctx, tx, typed(answers)?).await,
             Action::RequestEstablishment => g::request(ctx, tx, typed(answers)?).await,
             Action::DecideGroup => g::decide(ctx, tx, typed(answers)?).await,
             Action::SubmitProposal => p::submit(ctx, tx, answers, typed(answers)?).await,
@@ -283,7 +285,7 @@ impl Action {
             Action::ListDeadlines => o::list_deadlines(ctx, tx).await,
             Action::FinishDeadline => o::finish_deadline(ctx, tx, typed(answers)?).await,
             Action::Report => o::report(ctx, tx).await,
-            Action::RecordRecognition => g::record(ctx, tx, typed(answers)?).await,
+            Action::RecordRecognition => m::record(ctx, tx, typed(answers)?).await,
             Action::ShowPhone => h::show_phone(ctx, tx, typed(answers)?).await,
         }
     }
