@@ -40,6 +40,9 @@ pub enum Content {
     Unsupported(String),
 }
 
+/// The `channel` of a file kept in the bot's own store.
+const STORED: &str = "stored";
+
 /// A file a user sent, as the platform knows it; sent back by the same platform's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRef {
@@ -64,6 +67,23 @@ impl FileRef {
             name: name.into(),
             data: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
         }
+    }
+
+    /// A file the bot made and stored (`store::files`): the message carries only its number,
+    /// and each channel sends it by its own upload of it.
+    pub fn stored(kind: &str, name: &str, id: i64) -> FileRef {
+        FileRef {
+            kind: kind.into(),
+            channel: STORED.into(),
+            file_id: id.to_string(),
+            name: name.into(),
+            data: None,
+        }
+    }
+
+    /// The number of a stored file.
+    pub fn stored_id(&self) -> Option<i64> {
+        (self.channel == STORED).then(|| self.file_id.parse().ok())?
     }
 
     /// The bytes of an inline file.

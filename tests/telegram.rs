@@ -562,6 +562,78 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
             photo.contains("ho-theo-xom.png") && photo.contains("PNG"),
             "uploaded as a file"
         );
+
+        // The next day two officers get the digest: the chart is drawn and uploaded once,
+        // then sent by Telegram's id for it; no outbox row carries the picture itself.
+        seed::grant(
+            &db.db.store,
+            "telegram:9103",
+            giamngheo::domain::Role::AgriOfficer,
+            None,
+            None,
+            None,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        clock.set(clock.now() + chrono::Duration::hours(1));
+        let resident = 9104;
+        for (i, a) in [
+            "/dangky",
+            "Lò Thị Hoa",
+            "2",
+            "Số 2",
+            "0912555777",
+            "2",
+            "1",
+            "bỏ qua",
+            "1",
+        ]
+        .iter()
+        .enumerate()
+        {
+            mock.push(tg::text(resident, a));
+            mock.wait_sent(resident, i + 1).await;
+        }
+        clock.set(clock.now() + chrono::Duration::hours(23));
+        assert!(giamngheo::digest::tick(&app).await.unwrap() >= 2);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while mock.calls("sendPhoto").len() < 3 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "charts not sent: {:?} {:?} {}",
+                texts(&mock.sent(9101)),
+                texts(&mock.sent(9103)),
+                mock.calls("sendPhoto").len()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let photos = mock.calls("sendPhoto");
+        let uploads = photos[1..]
+            .iter()
+            .filter(|p| p.to_string().contains("PNG"))
+            .count();
+        assert_eq!(uploads, 1, "{}: the chart went up once", db.name);
+        assert!(
+            photos[1..]
+                .iter()
+                .any(|p| p.to_string().contains("tg-file-")),
+            "{}: the second goes by Telegram's id",
+            db.name
+        );
+        let mut tx = db.db.store.begin().await.unwrap();
+        let far = chrono::Utc::now() + chrono::Duration::days(3650);
+        for chat in ["9101", "9103"] {
+            let rows = giamngheo::store::outbox::due(&mut tx, "telegram", Some(chat), far, 100)
+                .await
+                .unwrap();
+            assert!(
+                rows.iter().all(|r| !r.body.contains("iVBOR")),
+                "{}",
+                db.name
+            );
+        }
+        tx.commit().await.unwrap();
         running.abort();
     }
 }

@@ -9,7 +9,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::{Content, Inbound, render_plain};
 use crate::dialogue::engine::Engine;
-use crate::store::outbox;
+use crate::store::{files, outbox};
 
 pub const CHANNEL: &str = "console";
 
@@ -143,7 +143,11 @@ pub async fn deliver<W: AsyncWrite + Unpin>(
                 }
                 printed.push_str(&text);
                 for f in &r.files {
-                    if let (Some(dir), Some(bytes)) = (save_dir, f.bytes()) {
+                    let bytes = match f.stored_id() {
+                        Some(id) => files::bytes(&mut tx, id).await?,
+                        None => f.bytes(),
+                    };
+                    if let (Some(dir), Some(bytes)) = (save_dir, bytes) {
                         let path = dir.join(&f.name);
                         std::fs::write(&path, bytes)
                             .with_context(|| format!("saving {}", path.display()))?;

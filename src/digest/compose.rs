@@ -42,16 +42,54 @@ impl Data {
 /// Deadlines within this many days are shown (overdue ones always).
 const DEADLINE_HORIZON_DAYS: i64 = 30;
 
-/// Gathers the digest of `day` for a person with `grants`, covering (from, to].
+/// What a commune's digest says to all its recipients for one period: computed once per
+/// commune and period, then each recipient's own part is added (`for_person`).
+pub struct CommuneDay {
+    registered: Vec<Count>,
+    confirmed: Vec<Count>,
+    changes: Vec<Count>,
+    totals: Vec<Count>,
+    deadlines: Vec<Deadline>,
+    requested: Vec<groups::Group>,
+    open: Vec<proposals::Proposal>,
+}
+
+impl CommuneDay {
+    /// The commune's side of the digest covering (from, to], seen on `today`.
+    pub async fn gather(
+        tx: &mut Tx,
+        commune: &Commune,
+        today: NaiveDate,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> sqlx::Result<CommuneDay> {
+        let deadlines = digests::open_deadlines(tx, commune.id)
+            .await?
+            .into_iter()
+            .filter(|d| (d.due_on - today).num_days() <= DEADLINE_HORIZON_DAYS)
+            .collect();
+        Ok(CommuneDay {
+            registered: digests::registered_between(tx, commune.id, from, to).await?,
+            confirmed: digests::confirmed_between(tx, commune.id, from, to).await?,
+            changes: digests::changes_between(tx, commune.id, from, to).await?,
+            totals: digests::totals(tx, commune.id).await?,
+            deadlines,
+            requested: groups::with_status(tx, commune.id, GroupStatus::Requested).await?,
+            open: proposals::open(tx, commune.id).await?,
+        })
+    }
+}
+
+/// The digest of `day` for a person with `grants`: the commune's side, and what waits for
+/// this person.
 #[allow(clippy::too_many_arguments)]
-pub async fn gather(
+pub async fn for_person(
     tx: &mut Tx,
+    shared: &CommuneDay,
     commune: &Commune,
     grants: &[Grant],
     day: NaiveDate,
     today: NaiveDate,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
     texts: &Texts,
     lang: Lang,
 ) -> sqlx::Result<Data> {
@@ -74,7 +112,7 @@ pub async fn gather(
         }
     }
     if access.can(Capability::DecideGroup) {
-        for g in groups::with_status(tx, commune.id, GroupStatus::Requested).await? {
+        for g in &shared.requested {
             waiting.push(Waiting {
                 label: present::numbered(g.id, &g.name),
                 days: g.requested_at.map(age).unwrap_or(0),
@@ -83,7 +121,7 @@ pub async fn gather(
         }
     }
     if access.can(Capability::ActOnProposal) {
-        for p in proposals::open(tx, commune.id).await? {
+        for p in &shared.open {
             waiting.push(Waiting {
                 label: format!(
                     "{} – {}",
@@ -96,22 +134,34 @@ pub async fn gather(
         }
     }
     waiting.sort_by_key(|w| std::cmp::Reverse(w.days));
-    let deadlines = digests::open_deadlines(tx, commune.id)
-        .await?
-        .into_iter()
-        .filter(|d| (d.due_on - today).num_days() <= DEADLINE_HORIZON_DAYS)
-        .collect();
     Ok(Data {
         day,
         today,
         commune: commune.name.clone(),
-        registered: digests::registered_between(tx, commune.id, from, to).await?,
-        confirmed: digests::confirmed_between(tx, commune.id, from, to).await?,
-        changes: digests::changes_between(tx, commune.id, from, to).await?,
+        registered: shared.registered.clone(),
+        confirmed: shared.confirmed.clone(),
+        changes: shared.changes.clone(),
         waiting,
-        deadlines,
-        totals: digests::totals(tx, commune.id).await?,
+        deadlines: shared.deadlines.clone(),
+        totals: shared.totals.clone(),
     })
+}
+
+/// Gathers the digest of `day` for one person, covering (from, to].
+#[allow(clippy::too_many_arguments)]
+pub async fn gather(
+    tx: &mut Tx,
+    commune: &Commune,
+    grants: &[Grant],
+    day: NaiveDate,
+    today: NaiveDate,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    texts: &Texts,
+    lang: Lang,
+) -> sqlx::Result<Data> {
+    let shared = CommuneDay::gather(tx, commune, today, from, to).await?;
+    for_person(tx, &shared, commune, grants, day, today, texts, lang).await
 }
 
 fn category_name(texts: &Texts, lang: Lang, code: &str) -> String {

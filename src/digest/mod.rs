@@ -6,14 +6,16 @@
 
 pub mod compose;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::app::AppState;
 use crate::domain::parse_time;
-use crate::message::Reply;
+use crate::message::{FileRef, Reply};
 use crate::store::digests::{self, Recipient};
-use crate::store::{Tx, communes, outbox, persons};
+use crate::store::{Tx, communes, files, outbox, persons};
 use crate::text::{Lang, Texts};
 
 /// 07:00, when the letter's officers start work.
@@ -77,9 +79,10 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
     let people = digests::recipients(&mut tx).await?;
     tx.commit().await?;
     let mut sent = 0;
+    let mut cache = Cache::default();
     for r in people {
         // One person's failure (a broken chart, say) must not cost everyone after them.
-        match send(app, &r, None, now).await {
+        match send(app, &mut cache, &r, None, now).await {
             Ok(true) => sent += 1,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, person = r.person_id, "digest"),
@@ -92,12 +95,13 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
 /// already. A forced day (the command line) is sent even if quiet.
 async fn send(
     app: &AppState,
+    cache: &mut Cache,
     r: &Recipient,
     day: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let mut tx = app.store.begin().await?;
-    let commune = communes::by_id(&mut tx, r.commune_id).await?;
+    let commune = cache.commune(&mut tx, r.commune_id).await?;
     let schedule = Schedule::of(r, &commune.time_zone);
     let last = digests::last_sent(&mut tx, r.person_id).await?;
     let forced = day.is_some();
@@ -125,12 +129,15 @@ async fn send(
     let reply = build(
         &app.texts,
         &mut tx,
+        cache,
         &commune,
         r.person_id,
-        day,
-        today,
-        from,
-        now,
+        Period {
+            day,
+            today,
+            from,
+            to: now,
+        },
         lang,
     )
     .await?;
@@ -149,40 +156,128 @@ fn quiet(texts: &Texts, lang: Lang, day: NaiveDate) -> Reply {
     Reply::text(texts.get(lang, "digest-quiet", &[("day", day.into())]))
 }
 
-/// The digest of `day` for a person, or None on a day with nothing at all to say.
-#[allow(clippy::too_many_arguments)]
+/// What a digest covers: the day it is for, the day it is seen on, and (from, to].
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub day: NaiveDate,
+    pub today: NaiveDate,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+/// What one round of digests computes once and shares: each commune, the commune's side of
+/// each period, and each commune's chart of the day (made once, stored, and sent by
+/// reference).
+#[derive(Default)]
+pub struct Cache {
+    /// For a preview, which records nothing: charts travel inside the message.
+    inline: bool,
+    communes: HashMap<i64, communes::Commune>,
+    days: HashMap<(i64, DateTime<Utc>, DateTime<Utc>), compose::CommuneDay>,
+    charts: HashMap<(i64, NaiveDate, Lang), Option<FileRef>>,
+}
+
+impl Cache {
+    async fn commune(&mut self, tx: &mut Tx, id: i64) -> sqlx::Result<communes::Commune> {
+        if let Some(c) = self.communes.get(&id) {
+            return Ok(c.clone());
+        }
+        let c = communes::by_id(tx, id).await?;
+        self.communes.insert(id, c.clone());
+        Ok(c)
+    }
+
+    async fn chart(
+        &mut self,
+        tx: &mut Tx,
+        texts: &Texts,
+        commune: &communes::Commune,
+        p: Period,
+        lang: Lang,
+    ) -> anyhow::Result<Option<FileRef>> {
+        let key = (commune.id, p.day, lang);
+        if let Some(c) = self.charts.get(&key) {
+            return Ok(c.clone());
+        }
+        // Stored under what it is, so another process or a later round finds it made.
+        let stored = format!("chart:{}:{}:{}", commune.id, p.day, lang.code());
+        let made: Option<(i64, String)> = match self.inline {
+            true => None,
+            false => files::by_key(tx, &stored).await?,
+        };
+        let chart = match made {
+            Some((id, name)) => Some(FileRef::stored("photo", &name, id)),
+            None if self.inline => {
+                crate::report::chart::households_png(tx, commune, texts, lang).await?
+            }
+            None => match crate::report::chart::households_png(tx, commune, texts, lang).await? {
+                Some(png) => {
+                    let bytes = png.bytes().unwrap_or_default();
+                    let id = files::put(tx, &stored, "photo", &png.name, &bytes, p.to).await?;
+                    Some(FileRef::stored("photo", &png.name, id))
+                }
+                None => None,
+            },
+        };
+        self.charts.insert(key, chart.clone());
+        Ok(chart)
+    }
+}
+
+/// The digest of a period for a person, or None on a day with nothing at all to say.
 pub async fn build(
     texts: &Texts,
     tx: &mut Tx,
+    cache: &mut Cache,
     commune: &communes::Commune,
     person_id: i64,
-    day: NaiveDate,
-    today: NaiveDate,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    p: Period,
     lang: Lang,
 ) -> anyhow::Result<Option<Reply>> {
     let grants = persons::grants(tx, person_id).await?;
-    let data = compose::gather(tx, commune, &grants, day, today, from, to, texts, lang).await?;
+    let key = (commune.id, p.from, p.to);
+    if !cache.days.contains_key(&key) {
+        let shared = compose::CommuneDay::gather(tx, commune, p.today, p.from, p.to).await?;
+        cache.days.insert(key, shared);
+    }
+    let shared = &cache.days[&key];
+    let data =
+        compose::for_person(tx, shared, commune, &grants, p.day, p.today, texts, lang).await?;
     if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
         return Ok(None);
     }
     let mut reply = compose::reply(&data, texts, lang);
-    if let Some(chart) = crate::report::chart::households_png(tx, commune, texts, lang).await? {
+    if let Some(chart) = cache.chart(tx, texts, commune, p, lang).await? {
         reply.files.push(chart);
     }
     Ok(Some(reply))
 }
 
-/// The digest of `day` as it would read, for `giamngheo digest --dry-run` and `/bantin`: the
-/// 24 hours before that day's digest time, sent nowhere, recorded nowhere.
+/// The digest of `day` as it would read, for `giamngheo digest --dry-run`: the 24 hours
+/// before that day's digest time, sent nowhere, recorded nowhere.
 pub async fn preview(app: &AppState, person_id: i64, day: NaiveDate) -> anyhow::Result<Reply> {
     let mut tx = app.store.begin().await?;
-    let person = persons::by_id(&mut tx, person_id).await?;
-    let commune = communes::by_id(&mut tx, person.commune_id).await?;
     let mut rs = digests::recipients(&mut tx).await?;
+    tx.commit().await?;
     rs.retain(|r| r.person_id == person_id);
-    let schedule = match rs.first() {
+    let mut cache = Cache {
+        inline: true,
+        ..Cache::default()
+    };
+    preview_with(app, &mut cache, person_id, rs.first(), day).await
+}
+
+async fn preview_with(
+    app: &AppState,
+    cache: &mut Cache,
+    person_id: i64,
+    recipient: Option<&Recipient>,
+    day: NaiveDate,
+) -> anyhow::Result<Reply> {
+    let mut tx = app.store.begin().await?;
+    let person = persons::by_id(&mut tx, person_id).await?;
+    let commune = cache.commune(&mut tx, person.commune_id).await?;
+    let schedule = match recipient {
         Some(r) => Schedule::of(r, &commune.time_zone),
         None => Schedule {
             tz: commune
@@ -196,8 +291,14 @@ pub async fn preview(app: &AppState, person_id: i64, day: NaiveDate) -> anyhow::
     let to = schedule.at(day);
     let from = to - Duration::days(1);
     let lang = Lang::parse(&person.lang).unwrap_or_default();
+    let period = Period {
+        day,
+        today: day,
+        from,
+        to,
+    };
     let reply = build(
-        &app.texts, &mut tx, &commune, person_id, day, day, from, to, lang,
+        &app.texts, &mut tx, cache, &commune, person_id, period, lang,
     )
     .await?;
     tx.commit().await?;
@@ -229,9 +330,13 @@ pub async fn cli(
         }
     }
     let mut out = String::new();
+    let mut cache = Cache {
+        inline: dry_run,
+        ..Cache::default()
+    };
     for r in &people {
         let mut tx = app.store.begin().await?;
-        let commune = communes::by_id(&mut tx, r.commune_id).await?;
+        let commune = cache.commune(&mut tx, r.commune_id).await?;
         tx.commit().await?;
         let today = crate::clock::local_date(now, &commune.time_zone);
         let day = day.unwrap_or(today);
@@ -240,14 +345,14 @@ pub async fn cli(
             anyhow::bail!("{day} is in the future: only --dry-run can show it");
         }
         if dry_run {
-            let reply = preview(app, r.person_id, day).await?;
+            let reply = preview_with(app, &mut cache, r.person_id, Some(r), day).await?;
             out.push_str(&format!(
                 "== {} ==\n{}\n\n",
                 r.display_name,
                 crate::message::render_plain(&reply)
             ));
         } else {
-            let sent = send(app, r, Some(day), now).await?;
+            let sent = send(app, &mut cache, r, Some(day), now).await?;
             let what = if sent { "sent" } else { "already sent" };
             out.push_str(&format!("{}: {what}\n", r.display_name));
         }

@@ -322,7 +322,19 @@ async fn call(
         }
         "senddocument" | "sendphoto" => {
             s.next_message += 1;
-            let m = message(s.next_message, &json!(0), "");
+            let mut m = message(s.next_message, &json!(0), "");
+            m.as_object_mut().unwrap().remove("text");
+            // Telegram answers with the file as it keeps it: later sends may use its id.
+            let file = json!({"file_id": format!("tg-file-{}", s.next_message),
+                "file_unique_id": format!("u{}", s.next_message), "file_size": 1});
+            if method == "sendphoto" {
+                let mut size = file.clone();
+                size["width"] = json!(800);
+                size["height"] = json!(500);
+                m["photo"] = json!([size]);
+            } else {
+                m["document"] = file;
+            }
             json!({"ok": true, "result": m})
         }
         "answercallbackquery" | "setmycommands" | "setwebhook" | "deletewebhook" => {

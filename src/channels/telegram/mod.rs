@@ -310,8 +310,13 @@ impl Telegram {
                 )
                 .await;
         });
-        let delivery = Delivery { bot, limits };
         let store = engine.store().clone();
+        let delivery = Delivery {
+            bot,
+            limits,
+            store: store.clone(),
+            uploading: Default::default(),
+        };
         let sending = Sender::spawn(delivery, store, wake);
         Telegram {
             feed: Feed { tx, waiting },

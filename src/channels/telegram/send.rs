@@ -15,7 +15,7 @@ use crate::channels::Reply;
 use crate::dialogue::engine::Engine;
 use crate::domain::Access;
 use crate::sender::{Failure, Limits, Platform};
-use crate::store::persons;
+use crate::store::{Store, files, persons};
 use crate::text::Lang;
 
 pub const CHANNEL: &str = "telegram";
@@ -27,6 +27,11 @@ const TEXT_MAX: usize = 4096;
 pub struct Delivery {
     pub bot: Bot,
     pub limits: Limits,
+    /// Where files the bot made are kept, with Telegram's ids for them once uploaded.
+    pub store: Store,
+    /// Held while a stored file is looked up, uploaded and its id recorded, so that two
+    /// chats sent at once do not both upload it.
+    pub uploading: tokio::sync::Mutex<()>,
 }
 
 impl Platform for Delivery {
@@ -48,14 +53,15 @@ impl Platform for Delivery {
             chat.parse()
                 .map_err(|_| Failure::Refused(format!("not a Telegram chat: {chat}")))?,
         );
-        send(&self.bot, chat, reply).await.map_err(failure)
+        send(self, chat, reply).await
     }
 }
 
 /// One reply as one or more messages (split at line breaks under 4096 characters, the
 /// buttons with the last part), then its files: those Telegram holds by their id, those the
 /// bot made as uploads (files from another channel were named in the text).
-async fn send(bot: &Bot, chat: ChatId, reply: &Reply) -> Result<(), RequestError> {
+async fn send(d: &Delivery, chat: ChatId, reply: &Reply) -> Result<(), Failure> {
+    let (bot, store) = (&d.bot, &d.store);
     if !reply.text.is_empty() || reply.files.is_empty() {
         let parts = split(&reply.text, TEXT_MAX);
         let last = parts.len() - 1;
@@ -64,22 +70,74 @@ async fn send(bot: &Bot, chat: ChatId, reply: &Reply) -> Result<(), RequestError
             if i == last {
                 req = req.reply_markup(markup(reply));
             }
-            req.await?;
+            req.await.map_err(failure)?;
         }
     }
     for f in &reply.files {
-        let input = match f.bytes() {
-            Some(bytes) => InputFile::memory(bytes).file_name(f.name.clone()),
-            None if f.channel == CHANNEL => InputFile::file_id(FileId(f.file_id.clone())),
-            None => continue,
+        let _uploading = match f.stored_id() {
+            Some(_) => Some(d.uploading.lock().await),
+            None => None,
         };
-        if f.kind == "photo" {
-            bot.send_photo(chat, input).await?;
+        let (input, stored) = match (f.stored_id(), f.bytes()) {
+            (Some(id), _) => match stored_file(store, id).await? {
+                Stored::Uploaded(platform_id) => (InputFile::file_id(FileId(platform_id)), None),
+                Stored::Bytes(bytes) => {
+                    (InputFile::memory(bytes).file_name(f.name.clone()), Some(id))
+                }
+            },
+            (None, Some(bytes)) => (InputFile::memory(bytes).file_name(f.name.clone()), None),
+            (None, None) if f.channel == CHANNEL => {
+                (InputFile::file_id(FileId(f.file_id.clone())), None)
+            }
+            (None, None) => continue,
+        };
+        let sent = if f.kind == "photo" {
+            bot.send_photo(chat, input).await.map_err(failure)?
         } else {
-            bot.send_document(chat, input).await?;
+            bot.send_document(chat, input).await.map_err(failure)?
+        };
+        // A file the bot made goes up once; every later recipient gets Telegram's copy.
+        let platform_id = sent
+            .photo()
+            .and_then(|sizes| sizes.last())
+            .map(|p| p.file.id.to_string())
+            .or_else(|| sent.document().map(|d| d.file.id.to_string()));
+        if let (Some(id), Some(platform_id)) = (stored, platform_id) {
+            let remembered = async {
+                let mut tx = store.begin().await?;
+                files::set_uploaded(&mut tx, id, CHANNEL, &platform_id).await?;
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(())
+            };
+            if let Err(e) = remembered.await {
+                tracing::warn!(error = %e, "remembering an upload");
+            }
         }
     }
     Ok(())
+}
+
+enum Stored {
+    Uploaded(String),
+    Bytes(Vec<u8>),
+}
+
+/// A stored file as Telegram can take it: its id there, or the bytes to upload.
+async fn stored_file(store: &Store, id: i64) -> Result<Stored, Failure> {
+    let read = async {
+        let mut tx = store.begin().await?;
+        let found = match files::uploaded(&mut tx, id, CHANNEL).await? {
+            Some(p) => Some(Stored::Uploaded(p)),
+            None => files::bytes(&mut tx, id).await?.map(Stored::Bytes),
+        };
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(found)
+    };
+    match read.await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(Failure::Refused(format!("no stored file {id}"))),
+        Err(e) => Err(Failure::Transient(format!("reading stored file {id}: {e}"))),
+    }
 }
 
 /// What a failed call means. Telegram says "Bad Request" or "Forbidden" for what can never
