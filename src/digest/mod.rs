@@ -7,6 +7,7 @@
 pub mod compose;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -236,9 +237,8 @@ pub async fn build(
 ) -> anyhow::Result<Option<Reply>> {
     let grants = persons::grants(tx, person_id).await?;
     let key = (commune.id, p.from, p.to);
-    if !cache.days.contains_key(&key) {
-        let shared = compose::CommuneDay::gather(tx, commune, p.today, p.from, p.to).await?;
-        cache.days.insert(key, shared);
+    if let Entry::Vacant(e) = cache.days.entry(key) {
+        e.insert(compose::CommuneDay::gather(tx, commune, p.today, p.from, p.to).await?);
     }
     let shared = &cache.days[&key];
     let data =
