@@ -7,8 +7,9 @@
 //!
 //! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
 //! - [`domain`]: the program's types and rules (phones, CCCD, dates, times of day, the
-//!   36-month window, group readiness, the proposals' path); its statuses and kinds are enums
-//!   declared with their stored codes by one macro (`domain::codes`).
+//!   36-month window, group readiness, the proposals' path), and who may do what: the one
+//!   capability table (`domain::access`) every action checks; its statuses and kinds are
+//!   enums declared with their stored codes by one macro (`domain::codes`).
 //! - [`message`]: what a user sent and what the bot says, in no platform's terms.
 //! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group; rows carry the
 //!   domain's enums.
@@ -21,12 +22,15 @@
 //!   sent exactly once.
 //! - [`dialogue`]: conversations as data files, checked at start, and the engine that steps a
 //!   chat through them in one database transaction per message; `dialogue::setup` builds it.
+//! - [`sender`]: sending the outbox for every channel: per-chat order, chats side by side
+//!   within the platform's limits, woken when a reply is queued.
 //! - [`channels`]: the chat platforms (console, Telegram). They only translate messages.
 //! - [`run`]: serving the channels and the HTTP listener (webhook, `/healthz`).
 //! - [`seed`], `bench`, [`cli`]: setting up a commune; the throughput benchmark behind
 //!   `giamngheo bench` (private: only the command line runs it); the command line.
 //!
-//! Where a change goes: a rule of the program in `domain`; a question or a command in the
+//! Where a change goes: a rule of the program in `domain`; who may do what in
+//! `domain::access`; a question or a command in the
 //! files of `dialogues/` (and its action in `dialogue::actions`); a query in `store`; how a
 //! record reads in more than one place in `present`; a platform in `channels`.
 //!
