@@ -659,3 +659,34 @@ async fn nobody_confirms_establishes_or_moves_their_own_record() {
         );
     }
 }
+
+/// A hamlet head's digest lists what waits for them, not what they registered themselves
+/// (that waits for the culture-social officer).
+#[tokio::test]
+async fn the_digest_does_not_ask_a_hamlet_head_to_confirm_their_own_registration() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut head = hamlet_head(&engine).await;
+        let mut resident = Chat {
+            engine: &engine,
+            who: "dan",
+            n: 0,
+        };
+        for (chat, name, phone, hamlet) in [
+            (&mut head, "Hà Văn Tự", "0912000301", None),
+            (&mut resident, "Hà Thị Dân", "0912000302", Some("1")),
+        ] {
+            chat.say("/dangky").await;
+            chat.say(name).await;
+            if let Some(h) = hamlet {
+                chat.say(h).await;
+            }
+            for line in ["Số 1", phone, "3", "1", "bỏ qua", "1"] {
+                chat.say(line).await;
+            }
+        }
+        let digest = head.say("/bantin").await;
+        assert!(digest.contains("/duyet 2"), "{}: {digest}", db.name);
+        assert!(!digest.contains("/duyet 1"), "{}: {digest}", db.name);
+    }
+}

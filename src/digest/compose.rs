@@ -87,6 +87,7 @@ pub async fn for_person(
     tx: &mut Tx,
     shared: &CommuneDay,
     commune: &Commune,
+    person_id: i64,
     grants: &[Grant],
     day: NaiveDate,
     today: NaiveDate,
@@ -100,7 +101,9 @@ pub async fn for_person(
     // Hamlet heads: registrations to confirm. They call the households, so the phone shows
     // in full; nobody else's digest carries a whole number.
     for hamlet in access.head_of() {
-        for h in households::pending(tx, commune.id, Some(hamlet)).await? {
+        // What one registered, decided or submitted oneself waits for someone else.
+        let pending = households::pending(tx, commune.id, Some(hamlet)).await?;
+        for h in pending.into_iter().filter(|h| h.registered_by != person_id) {
             let phone = Phone::parse(&h.phone)
                 .map(|p| p.local())
                 .unwrap_or_default();
@@ -112,7 +115,7 @@ pub async fn for_person(
         }
     }
     if access.can(Capability::DecideGroup) {
-        for g in &shared.requested {
+        for g in shared.requested.iter().filter(|g| g.leader_id != person_id) {
             waiting.push(Waiting {
                 label: present::numbered(g.id, &g.name),
                 days: g.requested_at.map(age).unwrap_or(0),
@@ -121,7 +124,7 @@ pub async fn for_person(
         }
     }
     if access.can(Capability::ActOnProposal) {
-        for p in &shared.open {
+        for p in shared.open.iter().filter(|p| p.submitted_by != person_id) {
             waiting.push(Waiting {
                 label: format!(
                     "{} – {}",
@@ -152,6 +155,7 @@ pub async fn for_person(
 pub async fn gather(
     tx: &mut Tx,
     commune: &Commune,
+    person_id: i64,
     grants: &[Grant],
     day: NaiveDate,
     today: NaiveDate,
@@ -161,7 +165,10 @@ pub async fn gather(
     lang: Lang,
 ) -> sqlx::Result<Data> {
     let shared = CommuneDay::gather(tx, commune, today, from, to).await?;
-    for_person(tx, &shared, commune, grants, day, today, texts, lang).await
+    for_person(
+        tx, &shared, commune, person_id, grants, day, today, texts, lang,
+    )
+    .await
 }
 
 fn category_name(texts: &Texts, lang: Lang, code: &str) -> String {

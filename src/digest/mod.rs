@@ -241,8 +241,10 @@ pub async fn build(
         e.insert(compose::CommuneDay::gather(tx, commune, p.today, p.from, p.to).await?);
     }
     let shared = &cache.days[&key];
-    let data =
-        compose::for_person(tx, shared, commune, &grants, p.day, p.today, texts, lang).await?;
+    let data = compose::for_person(
+        tx, shared, commune, person_id, &grants, p.day, p.today, texts, lang,
+    )
+    .await?;
     if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
         return Ok(None);
     }

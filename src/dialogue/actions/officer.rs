@@ -36,6 +36,7 @@ pub(super) async fn digest_now(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Out
     let data = compose::gather(
         tx,
         ctx.commune,
+        ctx.person.id,
         ctx.access.grants(),
         ctx.today,
         ctx.today,
