@@ -355,3 +355,34 @@ async fn roles_and_communes() {
         );
     }
 }
+
+/// A chat whose first reply waits for its retry is not due, whatever is queued behind it:
+/// otherwise the sender would pick it up again and again until the retry time.
+#[tokio::test]
+async fn a_chat_waiting_for_a_retry_is_not_due_until_its_time() {
+    for db in common::databases().await {
+        let mut tx = db.db.store.begin().await.unwrap();
+        let first = outbox::enqueue(&mut tx, "telegram", "7", &Reply::text("một"), now())
+            .await
+            .unwrap();
+        outbox::enqueue(&mut tx, "telegram", "7", &Reply::text("hai"), now())
+            .await
+            .unwrap();
+        outbox::enqueue(&mut tx, "telegram", "8", &Reply::text("ba"), now())
+            .await
+            .unwrap();
+        let later = now() + Duration::minutes(5);
+        outbox::retry_at(&mut tx, first, "500", later)
+            .await
+            .unwrap();
+        let due = outbox::due_chats(&mut tx, "telegram", now(), 10)
+            .await
+            .unwrap();
+        assert_eq!(due, ["8"], "{}", db.name);
+        let due = outbox::due_chats(&mut tx, "telegram", later, 10)
+            .await
+            .unwrap();
+        assert_eq!(due, ["7", "8"], "{}", db.name);
+        tx.commit().await.unwrap();
+    }
+}

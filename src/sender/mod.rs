@@ -103,8 +103,13 @@ impl<P: Platform> Sender<P> {
 
     async fn run(self: Arc<Self>) {
         let mut rings = self.wake.listen();
+        let mut checked = Instant::now();
         loop {
             rings.mark_unchanged();
+            if checked.elapsed() >= IDLE_LOOK {
+                self.locks.check().await;
+                checked = Instant::now();
+            }
             if let Err(e) = self.clone().start_due().await {
                 tracing::error!(error = %e, channel = self.platform.channel(), "outbox");
             }
@@ -131,45 +136,60 @@ impl<P: Platform> Sender<P> {
             }
             let me = self.clone();
             tokio::spawn(async move {
-                if let Err(e) = me.serve(&chat).await {
-                    tracing::error!(error = %e, chat, channel = me.platform.channel(), "sending");
-                }
+                let progressed = match me.serve(&chat).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::error!(error = %e, chat, channel = me.platform.channel(), "sending");
+                        false
+                    }
+                };
                 me.busy.lock().expect("busy set").remove(&chat);
-                // Messages may have been queued for this chat while it was busy.
-                me.wake.ring();
+                // Messages may have been queued for this chat while it was busy. A chat that
+                // waits (a retry, another process's lock) is looked at again by the timer.
+                if progressed {
+                    me.wake.ring();
+                }
             });
         }
         Ok(())
     }
 
-    /// Sends one chat's due messages in order, until none is due or one must wait.
-    async fn serve(&self, chat: &str) -> anyhow::Result<()> {
+    /// Sends one chat's due messages in order, until none is due or one must wait; says
+    /// whether any message was dealt with.
+    async fn serve(&self, chat: &str) -> anyhow::Result<bool> {
         let channel = self.platform.channel();
         let key = format!("outbox:{channel}:{chat}");
-        if !self.locks.try_take(&key).await? {
+        let Some(lock) = self.locks.try_take(&key).await? else {
             // Another process is sending to this chat.
-            return Ok(());
-        }
-        let result = self.serve_locked(chat).await;
+            return Ok(false);
+        };
+        let result = self.serve_locked(chat, &lock).await;
         self.locks.release(&key).await?;
         result
     }
 
-    async fn serve_locked(&self, chat: &str) -> anyhow::Result<()> {
+    async fn serve_locked(&self, chat: &str, lock: &outbox::Held) -> anyhow::Result<bool> {
         let channel = self.platform.channel();
         let group = self.platform.is_group(chat);
+        let mut progressed = false;
         loop {
             let mut tx = self.store.begin().await?;
             let rows = outbox::unsent_for_chat(&mut tx, channel, chat, 20).await?;
             tx.commit().await?;
             if rows.is_empty() {
-                return Ok(());
+                return Ok(progressed);
             }
             for row in rows {
                 if row.attempts > 0 && row.next_attempt_at > Utc::now() {
                     // An earlier message waits for its retry; later ones wait behind it.
-                    return Ok(());
+                    return Ok(progressed);
                 }
+                if !self.locks.still_held(lock) {
+                    // The session holding the lock was lost: another process may have the
+                    // chat now, so stop rather than interleave with it.
+                    return Ok(progressed);
+                }
+                progressed = true;
                 let reply = match row.reply() {
                     Ok(r) => r,
                     Err(e) => {
@@ -219,7 +239,7 @@ impl<P: Platform> Sender<P> {
                 };
                 tx.commit().await?;
                 if wait {
-                    return Ok(());
+                    return Ok(progressed);
                 }
             }
         }

@@ -135,8 +135,9 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Chats of a channel with replies due, the longest waiting first. A reply never tried is
-/// due at once, whatever clock queued it; a retry when its time (real time) has come.
+/// Chats of a channel whose next reply is due, the longest waiting first: a chat whose first
+/// unsent reply waits for its retry is not due, whatever is queued behind it. A reply never
+/// tried is due at once, whatever clock queued it; a retry when its time (real time) has come.
 pub async fn due_chats(
     tx: &mut Tx,
     channel: &str,
@@ -144,10 +145,14 @@ pub async fn due_chats(
     limit: i64,
 ) -> sqlx::Result<Vec<String>> {
     on_tx!(tx, |conn| sqlx::query_scalar(
-        "SELECT chat_id FROM outbox
-         WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL
-           AND (attempts = 0 OR next_attempt_at <= $2)
-         GROUP BY chat_id ORDER BY MIN(id) LIMIT $3"
+        "SELECT o.chat_id FROM outbox o
+         WHERE o.channel = $1 AND o.sent_at IS NULL AND o.failed_at IS NULL
+           AND (o.attempts = 0 OR o.next_attempt_at <= $2)
+           AND NOT EXISTS (
+               SELECT 1 FROM outbox e
+               WHERE e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id
+                 AND e.sent_at IS NULL AND e.failed_at IS NULL)
+         ORDER BY o.id LIMIT $3"
     )
     .bind(channel)
     .bind(now)
@@ -175,70 +180,22 @@ pub async fn unsent_for_chat(
     .await)
 }
 
-/// The right to send one chat's replies, so two processes never interleave a chat. On
-/// PostgreSQL it is a session advisory lock on a connection of its own: if the process dies,
-/// the connection closes and the lock goes with it. SQLite serves one process, whose sender
-/// never works on one chat twice at a time, so there is nothing to lock.
-pub struct ChatLock {
-    conn: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
-    key: String,
-}
-
-impl ChatLock {
-    /// Takes the chat's lock, or None if another process holds it.
-    pub async fn try_take(
-        store: &super::Store,
-        channel: &str,
-        chat_id: &str,
-    ) -> sqlx::Result<Option<ChatLock>> {
-        let key = format!("outbox:{channel}:{chat_id}");
-        let super::Store::Postgres(pool) = store else {
-            return Ok(Some(ChatLock { conn: None, key }));
-        };
-        let mut conn = pool.acquire().await?;
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
-            .bind(&key)
-            .fetch_one(&mut *conn)
-            .await?;
-        Ok(got.then_some(ChatLock {
-            conn: Some(conn),
-            key,
-        }))
-    }
-
-    pub async fn release(mut self) -> sqlx::Result<()> {
-        if let Some(mut conn) = self.conn.take() {
-            let unlocked = sqlx::query("SELECT pg_advisory_unlock(hashtextextended($1, 0))")
-                .bind(&self.key)
-                .execute(&mut *conn)
-                .await;
-            if let Err(e) = unlocked {
-                // Never hand a session that may still hold the lock back to the pool.
-                drop(conn.detach());
-                return Err(e);
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Drop for ChatLock {
-    fn drop(&mut self) {
-        // Not released (the task was cancelled): close the connection rather than hand a
-        // locked session back to the pool.
-        if let Some(conn) = self.conn.take() {
-            drop(conn.detach());
-        }
-    }
-}
-
 /// The right to send chats' replies, so two processes never interleave a chat. On PostgreSQL
 /// these are session advisory locks, all held on one connection of their own: if the process
-/// dies, the connection closes and its locks go with it. SQLite serves one process, whose
-/// sender never works on one chat twice at a time, so there is nothing to lock.
+/// dies, the connection closes and its locks go with it. If the connection is lost while the
+/// process lives, its locks are gone too: every lock taken on it is then no longer held
+/// (`still_held`), and senders stop. SQLite serves one process, whose sender never works on one
+/// chat twice at a time, so there is nothing to lock.
 pub struct ChatLocks {
     pool: Option<sqlx::PgPool>,
     conn: tokio::sync::Mutex<Option<sqlx::PgConnection>>,
+    /// Counts the sessions: a lock is held while the session it was taken on lives.
+    session: std::sync::atomic::AtomicU64,
+}
+
+/// A lock taken, on the session it was taken on.
+pub struct Held {
+    session: u64,
 }
 
 impl ChatLocks {
@@ -250,14 +207,16 @@ impl ChatLocks {
         ChatLocks {
             pool,
             conn: tokio::sync::Mutex::new(None),
+            session: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
-    /// Takes `key`'s lock, or false if another process holds it.
-    pub async fn try_take(&self, key: &str) -> sqlx::Result<bool> {
-        self.run("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key)
-            .await
-            .map(|got| got.unwrap_or(true))
+    /// Takes `key`'s lock, or None if another process holds it.
+    pub async fn try_take(&self, key: &str) -> sqlx::Result<Option<Held>> {
+        let (got, session) = self
+            .run("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", key)
+            .await?;
+        Ok(got.unwrap_or(true).then_some(Held { session }))
     }
 
     pub async fn release(&self, key: &str) -> sqlx::Result<()> {
@@ -266,9 +225,33 @@ impl ChatLocks {
             .map(drop)
     }
 
-    async fn run(&self, sql: &'static str, key: &str) -> sqlx::Result<Option<bool>> {
+    /// Asks the lock session whether it still lives; if not, every lock taken on it is lost
+    /// from here on. Called every second, it bounds how long a sender can go on after its
+    /// session died under it.
+    pub async fn check(&self) {
+        if self.pool.is_none() {
+            return;
+        }
+        let mut conn = self.conn.lock().await;
+        let Some(c) = conn.as_mut() else {
+            return;
+        };
+        if sqlx::query("SELECT 1").execute(c).await.is_err() {
+            *conn = None;
+            self.session
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Whether the session `held` was taken on still lives (so the lock is still ours).
+    pub fn still_held(&self, held: &Held) -> bool {
+        self.session.load(std::sync::atomic::Ordering::SeqCst) == held.session
+    }
+
+    async fn run(&self, sql: &'static str, key: &str) -> sqlx::Result<(Option<bool>, u64)> {
+        let session = || self.session.load(std::sync::atomic::Ordering::SeqCst);
         let Some(pool) = &self.pool else {
-            return Ok(None);
+            return Ok((None, session()));
         };
         let mut conn = self.conn.lock().await;
         if conn.is_none() {
@@ -278,60 +261,15 @@ impl ChatLocks {
         }
         let c = conn.as_mut().expect("just connected");
         match sqlx::query_scalar(sql).bind(key).fetch_one(c).await {
-            Ok(v) => Ok(Some(v)),
+            Ok(v) => Ok((Some(v), session())),
             Err(e) => {
-                // The session is gone or broken, and its locks with it: start afresh.
+                // The session is gone or broken, and its locks with it: every lock taken on
+                // it is lost, and the next one starts a new session.
                 *conn = None;
+                self.session
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 Err(e)
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::message::{Choice, FileRef};
-
-    fn file(name: &str) -> FileRef {
-        FileRef::inline("document", name, b"x")
-    }
-
-    #[test]
-    fn a_reply_with_files_is_a_row_for_its_text_and_one_per_file() {
-        let reply = Reply {
-            text: "Đề xuất #1".into(),
-            choices: vec![Choice {
-                label: "Duyệt".into(),
-                data: "ok".into(),
-                key: None,
-            }],
-            files: vec![file("a.pdf"), file("b.pdf")],
-            ..Reply::default()
-        };
-        let rows = parts(&reply);
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].text, reply.text);
-        assert_eq!(
-            rows[0].choices, reply.choices,
-            "the buttons stay with the text"
-        );
-        assert!(rows[0].files.is_empty());
-        for (row, f) in rows[1..].iter().zip(&reply.files) {
-            assert_eq!(
-                row,
-                &Reply {
-                    files: vec![f.clone()],
-                    ..Reply::default()
-                }
-            );
-        }
-        // Files alone need no empty text before them; a plain text is one row as ever.
-        let alone = Reply {
-            files: vec![file("a.pdf")],
-            ..Reply::default()
-        };
-        assert_eq!(parts(&alone), vec![alone.clone()]);
-        assert_eq!(parts(&Reply::text("chào")), [Reply::text("chào")]);
     }
 }

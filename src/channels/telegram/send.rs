@@ -2,6 +2,8 @@
 //! errors mean for a retry, its limits, and the command menus. Pacing, order and retries are
 //! the channel-neutral sender's.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::prelude::*;
@@ -20,6 +22,9 @@ use crate::text::Lang;
 
 pub const CHANNEL: &str = "telegram";
 
+/// How long a chat waits for another chat's upload of the same file before uploading it too.
+const UPLOAD_WAIT: Duration = Duration::from_secs(2);
+
 /// Telegram's limit on a message's text.
 const TEXT_MAX: usize = 4096;
 
@@ -29,9 +34,9 @@ pub struct Delivery {
     pub limits: Limits,
     /// Where files the bot made are kept, with Telegram's ids for them once uploaded.
     pub store: Store,
-    /// Held while a stored file is looked up, uploaded and its id recorded, so that two
+    /// One lock per stored file, held while it is uploaded and its id recorded, so that two
     /// chats sent at once do not both upload it.
-    pub uploading: tokio::sync::Mutex<()>,
+    pub uploading: std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Platform for Delivery {
@@ -74,9 +79,22 @@ async fn send(d: &Delivery, chat: ChatId, reply: &Reply) -> Result<(), Failure> 
         }
     }
     for f in &reply.files {
+        // A file not uploaded yet waits a moment for another chat's upload of it, but no
+        // longer: a hanging upload elsewhere must not hold this chat up.
         let _uploading = match f.stored_id() {
-            Some(_) => Some(d.uploading.lock().await),
-            None => None,
+            Some(id) if !matches!(stored_file(store, id).await?, Stored::Uploaded(_)) => {
+                let lock = d
+                    .uploading
+                    .lock()
+                    .expect("upload locks")
+                    .entry(id)
+                    .or_default()
+                    .clone();
+                tokio::time::timeout(UPLOAD_WAIT, lock.lock_owned())
+                    .await
+                    .ok()
+            }
+            _ => None,
         };
         let (input, stored) = match (f.stored_id(), f.bytes()) {
             (Some(id), _) => match stored_file(store, id).await? {
