@@ -105,8 +105,14 @@ impl Engine {
             today: local_date(now, &commune.time_zone),
             texts: &self.texts,
         };
-        // In a group chat each member has a conversation of their own; replies still go to
-        // the chat.
+        // In a group chat each member has a conversation of their own, and the replies go to
+        // the member's private chat: a list of households, a phone or a report is never shown
+        // to a whole group. (On the platforms we serve, a private chat's id is the user's.)
+        let reply_to = if msg.chat_id == msg.sender_id {
+            &msg.chat_id
+        } else {
+            &msg.sender_id
+        };
         let conversation = if msg.chat_id == msg.sender_id {
             msg.chat_id.clone()
         } else {
@@ -134,7 +140,7 @@ impl Engine {
             conversations::save(&mut tx, &msg.channel, &conversation, &json, now).await?;
         }
         for r in &out.replies {
-            outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, r, now).await?;
+            outbox::enqueue(&mut tx, &msg.channel, reply_to, r, now).await?;
         }
         for n in &out.notices {
             let to = persons::by_id(&mut tx, n.person_id).await?;

@@ -255,6 +255,11 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyho
         text.push('\n');
         text.push_str(&ctx.t("group-members", &[]));
     }
+    // Members see each other's names; whether a household is poor or near-poor is for the
+    // group's leader, its hamlet's head and officers.
+    let sees_status = ctx
+        .access
+        .manages_group(ctx.person.id, g.leader_id, g.hamlet_id);
     for (m, f) in members.iter().zip(facts(ctx, &members)) {
         let mut recognised = match (&m.recognised_level, m.recognised_year) {
             (Some(l), Some(y)) if l != "none" => format!("{} {y}", ctx.t(level_message(l), &[])),
@@ -265,7 +270,7 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyho
         if !m.recognition_checked {
             recognised.push_str(&ctx.t("member-unchecked", &[]));
         }
-        let target = if f.target {
+        let target = if f.target && sees_status {
             ctx.t("member-target", &[])
         } else {
             String::new()
