@@ -694,5 +694,28 @@ async fn the_digest_does_not_ask_a_hamlet_head_to_confirm_their_own_registration
         let digest = head.say("/bantin").await;
         assert!(digest.contains("/duyet 2"), "{}: {digest}", db.name);
         assert!(!digest.contains("/duyet 1"), "{}: {digest}", db.name);
+        // The culture-social officer is asked for the hamlet head's own registration, with
+        // its phone masked.
+        let now = engine.clock().now();
+        seed::grant(
+            engine.store(),
+            "test:cb",
+            Role::CultureOfficer,
+            None,
+            None,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        let mut officer = Chat {
+            engine: &engine,
+            who: "cb",
+            n: 0,
+        };
+        let digest = officer.say("/bantin").await;
+        assert!(digest.contains("/duyet 1"), "{}: {digest}", db.name);
+        assert!(digest.contains("0912 *** 301"), "{}: {digest}", db.name);
+        assert!(!digest.contains("/duyet 2"), "{}: {digest}", db.name);
     }
 }

@@ -4,11 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::input::format_date;
-use crate::domain::{Access, Capability, Category, Grant, GroupStatus, HouseholdStatus, Phone};
+use crate::domain::{
+    Access, Capability, Category, Grant, GroupStatus, HouseholdStatus, Phone, Role,
+};
 use crate::message::Reply;
 use crate::present;
 use crate::store::digests::{self, Count, Deadline};
-use crate::store::{Tx, communes::Commune, groups, households, proposals};
+use crate::store::{Tx, communes::Commune, groups, households, persons, proposals};
 use crate::text::{Arg, Lang, Texts};
 
 /// One thing waiting for the reader, with the command that acts on it.
@@ -106,6 +108,24 @@ pub async fn for_person(
         for h in pending.into_iter().filter(|h| h.registered_by != person_id) {
             let phone = Phone::parse(&h.phone)
                 .map(|p| p.local())
+                .unwrap_or_default();
+            waiting.push(Waiting {
+                label: format!("{} ({phone})", present::numbered(h.id, &h.head_name)),
+                days: age(h.created_at),
+                command: format!("/duyet {}", h.id),
+            });
+        }
+    }
+    // The culture-social officer: registrations a hamlet head made in their own hamlet, which
+    // only the officer (or another head of the hamlet) may confirm. Phones masked.
+    if access.has_role(Role::CultureOfficer) {
+        for h in households::pending(tx, commune.id, None).await? {
+            let heads = persons::hamlet_heads(tx, h.hamlet_id).await?;
+            if h.registered_by == person_id || !heads.contains(&h.registered_by) {
+                continue;
+            }
+            let phone = Phone::parse(&h.phone)
+                .map(|p| p.masked())
                 .unwrap_or_default();
             waiting.push(Waiting {
                 label: format!("{} ({phone})", present::numbered(h.id, &h.head_name)),
