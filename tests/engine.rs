@@ -652,6 +652,11 @@ async fn nobody_confirms_establishes_or_moves_their_own_record() {
         assert!(said.contains("Không có nhóm nào xin thành lập."), "{said}");
         let said = cb.say(&format!("/xulyda {p}")).await;
         assert!(said.contains("Không có đề xuất nào đang chờ."), "{said}");
+        let queue = cb.say("/choxuly").await;
+        assert!(
+            !queue.contains("Chuỗi chè Cán") && !queue.contains("Tổ chè Cán"),
+            "{queue}"
+        );
         assert!(
             cb2.say(&format!("/thanhlap {g}"))
                 .await

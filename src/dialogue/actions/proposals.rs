@@ -420,8 +420,12 @@ pub(super) async fn show(
 
 /// What waits for the officers, oldest first: groups asking to be established, proposals.
 pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
-    let requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
-    let open = proposals::open(tx, ctx.commune.id).await?;
+    // What one leads or submitted oneself waits for another officer, not for oneself.
+    let me = ctx.person.id;
+    let mut requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
+    requested.retain(|g| g.leader_id != me);
+    let mut open = proposals::open(tx, ctx.commune.id).await?;
+    open.retain(|p| p.submitted_by != me);
     if requested.is_empty() && open.is_empty() {
         return Ok(Outcome::reply(ctx.t("queue-empty", &[])));
     }
