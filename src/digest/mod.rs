@@ -86,7 +86,11 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
         match send(app, &mut cache, &r, None, now).await {
             Ok(true) => sent += 1,
             Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, person = r.person_id, "digest"),
+            Err(e) => {
+                tracing::error!(error = %e, person = r.person_id, "digest");
+                // A chart stored in the transaction that failed is gone with it.
+                cache.charts.clear();
+            }
         }
     }
     Ok(sent)
