@@ -52,6 +52,9 @@ pub(super) struct Crowd {
     pub cap_per_sec: f64,
     /// From an update's handing to the bot until the send of its reply.
     pub latency: Option<Spread>,
+    /// From the first push until each user's first reply: how fairly the sender shares the
+    /// cap among the chats waiting.
+    pub first: Option<Spread>,
 }
 
 impl Crowd {
@@ -188,10 +191,13 @@ async fn crowd(
     };
     // A user's k-th reply answers their k-th message: each chat's messages are handled, and
     // its replies sent, in order.
-    let mut latencies = vec![];
+    let (mut latencies, mut first) = (vec![], vec![]);
     for user in 0..plan.users {
         let chat = crowd_user(round, user);
         let sent = standin.sent_to(chat);
+        if let Some(at) = sent.first() {
+            first.push(at.saturating_duration_since(start));
+        }
         let mine = ids
             .iter()
             .zip(&texts)
@@ -209,6 +215,7 @@ async fn crowd(
         elapsed: last.map_or(Duration::ZERO, |t| t.saturating_duration_since(start)),
         cap_per_sec,
         latency: Spread::of(latencies),
+        first: Spread::of(first),
     })
 }
 

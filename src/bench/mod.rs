@@ -8,7 +8,8 @@
 //!    and its rate over the floor's;
 //! 3. end to end through the real Telegram adapter against a local Bot API stand-in, under
 //!    Telegram's limits: a crowd sending everything at once (how close the replies come to
-//!    the 30 messages/s cap, and their latency), then one quiet user's reply latency.
+//!    the 30 messages/s cap, their latency, how long a user waits for a first reply), then
+//!    one quiet user's reply latency.
 //!
 //! Each round prints as it ends; then the medians, with the targets set for them.
 
@@ -135,7 +136,7 @@ fn print_round(db: &str, n: usize, plan: &Plan, r: &Round) {
     let c = &r.crowd;
     println!(
         "{db} round {n}: {} users × {} messages at once: {}/{} replies in {:.1} s = {:.1}/s, \
-         {}× the {}/s cap's {:.1} s; latency {} (at the cap itself {})",
+         {}× the {}/s cap's {:.1} s",
         plan.users,
         plan.messages,
         thousands(c.replies as f64),
@@ -145,8 +146,13 @@ fn print_round(db: &str, n: usize, plan: &Plan, r: &Round) {
         ratio(r.over_cap()),
         c.cap_per_sec,
         c.cap_time().as_secs_f64(),
+    );
+    println!(
+        "{db} round {n}: reply latency {} (at the cap, first come first served: {}); \
+         a user's first reply {}",
         spread(c.latency),
         spread(c.cap_latency()),
+        spread(c.first),
     );
     let q = &r.quiet;
     println!(
@@ -285,7 +291,8 @@ mod tests {
             assert!(r.floor > Duration::ZERO && r.engine > Duration::ZERO);
             assert_eq!((r.crowd.expected, r.crowd.replies), (27, 27));
             assert_eq!(r.crowd.cap_per_sec, 1000.0);
-            assert!(r.crowd.latency.is_some() && r.over_cap().is_some());
+            assert!(r.crowd.latency.is_some() && r.crowd.first.is_some());
+            assert!(r.over_cap().is_some());
             assert_eq!((r.quiet.expected, r.quiet.replies), (4, 4));
             assert!(r.quiet.latency.is_some() && r.quiet.seen.is_some());
         }
