@@ -92,15 +92,34 @@ pub enum Command {
         #[arg(long, global = true)]
         commune: Option<String>,
     },
-    /// Measure messages per second through the engine against a bare-write baseline, on a
-    /// fresh SQLite file and, with --postgres URL, on a fresh schema there.
+    /// Measure the engine against a bare durable write, and Telegram end to end against a
+    /// local Bot API stand-in (a crowd at once, one quiet user), in rounds, on a fresh SQLite
+    /// file and, with --postgres URL, on a fresh schema there.
     Bench {
+        /// Registrations through the engine (9 messages each), and as many floor commits.
         #[arg(long, default_value_t = 200)]
         registrations: usize,
+        /// Concurrent chats for the engine, and tasks for the floor.
         #[arg(long, default_value_t = 4)]
         chats: usize,
         #[arg(long)]
         postgres: Option<String>,
+        /// Simulated Telegram users, each sending --messages messages at once.
+        #[arg(long, default_value_t = 200)]
+        users: usize,
+        /// Messages per user (9 is one registration; more start another).
+        #[arg(long, default_value_t = 9)]
+        messages: usize,
+        /// Messages of the quiet user, one after each reply.
+        #[arg(long, default_value_t = 30)]
+        quiet: usize,
+        /// How long the quiet user reads a reply before sending the next message, in ms
+        /// (under 1000, Telegram's one message a second to a chat holds the replies back).
+        #[arg(long, default_value_t = 1000)]
+        think_ms: u64,
+        /// Rounds of all the measurements.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
 }
 
@@ -127,7 +146,25 @@ pub async fn main() -> anyhow::Result<()> {
             registrations,
             chats,
             postgres,
-        } => crate::bench::main(registrations, chats, postgres).await?,
+            users,
+            messages,
+            quiet,
+            think_ms,
+            rounds,
+        } => {
+            let plan = crate::bench::Plan {
+                registrations,
+                chats,
+                users,
+                messages,
+                quiet,
+                think: std::time::Duration::from_millis(think_ms),
+                rounds,
+                // Telegram's own limits: what the bot lives under.
+                limits: None,
+            };
+            crate::bench::main(plan, postgres).await?
+        }
         Command::Run => {
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {

@@ -26,8 +26,9 @@
 //!   within the platform's limits, woken when a reply is queued.
 //! - [`channels`]: the chat platforms (console, Telegram). They only translate messages.
 //! - [`run`]: serving the channels and the HTTP listener (webhook, `/healthz`).
-//! - [`seed`], `bench`, [`cli`]: setting up a commune; the throughput benchmark behind
-//!   `giamngheo bench` (private: only the command line runs it); the command line.
+//! - [`seed`], `bench`, [`cli`]: setting up a commune; the benchmark behind `giamngheo bench`
+//!   (the engine against a bare durable write, and Telegram end to end against a local Bot
+//!   API stand-in; private: only the command line runs it); the command line.
 //!
 //! Where a change goes: a rule of the program in `domain`; who may do what in
 //! `domain::access`; a question or a command in the
