@@ -659,3 +659,42 @@ async fn who_may_do_what_with_the_shipped_dialogues() {
 async fn who_may_do_what_with_roles_deleted_from_every_dialogue() {
     run_matrix(true).await;
 }
+
+/// A commune that narrows who may submit proposals (here: hamlet heads only) is obeyed also
+/// when revising one sends the person on to the submission's summary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrowed_dialogue_is_not_reached_through_a_hand_over() {
+    for db in common::databases().await {
+        let fx = fixture(&db.db.store).await;
+        let mut dialogues = giamngheo::dialogue::setup::dialogues(&Settings::default()).unwrap();
+        for d in &mut dialogues.list {
+            if d.id == "submit_proposal" {
+                d.roles = vec![Role::HamletHead];
+            }
+        }
+        let engine = Engine::new(
+            db.db.store.clone(),
+            Arc::new(dialogues),
+            Arc::new(Texts::load().unwrap()),
+            Arc::new(FixedClock::new(now())),
+            None,
+        );
+        let mut biz = Chat {
+            engine: &engine,
+            who: "BIZ",
+            n: 0,
+        };
+        let said = biz.say(&format!("/suada {}", fx.id["p_returned"])).await;
+        assert!(
+            said.contains("Bạn không có quyền làm việc này."),
+            "{}: {said}",
+            db.name
+        );
+        assert!(
+            !said.contains("Các nhóm, hộ liên kết"),
+            "{}: {said}",
+            db.name
+        );
+        assert!(!said.contains(P_RETURNED), "{}: {said}", db.name);
+    }
+}

@@ -8,7 +8,7 @@ use super::answer::parse_answer;
 use super::choice::{Fetched, Input, Opt, Refusal, confirm_options, edit_options, pick};
 use super::ctx::Ctx;
 use super::error::EngineError;
-use super::offer::task_named;
+use super::offer::{allowed, task_named};
 use super::render;
 use super::state::{Active, Advanced, At, ChatState};
 use super::{Dialogue, Dialogues, Kind, Step};
@@ -285,6 +285,16 @@ impl<'a> Turn<'a> {
         }
         // An action may hand over to another dialogue with answers filled in (revising a
         // proposal starts from the one sent back): the person lands on its summary.
+        // The dialogue handed over to is one the person must be allowed to start, as if typed.
+        if let Some(then) = &outcome.then
+            && let Some(next) = self.dialogues.get(&then.dialogue)
+            && !allowed(&self.ctx, next)
+        {
+            self.out
+                .replies
+                .push(Reply::text(self.ctx.t("err-not-allowed", &[])));
+            return Ok(());
+        }
         if let Some(then) = outcome.then
             && let Some(next) = self.dialogues.get(&then.dialogue)
         {
