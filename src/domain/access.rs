@@ -170,16 +170,6 @@ impl Access {
     }
 }
 
-/// Who may act on a record another person made: nobody confirms a registration, decides a
-/// group or moves a proposal of their own. `Err` names who can act instead, as a message id.
-pub fn not_own(person_id: i64, made_by: i64, who_else: &'static str) -> Result<(), &'static str> {
-    if person_id == made_by {
-        Err(who_else)
-    } else {
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,11 +251,5 @@ mod tests {
             !officer.sees_phones_of(2),
             "officers ask for a phone, audited"
         );
-    }
-
-    #[test]
-    fn nobody_acts_on_their_own_record() {
-        assert_eq!(not_own(7, 7, "x"), Err("x"));
-        assert_eq!(not_own(7, 8, "x"), Ok(()));
     }
 }
