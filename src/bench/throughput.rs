@@ -27,21 +27,22 @@ pub(super) async fn prepare(store: &Store) -> anyhow::Result<()> {
 }
 
 /// `commits` upserts, each committed on its own, from `tasks` concurrent tasks. Keys are new
-/// in every round, so every round does the same work.
+/// in every slice of every round (`slice` names it), so every one does the same work.
 pub(super) async fn floor(
     store: &Store,
     commits: usize,
     tasks: usize,
-    round: usize,
+    slice: &str,
 ) -> anyhow::Result<Duration> {
     let start = Instant::now();
     let mut running = vec![];
     for task in 0..tasks {
         let store = store.clone();
         let mine = share(commits, tasks, task);
+        let slice = slice.to_string();
         running.push(tokio::spawn(async move {
             for i in 0..mine {
-                let k = format!("r{round}-t{task}-{i}");
+                let k = format!("{slice}-t{task}-{i}");
                 let mut tx = store.begin().await?;
                 execute!(
                     &mut tx,
@@ -62,12 +63,12 @@ pub(super) async fn floor(
 }
 
 /// `registrations` registrations spread over `chats` concurrent chats, every message through
-/// `Engine::handle`. Chats and phones are new in every round.
+/// `Engine::handle`. Chats and phones are new in every slice of every round.
 pub(super) async fn engine(
     engine: &Arc<Engine>,
     registrations: usize,
     chats: usize,
-    round: usize,
+    (round, slice): (usize, usize),
 ) -> anyhow::Result<Duration> {
     let start = Instant::now();
     let mut running = vec![];
@@ -75,10 +76,10 @@ pub(super) async fn engine(
         let engine = engine.clone();
         let steps = share(registrations, chats, chat) * script::SCRIPT.len();
         running.push(tokio::spawn(async move {
-            let chat_id = format!("r{round}c{chat}");
+            let chat_id = format!("r{round}s{slice}c{chat}");
             for step in 0..steps {
                 // Phone spaces 0..32 are the engine's, one per round (see `e2e`).
-                let text = script::message(step, round % 32, chat);
+                let text = script::message(step, round % 32, slice * chats + chat);
                 let msg = Inbound {
                     channel: "bench".into(),
                     chat_id: chat_id.clone(),
@@ -104,6 +105,6 @@ pub(super) async fn engine(
 
 /// Task `i`'s share of `total` among `n`, the first ones taking one more when it does not
 /// divide.
-fn share(total: usize, n: usize, i: usize) -> usize {
+pub(super) fn share(total: usize, n: usize, i: usize) -> usize {
     total / n + usize::from(i < total % n)
 }
