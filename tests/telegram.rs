@@ -68,6 +68,16 @@ async fn start(db: &TestDb, s: &Settings) -> Running {
     run::start(s, engine(db).await).await.expect("run starts")
 }
 
+/// A resident registers a poor household in Xóm Nam Sơn on Telegram, answer by answer, each
+/// after the bot's reply (so the digest has something to say).
+async fn registers(mock: &Mock, user: i64, name: &str, phone: &str) {
+    let answers = ["/dangky", name, "2", "Số 1", phone, "2", "1", "bỏ qua", "1"];
+    for (i, a) in answers.iter().enumerate() {
+        mock.push(tg::text(user, a));
+        mock.wait_sent(user, i + 1).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_household_registers_with_buttons_and_a_shared_contact() {
     for db in common::databases().await {
@@ -520,24 +530,7 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
         .await
         .unwrap();
         // A household registers on Telegram, so the digest has something to say.
-        let resident = 9102;
-        for (i, a) in [
-            "/dangky",
-            "Lò Văn Sinh",
-            "2",
-            "Số 1",
-            "0912555666",
-            "2",
-            "1",
-            "bỏ qua",
-            "1",
-        ]
-        .iter()
-        .enumerate()
-        {
-            mock.push(tg::text(resident, a));
-            mock.wait_sent(resident, i + 1).await;
-        }
+        registers(&mock, 9102, "Lò Văn Sinh", "0912555666").await;
         clock.set(clock.now() + chrono::Duration::days(1));
         let app = common::app(db.db.store.clone(), clock.clone());
         assert!(giamngheo::digest::tick(&app).await.unwrap() >= 1);
@@ -577,24 +570,7 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
         .await
         .unwrap();
         clock.set(clock.now() + chrono::Duration::hours(1));
-        let resident = 9104;
-        for (i, a) in [
-            "/dangky",
-            "Lò Thị Hoa",
-            "2",
-            "Số 2",
-            "0912555777",
-            "2",
-            "1",
-            "bỏ qua",
-            "1",
-        ]
-        .iter()
-        .enumerate()
-        {
-            mock.push(tg::text(resident, a));
-            mock.wait_sent(resident, i + 1).await;
-        }
+        registers(&mock, 9104, "Lò Thị Hoa", "0912555777").await;
         clock.set(clock.now() + chrono::Duration::hours(23));
         assert!(giamngheo::digest::tick(&app).await.unwrap() >= 2);
         let deadline = std::time::Instant::now() + Duration::from_secs(10);

@@ -197,24 +197,7 @@ async fn a_failed_chart_upload_is_sent_again_and_the_text_only_once() {
         .await
         .unwrap();
         // A household registers, so the digest has a chart to draw.
-        let resident = 7502;
-        for (i, a) in [
-            "/dangky",
-            "Lò Văn Sinh",
-            "2",
-            "Số 1",
-            "0912555666",
-            "2",
-            "1",
-            "bỏ qua",
-            "1",
-        ]
-        .iter()
-        .enumerate()
-        {
-            mock.push(tg::text(resident, a));
-            mock.wait_sent(resident, i + 1).await;
-        }
+        super::registers(&mock, 7502, "Lò Văn Sinh", "0912555666").await;
 
         mock.fail_next("sendPhoto", None, Fault::ServerError);
         clock.set(clock.now() + chrono::Duration::days(1));
