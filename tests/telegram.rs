@@ -360,17 +360,13 @@ async fn the_command_menus_follow_who_may_do_what() {
         seed::ensure_demo(&db.db.store, chrono::Utc::now())
             .await
             .unwrap();
-        seed::grant(
+        common::grant(
             &db.db.store,
             "telegram:9100",
             giamngheo::domain::Role::CultureOfficer,
-            None,
-            None,
-            None,
             chrono::Utc::now(),
         )
-        .await
-        .unwrap();
+        .await;
         let running = start(&db.db, &settings(&mock)).await;
         let menus = mock.calls("setMyCommands");
         let everyone: Vec<String> = menus
@@ -414,17 +410,13 @@ async fn a_cooperative_sends_its_contract_and_the_officer_gets_the_files() {
         )
         .await
         .unwrap();
-        seed::grant(
+        common::grant(
             &db.db.store,
             "telegram:9002",
             giamngheo::domain::Role::CultureOfficer,
-            None,
-            None,
-            None,
             now,
         )
-        .await
-        .unwrap();
+        .await;
         let coop = 9001;
         let answers = [
             "/dexuat",
@@ -518,17 +510,13 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
         seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
         let engine = Arc::new(common::engine(&db.db, clock.clone()));
         let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
-        seed::grant(
+        common::grant(
             &db.db.store,
             "telegram:9101",
             giamngheo::domain::Role::CultureOfficer,
-            None,
-            None,
-            None,
             clock.now(),
         )
-        .await
-        .unwrap();
+        .await;
         // A household registers on Telegram, so the digest has something to say.
         registers(&mock, 9102, "Lò Văn Sinh", "0912555666").await;
         clock.set(clock.now() + chrono::Duration::days(1));
@@ -558,17 +546,13 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
 
         // The next day two officers get the digest: the chart is drawn and uploaded once,
         // then sent by Telegram's id for it; no outbox row carries the picture itself.
-        seed::grant(
+        common::grant(
             &db.db.store,
             "telegram:9103",
             giamngheo::domain::Role::AgriOfficer,
-            None,
-            None,
-            None,
             clock.now(),
         )
-        .await
-        .unwrap();
+        .await;
         clock.set(clock.now() + chrono::Duration::hours(1));
         registers(&mock, 9104, "Lò Thị Hoa", "0912555777").await;
         clock.set(clock.now() + chrono::Duration::hours(23));

@@ -119,9 +119,13 @@ pub async fn for_person(
     // The culture-social officer: registrations a hamlet head made in their own hamlet, which
     // only the officer (or another head of the hamlet) may confirm. Phones masked.
     if access.has_role(Role::CultureOfficer) {
+        // The heads of each hamlet, read once per hamlet rather than once per household.
+        let mut heads: std::collections::HashMap<i64, Vec<i64>> = Default::default();
         for h in households::pending(tx, commune.id, None).await? {
-            let heads = persons::hamlet_heads(tx, h.hamlet_id).await?;
-            if h.registered_by == person_id || !heads.contains(&h.registered_by) {
+            if let std::collections::hash_map::Entry::Vacant(e) = heads.entry(h.hamlet_id) {
+                e.insert(persons::hamlet_heads(tx, h.hamlet_id).await?);
+            }
+            if h.registered_by == person_id || !heads[&h.hamlet_id].contains(&h.registered_by) {
                 continue;
             }
             let phone = Phone::parse(&h.phone)

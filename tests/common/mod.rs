@@ -128,3 +128,16 @@ pub async fn replies(store: &Store, chat: &str) -> Vec<Reply> {
     tx.commit().await.unwrap();
     rows.iter().map(|r| r.reply().unwrap()).collect()
 }
+
+/// Gives the person behind `identity` ("telegram:9101") a role without a hamlet or an
+/// organisation, from `now` on.
+pub async fn grant(
+    store: &Store,
+    identity: &str,
+    role: giamngheo::domain::Role,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    giamngheo::seed::grant(store, identity, role, None, None, None, now)
+        .await
+        .expect("grant");
+}

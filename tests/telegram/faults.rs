@@ -185,17 +185,13 @@ async fn a_failed_chart_upload_is_sent_again_and_the_text_only_once() {
         let engine = Arc::new(common::engine(&db.db, clock.clone()));
         let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
         let officer = 7501;
-        seed::grant(
+        common::grant(
             &db.db.store,
             &format!("telegram:{officer}"),
             giamngheo::domain::Role::CultureOfficer,
-            None,
-            None,
-            None,
             clock.now(),
         )
-        .await
-        .unwrap();
+        .await;
         // A household registers, so the digest has a chart to draw.
         super::registers(&mock, 7502, "Lò Văn Sinh", "0912555666").await;
 

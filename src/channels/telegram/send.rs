@@ -79,28 +79,33 @@ async fn send(d: &Delivery, chat: ChatId, reply: &Reply) -> Result<(), Failure> 
         }
     }
     for f in &reply.files {
-        // A file not uploaded yet waits a moment for another chat's upload of it, but no
-        // longer: a hanging upload elsewhere must not hold this chat up.
-        let _uploading = match f.stored_id() {
-            Some(id) if !matches!(stored_file(store, id).await?, Stored::Uploaded(_)) => {
-                let lock = d
-                    .uploading
-                    .lock()
-                    .expect("upload locks")
-                    .entry(id)
-                    .or_default()
-                    .clone();
-                tokio::time::timeout(UPLOAD_WAIT, lock.lock_owned())
-                    .await
-                    .ok()
-            }
-            _ => None,
-        };
+        // Held until this file went up and its id was recorded.
+        let mut _uploading = None;
         let (input, stored) = match (f.stored_id(), f.bytes()) {
-            (Some(id), _) => match stored_file(store, id).await? {
-                Stored::Uploaded(platform_id) => (InputFile::file_id(FileId(platform_id)), None),
-                Stored::Bytes(bytes) => {
-                    (InputFile::memory(bytes).file_name(f.name.clone()), Some(id))
+            (Some(id), _) => match uploaded(store, id).await? {
+                Some(platform_id) => (InputFile::file_id(FileId(platform_id)), None),
+                None => {
+                    // Not uploaded yet: wait a moment for another chat's upload of it, but no
+                    // longer, so a hanging upload elsewhere does not hold this chat up; then
+                    // look again, since that upload may have finished.
+                    let lock = d
+                        .uploading
+                        .lock()
+                        .expect("upload locks")
+                        .entry(id)
+                        .or_default()
+                        .clone();
+                    _uploading = tokio::time::timeout(UPLOAD_WAIT, lock.lock_owned())
+                        .await
+                        .ok();
+                    match stored_file(store, id).await? {
+                        Stored::Uploaded(platform_id) => {
+                            (InputFile::file_id(FileId(platform_id)), None)
+                        }
+                        Stored::Bytes(bytes) => {
+                            (InputFile::memory(bytes).file_name(f.name.clone()), Some(id))
+                        }
+                    }
                 }
             },
             (None, Some(bytes)) => (InputFile::memory(bytes).file_name(f.name.clone()), None),
@@ -138,6 +143,18 @@ async fn send(d: &Delivery, chat: ChatId, reply: &Reply) -> Result<(), Failure> 
 enum Stored {
     Uploaded(String),
     Bytes(Vec<u8>),
+}
+
+/// Telegram's id for a stored file, once uploaded.
+async fn uploaded(store: &Store, id: i64) -> Result<Option<String>, Failure> {
+    let read = async {
+        let mut tx = store.begin().await?;
+        let found = files::uploaded(&mut tx, id, CHANNEL).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(found)
+    };
+    read.await
+        .map_err(|e| Failure::Transient(format!("reading stored file {id}: {e}")))
 }
 
 /// A stored file as Telegram can take it: its id there, or the bytes to upload.
