@@ -14,7 +14,8 @@ use super::turn::Turn;
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
 use crate::message::{Inbound, Reply};
-use crate::store::{Store, conversations, inbox, outbox, persons};
+use crate::store::opening::{self, Opened};
+use crate::store::{Store, conversations, outbox, persons};
 use crate::text::{Lang, Texts};
 
 pub use super::BUILTIN_COMMANDS;
@@ -83,18 +84,37 @@ impl Engine {
     pub async fn handle(&self, msg: &Inbound) -> Result<Handled, EngineError> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        if !inbox::record(&mut tx, &msg.channel, &msg.message_id, now).await? {
+        // In a group chat each member has a conversation of their own, and the replies go to
+        // the member's private chat: a list of households, a phone or a report is never shown
+        // to a whole group. (On the platforms we serve, a private chat's id is the user's.)
+        let (reply_to, conversation) = if msg.chat_id == msg.sender_id {
+            (&msg.chat_id, msg.chat_id.clone())
+        } else {
+            (&msg.sender_id, format!("{}/{}", msg.chat_id, msg.sender_id))
+        };
+        let key = opening::Key {
+            channel: &msg.channel,
+            message_id: &msg.message_id,
+            sender_id: &msg.sender_id,
+            conversation: &conversation,
+        };
+        let Opened::New {
+            seen,
+            grants,
+            state: raw,
+        } = opening::open(&mut tx, &key, now).await?
+        else {
             return Ok(Handled::Duplicate);
-        }
+        };
         let default_commune = self.default_commune.as_deref();
-        let Some((person, commune)) = identify(&mut tx, msg, now, default_commune).await? else {
+        let Some((person, commune)) = identify(&mut tx, msg, seen, now, default_commune).await?
+        else {
             // No commune exists at all: nobody to register with. Say so, keep nothing.
             let reply = Reply::text(self.texts.get(Lang::Vi, "no-commune", &[]));
             outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, &reply, now).await?;
             tx.commit().await?;
             return Ok(Handled::Done);
         };
-        let grants = persons::grants(&mut tx, person.id).await?;
         let ctx = Ctx {
             person: &person,
             rules: CommuneRules::from_json(&commune.rules),
@@ -105,20 +125,6 @@ impl Engine {
             today: local_date(now, &commune.time_zone),
             texts: &self.texts,
         };
-        // In a group chat each member has a conversation of their own, and the replies go to
-        // the member's private chat: a list of households, a phone or a report is never shown
-        // to a whole group. (On the platforms we serve, a private chat's id is the user's.)
-        let reply_to = if msg.chat_id == msg.sender_id {
-            &msg.chat_id
-        } else {
-            &msg.sender_id
-        };
-        let conversation = if msg.chat_id == msg.sender_id {
-            msg.chat_id.clone()
-        } else {
-            format!("{}/{}", msg.chat_id, msg.sender_id)
-        };
-        let raw = conversations::load_locked(&mut tx, &msg.channel, &conversation, now).await?;
         let state: ChatState = match raw.as_deref().map(serde_json::from_str) {
             Some(Ok(s)) => s,
             Some(Err(e)) => {

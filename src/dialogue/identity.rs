@@ -6,21 +6,23 @@ use chrono::{DateTime, Utc};
 use crate::message::Inbound;
 use crate::store::Tx;
 use crate::store::communes::{self, Commune};
-use crate::store::persons::{self, Person};
+use crate::store::persons::{self, Person, Seen};
 
 /// How stale a recorded "last seen" may grow before a message writes it again: it only
 /// decides which channel a person is reached on, so a write per message would be waste.
 const SEEN_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
-/// The person behind the message and their commune, created on first contact in the default
-/// commune; `None` when no commune exists to join.
+/// The person behind the message (`seen`, as read when the message was opened) and their
+/// commune, created on first contact in the default commune; `None` when no commune exists
+/// to join.
 pub(super) async fn identify(
     tx: &mut Tx,
     msg: &Inbound,
+    seen: Option<Seen>,
     now: DateTime<Utc>,
     default_commune: Option<&str>,
 ) -> sqlx::Result<Option<(Person, Commune)>> {
-    if let Some(seen) = persons::seen(tx, &msg.channel, &msg.sender_id).await? {
+    if let Some(seen) = seen {
         // Personal notices and digests go to the private chat, never to a group where
         // the person happened to write.
         let stale = seen.last_seen.is_none_or(|t| now - t >= SEEN_EVERY);

@@ -16,8 +16,9 @@ pub struct Person {
     pub lang: String,
 }
 
-#[derive(Debug, Clone, FromRow)]
-struct RoleRow {
+/// A row of `roles`, as stored; read by `grants_of`.
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
+pub(super) struct RoleRow {
     role: String,
     hamlet_id: Option<i64>,
     org: Option<String>,
@@ -38,26 +39,55 @@ pub struct Seen {
     pub last_seen: Option<DateTime<Utc>>,
 }
 
+/// The columns `seen` reads, each optional so that a query can read them through outer joins
+/// (`store::opening`).
 #[derive(FromRow)]
-struct SeenRow {
-    id: i64,
-    commune_id: i64,
-    display_name: String,
-    lang: String,
-    chat_id: String,
+pub(super) struct SeenColumns {
+    id: Option<i64>,
+    commune_id: Option<i64>,
+    display_name: Option<String>,
+    lang: Option<String>,
+    chat_id: Option<String>,
     last_seen: Option<DateTime<Utc>>,
-    code: String,
-    name: String,
-    district: String,
-    province: String,
-    time_zone: String,
-    rules: String,
-    is_demo: bool,
+    code: Option<String>,
+    name: Option<String>,
+    district: Option<String>,
+    province: Option<String>,
+    time_zone: Option<String>,
+    rules: Option<String>,
+    is_demo: Option<bool>,
+}
+
+impl SeenColumns {
+    /// The known sender, or None when the joins found nobody.
+    pub(super) fn into_seen(self) -> Option<Seen> {
+        let commune_id = self.commune_id?;
+        Some(Seen {
+            person: Person {
+                id: self.id?,
+                commune_id,
+                display_name: self.display_name?,
+                lang: self.lang?,
+            },
+            commune: Commune {
+                id: commune_id,
+                code: self.code?,
+                name: self.name?,
+                district: self.district?,
+                province: self.province?,
+                time_zone: self.time_zone?,
+                rules: self.rules?,
+                is_demo: self.is_demo?,
+            },
+            chat_id: self.chat_id?,
+            last_seen: self.last_seen,
+        })
+    }
 }
 
 /// Everything the engine needs to know about a known sender, in one statement.
 pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<Option<Seen>> {
-    let row: Option<SeenRow> = on_tx!(tx, |conn| sqlx::query_as(
+    let row: Option<SeenColumns> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT p.id, p.commune_id, p.display_name, p.lang, i.chat_id, i.last_seen,
                 c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo
          FROM identities i JOIN persons p ON p.id = i.person_id
@@ -68,26 +98,7 @@ pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<O
     .bind(sender_id)
     .fetch_optional(conn)
     .await)?;
-    Ok(row.map(|r| Seen {
-        person: Person {
-            id: r.id,
-            commune_id: r.commune_id,
-            display_name: r.display_name,
-            lang: r.lang,
-        },
-        commune: Commune {
-            id: r.commune_id,
-            code: r.code,
-            name: r.name,
-            district: r.district,
-            province: r.province,
-            time_zone: r.time_zone,
-            rules: r.rules,
-            is_demo: r.is_demo,
-        },
-        chat_id: r.chat_id,
-        last_seen: r.last_seen,
-    }))
+    Ok(row.and_then(SeenColumns::into_seen))
 }
 
 pub async fn by_identity(
@@ -187,10 +198,13 @@ pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
     .bind(person_id)
     .fetch_all(conn)
     .await)?;
-    // A role code this build does not know (written by a newer version) is ignored rather
-    // than locking the person out.
-    Ok(rows
-        .into_iter()
+    Ok(grants_of(rows))
+}
+
+/// The grants stored rows give. A role code this build does not know (written by a newer
+/// version) is ignored rather than locking the person out.
+pub(super) fn grants_of(rows: Vec<RoleRow>) -> Vec<Grant> {
+    rows.into_iter()
         .filter_map(|r| {
             Role::from_code(&r.role).map(|role| Grant {
                 role,
@@ -198,7 +212,7 @@ pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
                 org: r.org,
             })
         })
-        .collect())
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
