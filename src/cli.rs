@@ -117,6 +117,9 @@ pub enum Command {
         /// (under 1000, Telegram's one message a second to a chat holds the replies back).
         #[arg(long, default_value_t = 1000)]
         think_ms: u64,
+        /// Officers and hamlet heads the daily digest goes to at once.
+        #[arg(long, default_value_t = 500)]
+        recipients: usize,
         /// Rounds of all the measurements.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
@@ -150,6 +153,7 @@ pub async fn main() -> anyhow::Result<()> {
             messages,
             quiet,
             think_ms,
+            recipients,
             rounds,
         } => {
             let plan = crate::bench::Plan {
@@ -159,6 +163,7 @@ pub async fn main() -> anyhow::Result<()> {
                 messages,
                 quiet,
                 think: std::time::Duration::from_millis(think_ms),
+                recipients,
                 rounds,
                 // Telegram's own limits: what the bot lives under.
                 limits: None,

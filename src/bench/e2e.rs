@@ -1,14 +1,15 @@
 //! End to end through the real Telegram adapter (`run::start`: teloxide's client and
 //! dispatcher, long polling, the engine, the outbox and its paced sender) against the bench's
-//! Bot API stand-in on 127.0.0.1. Two measurements a round: a crowd of users who each send
-//! all their messages at once, and then, with nothing else going on, one quiet user who
-//! sends a message, reads the reply, and sends the next.
+//! Bot API stand-in on 127.0.0.1. Three measurements a round: a crowd of users who each send
+//! all their messages at once; then, with nothing else going on, one quiet user who sends a
+//! message, reads the reply, and sends the next; then the daily digest to many recipients.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use super::digest::{self, Digest};
 use super::script::{self, Plan};
 use super::standin::{self, StandIn};
 use crate::config::Settings;
@@ -91,7 +92,7 @@ pub(super) async fn run(
     engine: Arc<Engine>,
     plan: &Plan,
     round: usize,
-) -> anyhow::Result<(Crowd, Quiet)> {
+) -> anyhow::Result<(Crowd, Quiet, Digest)> {
     let standin = StandIn::start().await?;
     let settings = Settings {
         telegram_token: Some(standin::TOKEN.into()),
@@ -115,7 +116,9 @@ pub(super) async fn run(
         drained(&store).await?;
         idle(&standin).await?;
         let quiet = quiet(&standin, plan, round).await?;
-        anyhow::Ok((crowd, quiet))
+        drained(&store).await?;
+        let digest = digest::run(&store, &standin, &running.wake, round, cap_per_sec).await?;
+        anyhow::Ok((crowd, quiet, digest))
     }
     .await;
     running.abort();

@@ -31,6 +31,8 @@ pub struct Plan {
     /// End to end: the quiet user's messages, each sent `think` after the previous reply.
     pub quiet: usize,
     pub think: Duration,
+    /// The digest: hamlet heads each sent a day's digest (text and chart) at once.
+    pub recipients: usize,
     /// Rounds of all the measurements, one after another.
     pub rounds: usize,
     /// The sender's limits; None is Telegram's own (what the command line always uses).

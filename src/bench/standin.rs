@@ -36,6 +36,8 @@ struct Log {
     /// When each message to a chat (text, photo, document) arrived, per chat, in order.
     sent: HashMap<i64, Vec<Instant>>,
     sends: usize,
+    /// Files that came as uploads (multipart forms), not by an id of Telegram's.
+    uploads: usize,
     last_send: Option<Instant>,
     /// getUpdates calls held open now (an idle long poll).
     polls_waiting: usize,
@@ -128,6 +130,11 @@ impl StandIn {
         (log.sends, log.last_send)
     }
 
+    /// How many files came as uploads.
+    pub(super) fn uploads(&self) -> usize {
+        self.shared.log().uploads
+    }
+
     /// When each message to `chat` was sent, in order.
     pub(super) fn sent_to(&self, chat: i64) -> Vec<Instant> {
         self.shared
@@ -171,13 +178,25 @@ async fn call(
             let chat = body["chat_id"].as_i64().or_else(|| form_chat(&text));
             let mut log = shared.log();
             log.sends += 1;
+            // teloxide sends every file as a form; an upload is the part with a file name,
+            // a file sent by Telegram's id is a plain field.
+            if body.is_null() && text.contains("; filename=") {
+                log.uploads += 1;
+            }
             log.last_send = Some(log.last_send.map_or(at, |t| t.max(at)));
             if let Some(chat) = chat {
                 log.sent.entry(chat).or_default().push(at);
             }
             log.next_message += 1;
             let content = body["text"].as_str().unwrap_or("");
-            json!({"ok": true, "result": message(log.next_message, chat.unwrap_or(0), content)})
+            let mut sent = message(log.next_message, chat.unwrap_or(0), content);
+            if method == "sendphoto" {
+                // Telegram's id for the photo, which the bot sends it by from then on.
+                let id = format!("photo-{}", log.next_message);
+                sent["photo"] = json!([{"file_id": id, "file_unique_id": id,
+                    "width": 800, "height": 480}]);
+            }
+            json!({"ok": true, "result": sent})
         }
         "editmessagereplymarkup" => {
             let id = body["message_id"].as_i64().unwrap_or(1);
