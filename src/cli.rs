@@ -120,6 +120,10 @@ pub enum Command {
         /// Officers and hamlet heads the daily digest goes to at once.
         #[arg(long, default_value_t = 500)]
         recipients: usize,
+        /// Conversations left open in a separate `giamngheo run` whose memory is measured
+        /// (0: skip).
+        #[arg(long, default_value_t = 10_000)]
+        conversations: usize,
         /// Rounds of all the measurements.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
@@ -154,6 +158,7 @@ pub async fn main() -> anyhow::Result<()> {
             quiet,
             think_ms,
             recipients,
+            conversations,
             rounds,
         } => {
             let plan = crate::bench::Plan {
@@ -164,6 +169,7 @@ pub async fn main() -> anyhow::Result<()> {
                 quiet,
                 think: std::time::Duration::from_millis(think_ms),
                 recipients,
+                conversations,
                 rounds,
                 // Telegram's own limits: what the bot lives under.
                 limits: None,

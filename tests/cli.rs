@@ -267,3 +267,53 @@ fn a_backup_is_a_database_that_opens_with_the_same_households() {
         .unwrap();
     assert!(!failed.status.success());
 }
+
+/// `giamngheo bench` on a tiny scale through the real binary: every measurement runs and
+/// prints, the memory one in a `giamngheo run` of its own that answers every conversation.
+#[test]
+fn the_bench_measures_everything_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args([
+            "bench",
+            "--registrations",
+            "1",
+            "--chats",
+            "1",
+            "--users",
+            "1",
+            "--messages",
+            "1",
+            "--quiet",
+            "1",
+            "--think-ms",
+            "0",
+            "--recipients",
+            "2",
+            "--conversations",
+            "25",
+            "--rounds",
+            "1",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for part in ["the floor", "at once", "quiet user", "digest", "median"] {
+        assert!(stdout.contains(part), "no {part:?} in:\n{stdout}");
+    }
+    // Two hamlet heads, each their text and the chart.
+    assert!(
+        stdout.contains(": 4/4 messages (1 chart upload(s))"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("with 25 conversations open (25 answered)"),
+        "{stdout}"
+    );
+}

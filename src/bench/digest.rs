@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::clock::Clock;
 use crate::domain::Role;
 use crate::sender::Wake;
-use crate::store::{Store, communes, on_tx, persons};
+use crate::store::{Store, communes, digests, on_tx, persons};
 
 /// With no new message for this long, the rest is not coming.
 const STALL: Duration = Duration::from_secs(30);
@@ -50,9 +50,10 @@ impl Digest {
     }
 }
 
-/// Makes the recipients: hamlet heads of the hamlet the bench's residents register in, so
-/// each has households waiting for them in every digest (a digest with nothing to say is not
-/// sent), each reached on Telegram.
+/// Makes the recipients, each reached on Telegram: hamlet heads of a hamlet where the bench's
+/// residents do not register (the script answers "2"), so that no registration notifies
+/// them and no other measurement sends them anything. A deadline of the commune gives every
+/// digest something to say (a digest with nothing to say is not sent).
 pub(super) async fn prepare(store: &Store, plan: &Plan) -> anyhow::Result<()> {
     let now = Utc::now();
     let mut tx = store.begin().await?;
@@ -60,8 +61,10 @@ pub(super) async fn prepare(store: &Store, plan: &Plan) -> anyhow::Result<()> {
         .await?
         .context("the bench's commune")?;
     let hamlets = communes::hamlets(&mut tx, commune.id).await?;
-    // The script answers "2" to the hamlet question.
-    let hamlet = hamlets.get(1).context("the demo commune's second hamlet")?;
+    let hamlet = hamlets.get(2).context("the demo commune's third hamlet")?;
+    // Within the digest's 30-day horizon at first, overdue (and so still shown) later.
+    let due = now.date_naive() + chrono::Days::new(20);
+    digests::add_deadline(&mut tx, commune.id, "Báo cáo quý", due, None, now).await?;
     for i in 0..plan.recipients {
         let chat = recipient(i).to_string();
         let name = format!("Trưởng xóm {i}");

@@ -118,6 +118,8 @@ pub(super) async fn run(
         let quiet = quiet(&standin, plan, round).await?;
         drained(&store).await?;
         let digest = digest::run(&store, &standin, &running.wake, round, cap_per_sec).await?;
+        // Every row marked sent before the bot stops.
+        drained(&store).await?;
         anyhow::Ok((crowd, quiet, digest))
     }
     .await;

@@ -9,12 +9,14 @@
 //! 3. end to end through the real Telegram adapter against a local Bot API stand-in, under
 //!    Telegram's limits: a crowd sending everything at once (how close the replies come to
 //!    the 30 messages/s cap, their latency, how long a user waits for a first reply), then
-//!    one quiet user's reply latency.
+//!    one quiet user's reply latency, then the daily digest to many hamlet heads.
 //!
-//! Each round prints as it ends; then the medians, with the targets set for them.
+//! Each round prints as it ends; then the medians, with the targets set for them. Last, on
+//! SQLite, the resident memory of a separate `giamngheo run` with many conversations open.
 
 mod digest;
 mod e2e;
+mod memory;
 mod script;
 mod standin;
 mod throughput;
@@ -41,6 +43,7 @@ const SLICES: usize = 4;
 const ENGINE_OVER_FLOOR: f64 = 0.5;
 const CROWD_OVER_CAP: f64 = 1.2;
 const QUIET_P50: Duration = Duration::from_millis(50);
+const RESIDENT_MB: f64 = 60.0;
 
 /// One round's measurements.
 struct Round {
@@ -91,6 +94,25 @@ pub(crate) async fn main(plan: Plan, postgres: Option<String>) -> anyhow::Result
     store.close().await;
     std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
     print_summary("sqlite", &plan, &measured?);
+    if plan.conversations > 0 {
+        let m = memory::run(plan.conversations)
+            .await
+            .context("measuring memory")?;
+        let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+        println!(
+            "memory: `giamngheo run` with {} conversations open ({} answered): resident {:.1} MB, \
+             peak {:.1} MB (target < {RESIDENT_MB} MB: {})",
+            thousands(m.conversations as f64),
+            thousands(m.replies as f64),
+            mb(m.resident),
+            mb(m.peak),
+            if m.replies == m.conversations && mb(m.resident) < RESIDENT_MB {
+                "met"
+            } else {
+                "MISSED"
+            },
+        );
+    }
     if let Some(url) = postgres {
         let (store, _) = scratch::postgres(&url).await?;
         let measured = measure(&store, &plan).await;
@@ -311,6 +333,8 @@ mod tests {
             quiet: 4,
             think: Duration::ZERO,
             recipients: 3,
+            // Needs the giamngheo binary: tests/cli.rs runs it.
+            conversations: 0,
             // Two: a round must not trip over what the one before left (update ids, chats).
             rounds: 2,
             limits: Some(TelegramLimits {

@@ -33,6 +33,8 @@ pub struct Plan {
     pub think: Duration,
     /// The digest: hamlet heads each sent a day's digest (text and chart) at once.
     pub recipients: usize,
+    /// Memory: users who each leave a registration open in a bot of its own (0: not measured).
+    pub conversations: usize,
     /// Rounds of all the measurements, one after another.
     pub rounds: usize,
     /// The sender's limits; None is Telegram's own (what the command line always uses).
