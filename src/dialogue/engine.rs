@@ -14,8 +14,8 @@ use super::turn::Turn;
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
 use crate::message::{Inbound, Reply};
-use crate::store::opening::{self, Opened};
-use crate::store::{Store, conversations, outbox, persons};
+use crate::store::handling::{self, Opened};
+use crate::store::{Store, outbox, persons};
 use crate::text::{Lang, Texts};
 
 pub use super::BUILTIN_COMMANDS;
@@ -92,7 +92,7 @@ impl Engine {
         } else {
             (&msg.sender_id, format!("{}/{}", msg.chat_id, msg.sender_id))
         };
-        let key = opening::Key {
+        let key = handling::Key {
             channel: &msg.channel,
             message_id: &msg.message_id,
             sender_id: &msg.sender_id,
@@ -102,7 +102,7 @@ impl Engine {
             seen,
             grants,
             state: raw,
-        } = opening::open(&mut tx, &key, now).await?
+        } = handling::open(&mut tx, &key, now).await?
         else {
             return Ok(Handled::Duplicate);
         };
@@ -142,12 +142,8 @@ impl Engine {
 
         // Written only when it changed: a menu shown again changes nothing.
         let json = serde_json::to_string(&state).map_err(anyhow::Error::from)?;
-        if raw.as_deref() != Some(json.as_str()) {
-            conversations::save(&mut tx, &msg.channel, &conversation, &json, now).await?;
-        }
-        for r in &out.replies {
-            outbox::enqueue(&mut tx, &msg.channel, reply_to, r, now).await?;
-        }
+        let changed = (raw.as_deref() != Some(json.as_str())).then_some(json.as_str());
+        handling::close(&mut tx, &key, changed, reply_to, &out.replies, now).await?;
         for n in &out.notices {
             let to = persons::by_id(&mut tx, n.person_id).await?;
             let lang = Lang::parse(&to.lang).unwrap_or_default();

@@ -35,21 +35,39 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let mut first = None;
-    for part in parts(reply) {
-        let body = serde_json::to_string(&part).expect("a reply serialises");
-        let id = on_tx!(tx, |conn| sqlx::query_scalar(
-            "INSERT INTO outbox (channel, chat_id, body, created_at, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $4) RETURNING id"
-        )
-        .bind(channel)
-        .bind(chat_id)
-        .bind(body)
-        .bind(now)
-        .fetch_one(conn)
-        .await)?;
+    for body in bodies(reply) {
+        let id = enqueue_body(tx, channel, chat_id, &body, now).await?;
         first.get_or_insert(id);
     }
     Ok(first.expect("a reply is at least one row"))
+}
+
+/// Queues one row of a reply (see `bodies`); returns its id.
+pub(super) async fn enqueue_body(
+    tx: &mut Tx,
+    channel: &str,
+    chat_id: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "INSERT INTO outbox (channel, chat_id, body, created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $4) RETURNING id"
+    )
+    .bind(channel)
+    .bind(chat_id)
+    .bind(body)
+    .bind(now)
+    .fetch_one(conn)
+    .await)
+}
+
+/// The bodies of the rows a reply is queued as: see `enqueue`.
+pub(super) fn bodies(reply: &Reply) -> Vec<String> {
+    parts(reply)
+        .iter()
+        .map(|p| serde_json::to_string(p).expect("a reply serialises"))
+        .collect()
 }
 
 /// The rows a reply is queued as: see `enqueue`.

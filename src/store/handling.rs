@@ -1,13 +1,16 @@
-//! What every message starts with, read at once: is it new (the inbox), who sent it (person,
-//! commune, roles) and where their chat stands (its state, locked). On PostgreSQL this is one
-//! statement, since each round trip to the server costs about as much as the work itself; on
-//! SQLite, where a statement is a function call, the plain statements run one after another.
+//! What every message's handling starts and ends with. It starts by reading at once whether
+//! the message is new (the inbox), who sent it (person, commune, roles) and where their chat
+//! stands (its state, locked); it ends by writing the chat's new state and queueing its
+//! replies. On PostgreSQL each is one statement, since a round trip to the server costs about
+//! as much as the work itself; on SQLite, where a statement is a function call, the plain
+//! statements run one after another.
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::persons::{self, Grant, Seen};
-use super::{Tx, conversations, inbox};
+use super::{Tx, conversations, inbox, outbox};
+use crate::message::Reply;
 
 /// The message whose handling opens.
 pub struct Key<'a> {
@@ -112,4 +115,52 @@ async fn open_postgres(tx: &mut Tx, key: &Key<'_>, now: DateTime<Utc>) -> sqlx::
         grants: persons::grants_of(roles),
         state: Some(row.state).filter(|s| !s.is_empty()),
     })
+}
+
+/// Saves the conversation's new state (None: unchanged) and queues `replies` to `reply_to`.
+pub async fn close(
+    tx: &mut Tx,
+    key: &Key<'_>,
+    state: Option<&str>,
+    reply_to: &str,
+    replies: &[Reply],
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let mut replies = replies.iter();
+    if let (Tx::Postgres(t), Some(state)) = (&mut *tx, state) {
+        // The state and the first row of the first reply in one statement. The conversation's
+        // row exists: `open` made it.
+        let first = replies.next().map(outbox::bodies).unwrap_or_default();
+        let mut bodies = first.into_iter();
+        match bodies.next() {
+            Some(body) => {
+                sqlx::query(
+                    "WITH saved AS (
+                         UPDATE conversations SET state = $5, updated_at = $4
+                         WHERE channel = $1 AND chat_id = $6
+                     )
+                     INSERT INTO outbox (channel, chat_id, body, created_at, next_attempt_at)
+                     VALUES ($1, $2, $3, $4, $4)",
+                )
+                .bind(key.channel)
+                .bind(reply_to)
+                .bind(&body)
+                .bind(now)
+                .bind(state)
+                .bind(key.conversation)
+                .execute(&mut **t)
+                .await?;
+            }
+            None => conversations::save(tx, key.channel, key.conversation, state, now).await?,
+        }
+        for body in bodies {
+            outbox::enqueue_body(tx, key.channel, reply_to, &body, now).await?;
+        }
+    } else if let Some(state) = state {
+        conversations::save(tx, key.channel, key.conversation, state, now).await?;
+    }
+    for r in replies {
+        outbox::enqueue(tx, key.channel, reply_to, r, now).await?;
+    }
+    Ok(())
 }
