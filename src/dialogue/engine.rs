@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
-use super::Dialogues;
 use super::identity::identify;
 use super::render;
 use super::state::ChatState;
 use super::turn::Turn;
+use super::{Dialogues, Kind};
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
 use crate::message::{Inbound, Reply};
@@ -79,6 +79,26 @@ impl Engine {
         Reply::text(self.texts.get(lang.unwrap_or_default(), "try-again", &[]))
     }
 
+    /// Whether the conversation of `sender` in `chat` stands at a question that takes a file, so
+    /// a channel fetches what a user sent (a photo behind a link) only where it is wanted. A
+    /// look ahead, without a lock: the message's own turn decides.
+    pub async fn awaits_file(
+        &self,
+        channel: &str,
+        chat: &str,
+        sender: &str,
+    ) -> Result<bool, EngineError> {
+        let mut tx = self.store.begin().await?;
+        let raw = conversations::peek(&mut tx, channel, &conversation_key(chat, sender)).await?;
+        tx.commit().await?;
+        let state = raw.and_then(|r| serde_json::from_str::<ChatState>(&r).ok());
+        let step = state.as_ref().and_then(|s| {
+            let a = s.active.as_ref()?;
+            a.current_step(self.dialogues.get(&a.dialogue)?)
+        });
+        Ok(step.is_some_and(|s| s.kind == Kind::Document))
+    }
+
     /// Handles one inbound message in one transaction.
     pub async fn handle(&self, msg: &Inbound) -> Result<Handled, EngineError> {
         let now = self.clock.now();
@@ -113,11 +133,7 @@ impl Engine {
         } else {
             &msg.sender_id
         };
-        let conversation = if msg.chat_id == msg.sender_id {
-            msg.chat_id.clone()
-        } else {
-            format!("{}/{}", msg.chat_id, msg.sender_id)
-        };
+        let conversation = conversation_key(&msg.chat_id, &msg.sender_id);
         let raw = conversations::load_locked(&mut tx, &msg.channel, &conversation, now).await?;
         let state: ChatState = match raw.as_deref().map(serde_json::from_str) {
             Some(Ok(s)) => s,
@@ -152,5 +168,14 @@ impl Engine {
         }
         tx.commit().await?;
         Ok(Handled::Done)
+    }
+}
+
+/// A chat's conversation: in a group chat each member has one of their own.
+fn conversation_key(chat: &str, sender: &str) -> String {
+    if chat == sender {
+        chat.to_string()
+    } else {
+        format!("{chat}/{sender}")
     }
 }
