@@ -374,6 +374,7 @@ async fn a_sticker_gets_an_explanation_and_the_question_again() {
         let url = mock.photo("x.jpg", "image/jpeg", vec![0xff, 0xd8, 0xff]);
         let said = u.send(|user, id| zm::image(user, id, &url)).await;
         assert!(said.starts_with("Bot chỉ đọc được chữ."), "{said}");
+        assert_eq!(mock.state.lock().unwrap().photo_gets, 0, "{}", db.name);
         assert_eq!(
             u.say("Nguyễn Văn An").await.lines().next(),
             Some("Hộ ở xóm nào?")

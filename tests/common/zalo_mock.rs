@@ -62,6 +62,8 @@ pub struct MockState {
     released: u64,
     /// Images served at `/photos/<name>`: content type and bytes.
     pub photos: HashMap<String, (String, Vec<u8>)>,
+    /// How often the bot fetched a photo.
+    pub photo_gets: usize,
     pub fetched: Vec<Fetched>,
     next_message: u64,
     bell: Arc<Notify>,
@@ -396,7 +398,11 @@ async fn get_updates(state: &Shared, body: Value) -> Response {
 }
 
 async fn photo(State(state): State<Shared>, Path(name): Path<String>) -> Response {
-    let found = state.lock().unwrap().photos.get(&name).cloned();
+    let found = {
+        let mut s = state.lock().unwrap();
+        s.photo_gets += 1;
+        s.photos.get(&name).cloned()
+    };
     match found {
         Some((ct, bytes)) => ([(header::CONTENT_TYPE, ct)], bytes).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),

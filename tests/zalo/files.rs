@@ -267,3 +267,37 @@ async fn without_a_public_url_zalo_users_are_told_where_files_are() {
         running.abort();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_link_is_for_one_recipient_and_ends_after_a_week() {
+    use giamngheo::channels::links::Links;
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let s = with_public_url(settings(&mock));
+        let public = s.zalo_public_url.clone().unwrap();
+        let running = start(&db.db, &s).await;
+        let now = chrono::Utc::now();
+        let mut tx = db.db.store.begin().await.unwrap();
+        let id =
+            giamngheo::store::files::put(&mut tx, "test:chart", "photo", "bd.png", &png(), now)
+                .await
+                .unwrap();
+        tx.commit().await.unwrap();
+
+        let links = Links::new(db.db.store.clone(), &public);
+        let a = links.url(id, "zalo", "chat-a", now).await.unwrap();
+        assert_eq!(links.url(id, "zalo", "chat-a", now).await.unwrap(), a);
+        let b = links.url(id, "zalo", "chat-b", now).await.unwrap();
+        assert_ne!(a, b, "{}: each recipient has a link of its own", db.name);
+        let week_ago = now - chrono::Duration::days(8);
+        let old = links.url(id, "zalo", "chat-c", week_ago).await.unwrap();
+        let client = reqwest::Client::new();
+        for (url, status) in [(&a, 200), (&b, 200), (&old, 404)] {
+            let r = client.get(url.as_str()).send().await.unwrap();
+            assert_eq!(r.status(), status, "{}: {url}", db.name);
+        }
+        let again = links.url(id, "zalo", "chat-c", now).await.unwrap();
+        assert_ne!(again, old, "an expired link is not given again");
+        running.abort();
+    }
+}

@@ -174,14 +174,24 @@ impl Zalo {
     pub fn poll(&mut self, timeout: Duration) {
         let inbox = self.inbox.clone();
         self.tasks.push(tokio::spawn(async move {
-            // Polling does not work while a webhook is set.
-            if let Err(e) = inbox.api.call("deleteWebhook", &json!({})).await {
-                tracing::warn!(error = %e, "Zalo deleteWebhook");
-            }
             let params = json!({"timeout": timeout.as_secs()});
             let wait = timeout + Duration::from_secs(15);
             let mut backoff = Duration::from_millis(500);
+            // Polling does not work while a webhook is set: it goes first, however long
+            // Zalo takes to answer.
+            let mut webhook_gone = false;
             loop {
+                if !webhook_gone {
+                    match inbox.api.call("deleteWebhook", &json!({})).await {
+                        Ok(_) => webhook_gone = true,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "Zalo deleteWebhook");
+                            tokio::time::sleep(backoff).await;
+                            backoff = (backoff * 2).min(Duration::from_secs(30));
+                            continue;
+                        }
+                    }
+                }
                 match inbox
                     .api
                     .call_within("getUpdates", &params, Some(wait))
