@@ -131,6 +131,7 @@ fn limits(set: Option<&ChannelLimits>, platform: Limits) -> Limits {
 }
 
 pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<Running> {
+    // Everything is checked, and the listener bound, before any channel starts.
     let bot = telegram_bot(settings)?;
     let zalo_plan = zalo_plan(settings)?;
     if bot.is_none() && zalo_plan.is_none() {
@@ -140,33 +141,38 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
              terminal"
         );
     }
-    let tg_hook = telegram_webhook(settings)?;
-    if let (
-        Some((t, _)),
-        Some(ZaloPlan {
-            webhook: Some((z, _)),
-            ..
-        }),
-    ) = (&tg_hook, &zalo_plan)
-        && t.path() == z.path()
-    {
-        anyhow::bail!(
-            "the Telegram and Zalo webhooks need different paths, both are {}",
-            t.path()
-        );
-    }
+    let tg_hook = match &bot {
+        Some(_) => telegram_webhook(settings)?,
+        None => None,
+    };
+    let zalo_hook = zalo_plan.as_ref().and_then(|p| p.webhook.as_ref());
+    check_paths(tg_hook.as_ref().map(|h| &h.0), zalo_hook.map(|h| &h.0))?;
+    // Something must be reachable from outside: a webhook, or files for Zalo to fetch.
+    let reachable = tg_hook.is_some()
+        || zalo_plan
+            .as_ref()
+            .is_some_and(|p| p.webhook.is_some() || p.public.is_some());
+    let listen = settings
+        .listen
+        .clone()
+        .or_else(|| reachable.then(|| DEFAULT_LISTEN.to_string()));
+    let listener = match listen {
+        Some(listen) => Some(
+            tokio::net::TcpListener::bind(&listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?,
+        ),
+        None => None,
+    };
+
     let wake = Wake::default();
     let mut app = axum::Router::new()
         .route("/healthz", get(health))
         .with_state(engine.clone());
-    // Something must be reachable from outside: a webhook, or files for Zalo to fetch.
-    let mut reachable = false;
-
     // Zalo first: it asks Zalo nothing before it runs, while Telegram's start waits for
     // Telegram's answers.
     let zalo = match zalo_plan {
         Some(plan) => {
-            reachable |= plan.webhook.is_some() || plan.public.is_some();
             if plan.public.is_some() {
                 app = app.merge(links::router(engine.store().clone()));
             }
@@ -179,35 +185,25 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
         None => None,
     };
     let telegram = match bot {
-        Some(bot) => {
-            let started = start_telegram(settings, bot, tg_hook, &engine, &wake).await;
-            let (tg, route) = match started {
-                Ok(s) => s,
-                Err(e) => {
-                    if let Some(z) = zalo {
-                        z.abort();
-                    }
-                    return Err(e);
+        Some(bot) => match start_telegram(settings, bot, tg_hook, &engine, &wake).await {
+            Ok((tg, route)) => {
+                if let Some(r) = route {
+                    app = app.merge(r);
                 }
-            };
-            if let Some(r) = route {
-                app = app.merge(r);
-                reachable = true;
+                Some(tg)
             }
-            Some(tg)
-        }
+            Err(e) => {
+                if let Some(z) = zalo {
+                    z.abort();
+                }
+                return Err(e);
+            }
+        },
         None => None,
     };
 
-    let listen = settings
-        .listen
-        .clone()
-        .or_else(|| reachable.then(|| DEFAULT_LISTEN.to_string()));
-    let (addr, server) = match listen {
-        Some(listen) => {
-            let listener = tokio::net::TcpListener::bind(&listen)
-                .await
-                .with_context(|| format!("listening on {listen}"))?;
+    let (addr, server) = match listener {
+        Some(listener) => {
             let addr = listener.local_addr()?;
             let server = tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
@@ -225,6 +221,30 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
         addr,
         server,
     })
+}
+
+/// The webhooks' paths must differ from each other and from the listener's own routes.
+fn check_paths(telegram: Option<&url::Url>, zalo: Option<&url::Url>) -> anyhow::Result<()> {
+    let taken = |p: &str| p == "/healthz" || p.starts_with("/files/");
+    for (name, url) in [("Telegram", telegram), ("Zalo", zalo)] {
+        if let Some(u) = url
+            && taken(u.path())
+        {
+            anyhow::bail!(
+                "the {name} webhook's path {} is the listener's own",
+                u.path()
+            );
+        }
+    }
+    if let (Some(t), Some(z)) = (telegram, zalo)
+        && t.path() == z.path()
+    {
+        anyhow::bail!(
+            "the Telegram and Zalo webhooks need different paths, both are {}",
+            t.path()
+        );
+    }
+    Ok(())
 }
 
 /// Telegram's webhook URL and secret, if it has one.

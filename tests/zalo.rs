@@ -578,4 +578,16 @@ async fn the_settings_are_checked_before_anything_starts() {
         assert!(why.contains("zalo_webhook_secret"), "{why}");
         assert!(!why.contains(zm::TOKEN), "the token never shows");
     }
+    let s = Settings {
+        zalo_token: Some(zm::TOKEN.into()),
+        zalo_webhook_url: Some("https://bot.example.vn/healthz".into()),
+        zalo_webhook_secret: Some("bi-mat-zalo-123".into()),
+        listen: Some("127.0.0.1:0".into()),
+        ..Settings::default()
+    };
+    let why = run::start(&s, engine.clone())
+        .await
+        .err()
+        .expect("a taken path");
+    assert!(why.to_string().contains("listener's own"), "{why}");
 }
