@@ -591,3 +591,48 @@ async fn the_settings_are_checked_before_anything_starts() {
         .expect("a taken path");
     assert!(why.to_string().contains("listener's own"), "{why}");
 }
+
+/// Stops the program when the test ends, however it ends.
+struct Killed(Option<std::process::Child>);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The program itself, set up from the environment alone as the README says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn giamngheo_run_serves_zalo_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mock = Mock::start().await;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("GIAMNGHEO_TELEGRAM_TOKEN")
+        .env("ZALO_BOT_TOKEN", zm::TOKEN)
+        .env("GIAMNGHEO_ZALO_API_URL", &mock.url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run giamngheo");
+    let mut running = Killed(Some(child));
+    mock.push(zm::text("bin-1", "b1", "/dangky"));
+    let sent = mock.wait_sent("bin-1", 1).await;
+    let mut child = running.0.take().unwrap();
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(sent, ["Họ và tên chủ hộ?"]);
+    assert!(err.contains("Zalo: đang chạy (long polling)"), "{err}");
+    assert!(
+        !err.contains("ZaloTestSecretToken"),
+        "the token never shows: {err}"
+    );
+}
