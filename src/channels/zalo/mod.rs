@@ -53,7 +53,8 @@ impl Inbox {
     /// Runs the engine on one update. Ok once it is handled (or needs nothing), so it may be
     /// acknowledged; Err when the engine failed.
     async fn handle(&self, u: &Update) -> Result<(), NotHandled> {
-        tracing::debug!(sender = u.sender_id, name = ?u.sender_name, event = u.event, "zalo update");
+        let (sender, name, event) = (&u.sender_id, &u.sender_name, &u.event);
+        tracing::debug!(%sender, ?name, %event, "zalo update");
         let content = match &u.what {
             What::Text(t) => Content::Text(t.clone()),
             What::Image { url, .. } => self.photo(u, url).await,
