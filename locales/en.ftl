@@ -207,3 +207,7 @@ member-unchecked = { " " }(declared, waiting for the hamlet head to record it)
 proposal-changed = Proposal #{ $id } was just acted on by someone else. Type /act { $id } to see it again.
 group-own-decide = You lead group #{ $id }, so you cannot decide on it yourself. The culture-social officer or another commune leader will.
 proposal-own = You submitted proposal #{ $id }, so you cannot act on it yourself. Another commune officer will.
+err-file-unreadable = This photo could not be received (download failed or over 10 MB). Please send it again.
+zalo-type-phone = Type the phone number in the chat, e.g. 0912 345 678.
+zalo-file-link = 📎 { $name }: download at { $url } (for 7 days)
+zalo-file-elsewhere = 📎 { $name }: this file cannot be sent on Zalo yet. See it on Telegram or ask a commune officer.

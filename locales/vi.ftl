@@ -207,3 +207,7 @@ member-unchecked = { " " }(tự khai, chờ trưởng xóm ghi nhận)
 proposal-changed = Đề xuất #{ $id } vừa được người khác xử lý. Gõ /xulyda { $id } để xem lại.
 group-own-decide = Bạn là trưởng nhóm #{ $id } nên không tự quyết định thành lập được. Công chức Văn hóa – Xã hội hoặc lãnh đạo xã khác sẽ quyết định.
 proposal-own = Đề xuất #{ $id } do bạn gửi nên không tự xử lý được. Cán bộ khác của xã sẽ xử lý.
+err-file-unreadable = Không nhận được ảnh này (lỗi tải hoặc lớn hơn 10 MB). Vui lòng gửi lại ảnh.
+zalo-type-phone = Gõ số điện thoại vào ô chat, ví dụ 0912 345 678.
+zalo-file-link = 📎 { $name }: tải tại { $url } (trong 7 ngày)
+zalo-file-elsewhere = 📎 { $name }: tệp này chưa gửi qua Zalo được. Xem trên Telegram hoặc hỏi cán bộ xã.

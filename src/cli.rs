@@ -43,7 +43,7 @@ pub enum Command {
     },
     /// Give a person a role: `grant console:ba-lan hamlet_head --hamlet "Xóm Đồng Tâm"`.
     Grant {
-        /// CHANNEL:ID, e.g. console:ba-lan or telegram:123456789
+        /// CHANNEL:ID, e.g. console:ba-lan, telegram:123456789 or zalo:6ede9afa66b88fe6d6a9
         identity: String,
         /// hamlet_head, culture_officer, agri_officer, leader, org_rep or business_rep
         role: Role,
@@ -56,7 +56,8 @@ pub enum Command {
         #[arg(long)]
         commune: Option<String>,
     },
-    /// Serve the configured channels (Telegram: set TELOXIDE_TOKEN) until Ctrl-C.
+    /// Serve the configured channels (Telegram: set TELOXIDE_TOKEN; Zalo: ZALO_BOT_TOKEN) until
+    /// Ctrl-C.
     Run,
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
@@ -196,9 +197,17 @@ pub async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                 }
             });
+            let serving: Vec<&str> = [
+                running.telegram.as_ref().map(|_| "Telegram"),
+                running.zalo.as_ref().map(|_| "Zalo"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let serving = serving.join(", ");
             match running.addr {
-                Some(a) => eprintln!("Telegram: đang chạy; HTTP {a} (/healthz)"),
-                None => eprintln!("Telegram: đang chạy (long polling)"),
+                Some(a) => eprintln!("{serving}: đang chạy; HTTP {a} (/healthz)"),
+                None => eprintln!("{serving}: đang chạy (long polling)"),
             }
             tokio::signal::ctrl_c().await?;
             running.abort();

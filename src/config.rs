@@ -32,12 +32,29 @@ pub struct Settings {
     pub listen: Option<String>,
     /// Telegram's rate limits, to lower (or, against a test server, raise) them.
     pub telegram_limits: Option<TelegramLimits>,
+    /// The Zalo bot's token from Zalo Bot Creator (also `ZALO_BOT_TOKEN`). Without it, no Zalo.
+    pub zalo_token: Option<String>,
+    /// Another Zalo Bot API server (a local stand-in); default Zalo's own.
+    pub zalo_api_url: Option<String>,
+    /// Public HTTPS URL Zalo posts updates to; without it the bot polls.
+    pub zalo_webhook_url: Option<String>,
+    /// Secret Zalo sends in `X-Bot-Api-Secret-Token` (8–256 characters); required with a
+    /// webhook.
+    pub zalo_webhook_secret: Option<String>,
+    /// Public base URL under which the listener's `/files/…` links reach Zalo (images and
+    /// files sent to Zalo users); default the Zalo webhook URL's origin.
+    pub zalo_public_url: Option<String>,
+    /// Zalo's rate limits; Zalo documents none, so the defaults are cautious.
+    pub zalo_limits: Option<ChannelLimits>,
 }
 
-/// Messages per second and minute, per chat and overall (defaults: Telegram's own limits).
+/// Telegram's limits are set like any channel's.
+pub type TelegramLimits = ChannelLimits;
+
+/// Messages per second and minute, per chat and overall (default: the platform's own).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct TelegramLimits {
+pub struct ChannelLimits {
     pub per_chat_per_sec: u32,
     pub per_chat_per_min: u32,
     pub overall_per_sec: u32,
@@ -69,6 +86,11 @@ impl Settings {
                     .only(&["teloxide_api_url"])
                     .map(|_| "telegram_api_url".into()),
             )
+            .merge(
+                Env::raw()
+                    .only(&["zalo_bot_token"])
+                    .map(|_| "zalo_token".into()),
+            )
             .extract()
             .map_err(|e| anyhow::anyhow!("settings: {e}"))?;
         Ok(s)
@@ -96,6 +118,14 @@ impl fmt::Debug for Settings {
                 &self.telegram_webhook_secret.as_ref().map(|_| "***"),
             )
             .field("listen", &self.listen)
+            .field("zalo_token", &self.zalo_token.as_ref().map(|_| "***"))
+            .field("zalo_api_url", &self.zalo_api_url)
+            .field("zalo_webhook_url", &self.zalo_webhook_url)
+            .field(
+                "zalo_webhook_secret",
+                &self.zalo_webhook_secret.as_ref().map(|_| "***"),
+            )
+            .field("zalo_public_url", &self.zalo_public_url)
             .finish()
     }
 }
@@ -133,12 +163,13 @@ mod tests {
         let s = Settings {
             telegram_token: Some("123:ABC".into()),
             telegram_webhook_secret: Some("s3cr3t".into()),
+            zalo_token: Some("999:ZALOSECRET".into()),
+            zalo_webhook_secret: Some("zalo-hook-secret".into()),
             ..Settings::default()
         };
         let shown = format!("{s:?}");
-        assert!(
-            !shown.contains("123:ABC") && !shown.contains("s3cr3t"),
-            "{shown}"
-        );
+        for secret in ["123:ABC", "s3cr3t", "ZALOSECRET", "zalo-hook-secret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 }

@@ -24,8 +24,9 @@
 //!   chat through them in one database transaction per message; `dialogue::setup` builds it.
 //! - [`sender`]: sending the outbox for every channel: per-chat order, chats side by side
 //!   within the platform's limits, woken when a reply is queued.
-//! - [`channels`]: the chat platforms (console, Telegram). They only translate messages.
-//! - [`run`]: serving the channels and the HTTP listener (webhook, `/healthz`).
+//! - [`channels`]: the chat platforms (console, Telegram, Zalo). They only translate messages;
+//!   file links for platforms that fetch files by URL live there too.
+//! - [`run`]: serving the channels and the HTTP listener (webhooks, file links, `/healthz`).
 //! - [`seed`], `bench`, [`cli`]: setting up a commune; the benchmark behind `giamngheo bench`
 //!   (the engine against a bare durable write, and Telegram end to end against a local Bot
 //!   API stand-in; private: only the command line runs it); the command line.

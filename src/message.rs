@@ -38,6 +38,9 @@ pub enum Content {
     File(FileRef),
     /// Something the bot cannot read (sticker, voice, location…), named for the log.
     Unsupported(String),
+    /// A file the user sent that the channel could not receive (too large, not an image, its
+    /// link failed), named for the log: the user is asked to send it again.
+    Unreadable(String),
 }
 
 /// The `channel` of a file kept in the bot's own store.
@@ -129,6 +132,52 @@ pub struct Choice {
     pub key: Option<String>,
 }
 
+/// Splits text into parts of at most `max` characters for platforms with a length limit:
+/// at line breaks, so a numbered option or a record's line stays whole, and in order. A line
+/// longer than `max` is cut between words; only a word longer than `max` is cut inside.
+pub fn split(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut parts = vec![];
+    let mut cur = String::new();
+    for line in text.split('\n') {
+        for piece in cut_line(line, max) {
+            let extra = usize::from(!cur.is_empty());
+            if !cur.is_empty() && cur.chars().count() + extra + piece.chars().count() > max {
+                parts.push(std::mem::take(&mut cur));
+            } else if extra == 1 {
+                cur.push('\n');
+            }
+            cur.push_str(&piece);
+        }
+    }
+    if !cur.is_empty() || parts.is_empty() {
+        parts.push(cur);
+    }
+    parts
+}
+
+/// One line as pieces of at most `max` characters, cut at spaces where it is too long.
+fn cut_line(line: &str, max: usize) -> Vec<String> {
+    let mut pieces = vec![];
+    let mut rest: Vec<char> = line.chars().collect();
+    while rest.len() > max {
+        // The last space that leaves a piece within the limit; a word longer than a whole
+        // message has no such space and is cut where the limit falls.
+        let cut = rest[..=max]
+            .iter()
+            .rposition(|c| *c == ' ')
+            .filter(|&i| i > 0);
+        let (piece, skip) = match cut {
+            Some(i) => (i, i + 1),
+            None => (max, max),
+        };
+        pieces.push(rest[..piece].iter().collect());
+        rest.drain(..skip);
+    }
+    pieces.push(rest.into_iter().collect());
+    pieces
+}
+
 /// Renders a reply as plain lines, for channels without buttons (console, Zalo) and for
 /// printing (`giamngheo digest --dry-run`): numbered choices as "\[2\] Hộ cận nghèo", commands
 /// as "/dangky – Đăng ký hộ".
@@ -145,4 +194,50 @@ pub fn render_plain(reply: &Reply) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_split_at_line_breaks_in_order() {
+        let text = (0..300)
+            .map(|i| format!("[{i}] dòng số {i:03} ..........."))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for max in [2000, 4096] {
+            let parts = split(&text, max);
+            assert!(parts.len() > 1);
+            assert!(parts.iter().all(|p| p.chars().count() <= max));
+            assert_eq!(
+                parts.join("\n"),
+                text,
+                "nothing lost, no line cut, in order"
+            );
+        }
+        assert_eq!(split("ngắn", 2000), ["ngắn"]);
+        assert_eq!(split("", 2000), [""]);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_between_words() {
+        let line = "chữ ".repeat(700);
+        let parts = split(line.trim_end(), 2000);
+        assert_eq!(parts.len(), 2);
+        assert!(parts.iter().all(|p| p.chars().count() <= 2000));
+        assert!(
+            parts
+                .iter()
+                .all(|p| !p.starts_with(' ') && !p.ends_with(' '))
+        );
+        assert!(
+            parts.iter().all(|p| p.split(' ').all(|w| w == "chữ")),
+            "no word cut"
+        );
+        let one = "x".repeat(5000);
+        let parts = split(&one, 4096);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts.concat(), one);
+    }
 }

@@ -160,7 +160,7 @@ pub async fn init_commune(
     ))
 }
 
-/// Gives `identity` ("console:NAME", "telegram:12345") a role in a commune, creating the
+/// Gives `identity` ("console:NAME", "telegram:12345", "zalo:6ede9afa…") a role in a commune, creating the
 /// person if the bot has not met them yet.
 #[allow(clippy::too_many_arguments)]
 pub async fn grant(
@@ -182,7 +182,7 @@ pub async fn grant(
         anyhow::bail!("a Telegram identity is the user's numeric id, not {sender:?}");
     }
     if !channel.chars().all(|c| c.is_ascii_lowercase()) {
-        anyhow::bail!("{channel:?} is not a channel name (console, telegram)");
+        anyhow::bail!("{channel:?} is not a channel name (console, telegram, zalo)");
     }
     let mut tx = store.begin().await?;
     let commune = communes::default_commune(&mut tx, commune_code)

@@ -6,16 +6,16 @@
 
 use std::sync::Arc;
 
-use super::Dialogues;
 use super::identity::identify;
 use super::render;
 use super::state::ChatState;
 use super::turn::Turn;
+use super::{Dialogues, Kind};
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
 use crate::message::{Inbound, Reply};
 use crate::store::handling::{self, Opened};
-use crate::store::{Store, outbox, persons};
+use crate::store::{Store, conversations, outbox, persons};
 use crate::text::{Lang, Texts};
 
 pub use super::BUILTIN_COMMANDS;
@@ -80,6 +80,26 @@ impl Engine {
         Reply::text(self.texts.get(lang.unwrap_or_default(), "try-again", &[]))
     }
 
+    /// Whether the conversation of `sender` in `chat` stands at a question that takes a file, so
+    /// a channel fetches what a user sent (a photo behind a link) only where it is wanted. A
+    /// look ahead, without a lock: the message's own turn decides.
+    pub async fn awaits_file(
+        &self,
+        channel: &str,
+        chat: &str,
+        sender: &str,
+    ) -> Result<bool, EngineError> {
+        let mut tx = self.store.begin().await?;
+        let raw = conversations::peek(&mut tx, channel, &conversation_key(chat, sender)).await?;
+        tx.commit().await?;
+        let state = raw.and_then(|r| serde_json::from_str::<ChatState>(&r).ok());
+        let step = state.as_ref().and_then(|s| {
+            let a = s.active.as_ref()?;
+            a.current_step(self.dialogues.get(&a.dialogue)?)
+        });
+        Ok(step.is_some_and(|s| s.kind == Kind::Document))
+    }
+
     /// Handles one inbound message in one transaction.
     pub async fn handle(&self, msg: &Inbound) -> Result<Handled, EngineError> {
         let now = self.clock.now();
@@ -87,11 +107,12 @@ impl Engine {
         // In a group chat each member has a conversation of their own, and the replies go to
         // the member's private chat: a list of households, a phone or a report is never shown
         // to a whole group. (On the platforms we serve, a private chat's id is the user's.)
-        let (reply_to, conversation) = if msg.chat_id == msg.sender_id {
-            (&msg.chat_id, msg.chat_id.clone())
+        let reply_to = if msg.chat_id == msg.sender_id {
+            &msg.chat_id
         } else {
-            (&msg.sender_id, format!("{}/{}", msg.chat_id, msg.sender_id))
+            &msg.sender_id
         };
+        let conversation = conversation_key(&msg.chat_id, &msg.sender_id);
         let key = handling::Key {
             channel: &msg.channel,
             message_id: &msg.message_id,
@@ -154,5 +175,14 @@ impl Engine {
         }
         tx.commit().await?;
         Ok(Handled::Done)
+    }
+}
+
+/// A chat's conversation: in a group chat each member has one of their own.
+fn conversation_key(chat: &str, sender: &str) -> String {
+    if chat == sender {
+        chat.to_string()
+    } else {
+        format!("{chat}/{sender}")
     }
 }

@@ -114,6 +114,17 @@ impl<'a> Turn<'a> {
             Content::Unsupported(_) => {
                 return self.refuse(Refusal("err-unsupported", vec![])).await;
             }
+            Content::Unreadable(_) => {
+                let at_file = self
+                    .current_step()
+                    .is_some_and(|s| s.kind == Kind::Document);
+                let why = if at_file {
+                    "err-file-unreadable"
+                } else {
+                    "err-unsupported"
+                };
+                return self.refuse(Refusal(why, vec![])).await;
+            }
         };
 
         if let Said::Text(text) = &said

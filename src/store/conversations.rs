@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Tx, execute};
+use super::{Tx, execute, on_tx};
 
 /// Loads the chat's state, locking its row until the transaction ends: on PostgreSQL one
 /// statement creates the row if needed and locks it; SQLite's `BEGIN IMMEDIATE` already holds
@@ -39,6 +39,19 @@ pub async fn load_locked(
             .await?
         }
     };
+    Ok(state.filter(|s| !s.is_empty()))
+}
+
+/// The chat's state as it is now, without locking it: for a look ahead of the message's own
+/// transaction (whether a question waits for a file).
+pub async fn peek(tx: &mut Tx, channel: &str, chat_id: &str) -> sqlx::Result<Option<String>> {
+    let state: Option<String> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT state FROM conversations WHERE channel = $1 AND chat_id = $2"
+    )
+    .bind(channel)
+    .bind(chat_id)
+    .fetch_optional(conn)
+    .await)?;
     Ok(state.filter(|s| !s.is_empty()))
 }
 

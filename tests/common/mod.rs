@@ -15,6 +15,7 @@ use giamngheo::store::{Store, outbox};
 
 /// A database for one test, with what keeps it alive.
 pub mod telegram_mock;
+pub mod zalo_mock;
 
 pub struct Db {
     pub name: &'static str,

@@ -30,7 +30,7 @@ use crate::text::Lang;
 
 mod send;
 
-pub use send::{CHANNEL, Delivery, set_commands, split};
+pub use send::{CHANNEL, Delivery, set_commands};
 
 /// Updates waiting for their handler to finish, by update id. The same update may be pushed
 /// twice (a batch that repeats it, a webhook retried while the first is still handled):
@@ -412,7 +412,7 @@ async fn webhook(
         .get("x-telegram-bot-api-secret-token")
         .map(|v| v.as_bytes())
         .unwrap_or_default();
-    if !constant_time_eq(given, state.0.as_bytes()) {
+    if !super::secret_matches(given, &state.0) {
         return StatusCode::UNAUTHORIZED;
     }
     let update = match serde_json::from_str::<Update>(&body) {
@@ -431,8 +431,4 @@ async fn webhook(
         // Not handled (yet): Telegram delivers it again, and the inbox stops a double.
         _ => StatusCode::SERVICE_UNAVAILABLE,
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

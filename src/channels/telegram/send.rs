@@ -16,6 +16,7 @@ use teloxide::{ApiError, RequestError};
 use crate::channels::Reply;
 use crate::dialogue::engine::Engine;
 use crate::domain::Access;
+use crate::message::split;
 use crate::sender::{Failure, Limits, Platform};
 use crate::store::{Store, files, persons};
 use crate::text::Lang;
@@ -270,58 +271,5 @@ fn markup(reply: &Reply) -> ReplyMarkup {
         )
     } else {
         ReplyMarkup::KeyboardRemove(KeyboardRemove::new())
-    }
-}
-
-/// Splits text into parts of at most `max` characters, at line breaks where possible.
-pub fn split(text: &str, max: usize) -> Vec<String> {
-    let mut parts = vec![];
-    let mut cur = String::new();
-    for line in text.split('\n') {
-        let mut line = line.to_string();
-        // A single line longer than a message is cut at character boundaries.
-        while line.chars().count() > max {
-            let cut: String = line.chars().take(max).collect();
-            line = line.chars().skip(max).collect();
-            if !cur.is_empty() {
-                parts.push(std::mem::take(&mut cur));
-            }
-            parts.push(cut);
-        }
-        let extra = usize::from(!cur.is_empty());
-        if cur.chars().count() + extra + line.chars().count() > max {
-            parts.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push('\n');
-        }
-        cur.push_str(&line);
-    }
-    if !cur.is_empty() || parts.is_empty() {
-        parts.push(cur);
-    }
-    parts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_replies_split_at_line_breaks() {
-        let text = (0..300)
-            .map(|i| format!("dòng số {i:03} ..........."))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let parts = split(&text, 4096);
-        assert!(parts.len() > 1);
-        assert!(parts.iter().all(|p| p.chars().count() <= 4096));
-        assert_eq!(parts.join("\n"), text, "nothing lost, no line cut");
-        assert!(parts[0].ends_with("..........."));
-        assert_eq!(split("ngắn", 4096), ["ngắn"]);
-        let one = "x".repeat(5000);
-        let parts = split(&one, 4096);
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts.concat(), one);
     }
 }
