@@ -278,6 +278,7 @@ impl<'a> Turn<'a> {
         self.fetched.clear();
         self.out.replies.extend(outcome.replies);
         self.out.notices.extend(outcome.notices);
+        self.out.to_accounts.extend(outcome.to_accounts);
         if outcome.retry {
             a.retry(d, outcome.retry_from);
             self.state.active = Some(a);

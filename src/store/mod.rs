@@ -15,6 +15,7 @@ pub mod files;
 pub mod groups;
 pub mod households;
 pub mod inbox;
+pub mod links;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;

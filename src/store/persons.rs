@@ -36,6 +36,9 @@ pub struct Seen {
     pub commune: Commune,
     pub chat_id: String,
     pub last_seen: Option<DateTime<Utc>>,
+    /// Another identity of the person was seen since this one: the person has switched
+    /// channels, which must count at once for where notices go.
+    pub behind: bool,
 }
 
 #[derive(FromRow)]
@@ -46,6 +49,7 @@ struct SeenRow {
     lang: String,
     chat_id: String,
     last_seen: Option<DateTime<Utc>>,
+    behind: bool,
     code: String,
     name: String,
     district: String,
@@ -59,6 +63,11 @@ struct SeenRow {
 pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<Option<Seen>> {
     let row: Option<SeenRow> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT p.id, p.commune_id, p.display_name, p.lang, i.chat_id, i.last_seen,
+                EXISTS (SELECT 1 FROM identities o
+                        WHERE o.person_id = i.person_id
+                          AND (o.channel <> i.channel OR o.sender_id <> i.sender_id)
+                          AND o.last_seen IS NOT NULL
+                          AND (i.last_seen IS NULL OR o.last_seen >= i.last_seen)) AS behind,
                 c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo
          FROM identities i JOIN persons p ON p.id = i.person_id
          JOIN communes c ON c.id = p.commune_id
@@ -87,6 +96,7 @@ pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<O
         },
         chat_id: r.chat_id,
         last_seen: r.last_seen,
+        behind: r.behind,
     }))
 }
 
@@ -166,15 +176,6 @@ pub async fn set_lang(tx: &mut Tx, person_id: i64, lang: &str) -> sqlx::Result<(
         person_id
     )?;
     Ok(())
-}
-
-pub async fn contacts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Contact>> {
-    on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT channel, chat_id FROM identities WHERE person_id = $1 ORDER BY channel"
-    )
-    .bind(person_id)
-    .fetch_all(conn)
-    .await)
 }
 
 pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
@@ -261,13 +262,60 @@ pub async fn with_role(tx: &mut Tx, commune_id: i64, role: Role) -> sqlx::Result
     })
 }
 
-/// Where a person chatted last: the channel a digest should go to.
-pub async fn last_contact(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<Contact>> {
+/// Where notices and the digest reach a person: on the channel they chose (`/lienket`), else
+/// where they chatted last. A chosen channel the person no longer has falls back the same way.
+pub async fn notice_contact(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<Contact>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT channel, chat_id FROM identities WHERE person_id = $1
-         ORDER BY last_seen DESC NULLS LAST, channel LIMIT 1"
+        "SELECT i.channel, i.chat_id FROM identities i JOIN persons p ON p.id = i.person_id
+         WHERE i.person_id = $1
+         ORDER BY CASE WHEN i.channel = p.notify_channel THEN 0 ELSE 1 END,
+            i.last_seen DESC NULLS LAST, i.channel LIMIT 1"
     )
     .bind(person_id)
     .fetch_optional(conn)
     .await)
+}
+
+/// One of a person's accounts: a chat identity on a channel.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct Identity {
+    pub channel: String,
+    pub sender_id: String,
+    pub chat_id: String,
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+/// A person's accounts, the one used last first.
+pub async fn identities(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Identity>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT channel, sender_id, chat_id, last_seen FROM identities WHERE person_id = $1
+         ORDER BY last_seen DESC NULLS LAST, channel, sender_id"
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// The channel a person chose for notices; None: the one they used last.
+pub async fn notify_channel(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<String>> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT notify_channel FROM persons WHERE id = $1"
+    )
+    .bind(person_id)
+    .fetch_one(conn)
+    .await)
+}
+
+pub async fn set_notify_channel(
+    tx: &mut Tx,
+    person_id: i64,
+    channel: Option<&str>,
+) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE persons SET notify_channel = $1 WHERE id = $2",
+        channel,
+        person_id
+    )?;
+    Ok(())
 }
