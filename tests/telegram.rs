@@ -603,8 +603,20 @@ async fn queued_for(store: &giamngheo::store::Store, channel: &str, chat: &str) 
     use giamngheo::store::Store;
     let sql = "SELECT COUNT(*) FROM outbox WHERE channel = $1 AND chat_id = $2";
     match store {
-        Store::Sqlite(p) => sqlx::query_scalar(sql).bind(channel).bind(chat).fetch_one(p).await,
-        Store::Postgres(p) => sqlx::query_scalar(sql).bind(channel).bind(chat).fetch_one(p).await,
+        Store::Sqlite(p) => {
+            sqlx::query_scalar(sql)
+                .bind(channel)
+                .bind(chat)
+                .fetch_one(p)
+                .await
+        }
+        Store::Postgres(p) => {
+            sqlx::query_scalar(sql)
+                .bind(channel)
+                .bind(chat)
+                .fetch_one(p)
+                .await
+        }
     }
     .unwrap()
 }
@@ -624,9 +636,17 @@ async fn a_hamlet_head_links_telegram_to_the_console_and_notices_follow_them() {
         let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
         let head = giamngheo::domain::Role::HamletHead;
         let hamlet = Some("Xóm Nam Sơn");
-        seed::grant(&db.db.store, "console:bahoa", head, hamlet, None, None, clock.now())
-            .await
-            .unwrap();
+        seed::grant(
+            &db.db.store,
+            "console:bahoa",
+            head,
+            hamlet,
+            None,
+            None,
+            clock.now(),
+        )
+        .await
+        .unwrap();
         let mut terminal = Session::open(&engine, "bahoa", Vec::new()).await.unwrap();
         fn printed(s: &mut Session<'_, Vec<u8>>) -> String {
             String::from_utf8(std::mem::take(&mut s.output)).unwrap()

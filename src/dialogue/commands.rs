@@ -2,11 +2,11 @@
 //! /lang, /boqua), those that start a dialogue (linking accounts also in the middle of
 //! another), and a task named in words.
 
+use super::actions::links;
 use super::choice::Refusal;
 use super::error::EngineError;
 use super::offer::allowed;
 use super::render;
-use super::actions::links;
 use super::turn::{Said, Turn};
 use super::{Action, Dialogue};
 use crate::message::Reply;
@@ -135,8 +135,12 @@ impl Turn<'_> {
     /// task, which goes on afterwards (its question is asked again under the answer): linking
     /// an account must not cost the registration under way. Without a task under way,
     /// `/lienket` goes on to the linked accounts, to unlink one or choose where notices go.
-    async fn link(&mut self, d: &Dialogue, args: &str) -> Result<(), EngineError> {
-        let in_link = self.state.active.as_ref().is_some_and(|a| a.dialogue == d.id);
+    pub(super) async fn link(&mut self, d: &Dialogue, args: &str) -> Result<(), EngineError> {
+        let in_link = self
+            .state
+            .active
+            .as_ref()
+            .is_some_and(|a| a.dialogue == d.id);
         let text = if args.is_empty() {
             links::issue(&self.ctx, self.tx).await?
         } else {

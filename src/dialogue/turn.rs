@@ -11,7 +11,7 @@ use super::error::EngineError;
 use super::offer::{allowed, task_named};
 use super::render;
 use super::state::{Active, Advanced, At, ChatState};
-use super::{Dialogue, Dialogues, Kind, Step};
+use super::{Action, Dialogue, Dialogues, Kind, Step};
 use crate::domain::parse_integer;
 use crate::message::{Content, FileRef, Reply};
 use crate::store::Tx;
@@ -127,6 +127,10 @@ impl<'a> Turn<'a> {
             if let Said::Text(text) = &said
                 && let Some(d) = task_named(&self.ctx, self.dialogues, text)
             {
+                // Named in words, linking gives its code as the command does.
+                if d.action == Action::LinkAccounts {
+                    return self.link(d, "").await;
+                }
                 return self.start(d, "").await;
             }
             self.say_menu(None);

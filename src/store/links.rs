@@ -130,8 +130,16 @@ pub const PERSON_COLUMNS: &[(&str, &str, OnJoin)] = &[
     ("proposal_events", "actor_id", OnJoin::Move),
     ("deadlines", "created_by", OnJoin::Move),
     // The survivor's digest time stays; a day's digest either of them got counts as sent.
-    ("officer_prefs", "person_id", OnJoin::MoveUnlessTaken("TRUE")),
-    ("digests", "person_id", OnJoin::MoveUnlessTaken("k.day = t.day")),
+    (
+        "officer_prefs",
+        "person_id",
+        OnJoin::MoveUnlessTaken("TRUE"),
+    ),
+    (
+        "digests",
+        "person_id",
+        OnJoin::MoveUnlessTaken("k.day = t.day"),
+    ),
     ("link_codes", "person_id", OnJoin::Delete),
     // Persons absorbed earlier into the absorbed one now point at the survivor.
     ("persons", "merged_into", OnJoin::Move),

@@ -8,10 +8,7 @@ use serde_json::json;
 
 use super::outcome::{AccountNotice, Notice, Outcome};
 use crate::dialogue::ctx::Ctx;
-use crate::dialogue::sources::Opt;
-use crate::domain::links::{
-    self, CODE_KEPT, CODE_VALID, Refusal, Side, TRIES_WINDOW, WRONG_TRIES,
-};
+use crate::domain::links::{self, CODE_KEPT, CODE_VALID, Refusal, Side, TRIES_WINDOW, WRONG_TRIES};
 use crate::store::links::{self as stored, Code};
 use crate::store::persons::{self, Identity};
 use crate::store::{Tx, audit};
@@ -139,7 +136,11 @@ pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::R
         // no guess, nothing counted, the code stays usable.
         Some(c) if c.person_id == me => {
             let here = c.channel == ctx.channel && c.sender_id == ctx.sender_id;
-            let id = if here { "link-own-code" } else { "link-already" };
+            let id = if here {
+                "link-own-code"
+            } else {
+                "link-already"
+            };
             return Ok(said(ctx.t(id, &[])));
         }
         Some(c) if c.used_at.is_some() => Some(Wrong::Used),
@@ -253,18 +254,13 @@ fn plain(text: String) -> Redeemed {
     }
 }
 
-/// What the person may change: unlink each of their other accounts; where notices go, when
-/// the accounts are on more than one channel. Empty for a person with one account.
-pub(crate) async fn options(ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<Opt>> {
+/// What the person may change, as (value, label): unlink each of their other accounts; where
+/// notices go, when the accounts are on more than one channel. Empty for a person with one
+/// account.
+pub(crate) async fn options(ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<(String, String)>> {
     let mine = persons::identities(tx, ctx.person.id).await?;
-    let opt = |value: String, label: String| Opt {
-        value,
-        label,
-        key: String::new(),
-        aliases: vec![],
-        detail: None,
-    };
-    let mut out: Vec<Opt> = mine
+    let opt = |value: String, label: String| (value, label);
+    let mut out: Vec<(String, String)> = mine
         .iter()
         .filter(|i| !is_current(ctx, i))
         .map(|i| {
@@ -272,7 +268,10 @@ pub(crate) async fn options(ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<Opt>
                 "link-unlink-option",
                 &[("account", account(ctx, &i.channel, &i.sender_id).into())],
             );
-            opt(format!("u:{}", account_key(&i.channel, &i.sender_id)), label)
+            opt(
+                format!("u:{}", account_key(&i.channel, &i.sender_id)),
+                label,
+            )
         })
         .collect();
     let mut channels: Vec<&str> = mine.iter().map(|i| i.channel.as_str()).collect();
@@ -281,7 +280,11 @@ pub(crate) async fn options(ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<Opt>
     if channels.len() > 1 {
         let pinned = persons::notify_channel(tx, ctx.person.id).await?;
         let mark = |label: String, chosen: bool| {
-            if chosen { format!("{label} ✓") } else { label }
+            if chosen {
+                format!("{label} ✓")
+            } else {
+                label
+            }
         };
         let last = mark(ctx.t("link-notify-last", &[]), pinned.is_none());
         out.push(opt("n:".into(), last));
