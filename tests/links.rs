@@ -582,3 +582,136 @@ async fn the_join_knows_every_column_that_names_a_person() {
         assert_eq!(columns, known, "{}", db.name);
     }
 }
+
+#[tokio::test]
+async fn groups_and_proposals_follow_the_account_that_joins() {
+    use giamngheo::domain::ProposalKind;
+    use giamngheo::store::groups::{self, NewGroup};
+    use giamngheo::store::proposals::{self, NewProposal};
+    for db in common::databases().await {
+        let (engine, clock) = setup(&db.db).await;
+        let store = engine.store();
+        let farmers = Some("Hội Nông dân");
+        seed::grant(
+            store,
+            "telegram:5100",
+            Role::OrgRep,
+            None,
+            farmers,
+            None,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        let mut org = Account::new(&engine, "telegram", "5100");
+        let leader = org.person().await;
+        let mut tx = store.begin().await.unwrap();
+        let group = NewGroup {
+            commune_id: 1,
+            hamlet_id: 1,
+            name: "Tổ chè Đồi Chín",
+            org: "hoi_nong_dan",
+            product: "chè",
+            join_code: "CHIN01",
+            leader_id: leader,
+        };
+        groups::insert(&mut tx, &group, clock.now()).await.unwrap();
+        let proposal = NewProposal {
+            commune_id: 1,
+            kind: ProposalKind::P2Chain,
+            group_id: None,
+            partners: Some("HTX Đồi Chín"),
+            submitted_by: leader,
+            answers: "{}",
+            title: "Chè an toàn Đồi Chín",
+            total_cost: 100_000_000,
+            support: 60_000_000,
+            own_contribution: 40_000_000,
+        };
+        proposals::insert(&mut tx, &proposal, clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        // A new console account asks for the code; the representative's phone types it.
+        let mut desk = Account::new(&engine, "console", "ong-tam");
+        assert!(!desk.say("/trogiup").await.contains("/taonhom"));
+        let (code, _) = desk.code().await;
+        clock.advance(Duration::minutes(1));
+        let said = org.say(&format!("/lienket {code}")).await;
+        assert!(said.starts_with("Đã liên kết"), "{}: {said}", db.name);
+
+        // From the console now: the group led, the proposal submitted, the role held.
+        let said = desk.say("/nhom").await;
+        assert!(said.contains("Tổ chè Đồi Chín"), "{}: {said}", db.name);
+        desk.say("/huy").await;
+        let said = desk.say("/xemda").await;
+        assert!(said.contains("Chè an toàn Đồi Chín"), "{}: {said}", db.name);
+        desk.say("/huy").await;
+        assert!(desk.say("/taonhom").await.starts_with("Tên nhóm?"));
+    }
+}
+
+/// The commune gave the same role to both accounts: one role, one digest a day, at the time
+/// the account that asked for the code chose.
+#[tokio::test]
+async fn the_same_roles_on_both_accounts_become_one_role_and_one_digest() {
+    for db in common::databases().await {
+        let (engine, clock) = setup(&db.db).await;
+        let store = engine.store();
+        head(store, "console:xuan", "Xóm Hồng Thái", clock.now()).await;
+        head(store, "telegram:5200", "Xóm Hồng Thái", clock.now()).await;
+        let mut desk = Account::new(&engine, "console", "xuan");
+        let mut phone = Account::new(&engine, "telegram", "5200");
+
+        clock.advance(Duration::days(1));
+        let app = common::app(store.clone(), clock.clone());
+        assert!(giamngheo::digest::tick(&app).await.unwrap() >= 2);
+        // A quiet day: one line each.
+        let quiet = "Bản tin 28/11/2026: không có gì mới.";
+        assert_eq!(desk.inbox().await, quiet, "{}", db.name);
+        assert_eq!(phone.inbox().await, quiet, "{}", db.name);
+        for (acc, time) in [(&mut desk, "6:30"), (&mut phone, "9:00")] {
+            acc.say("/giobantin").await;
+            acc.say(time).await;
+            acc.say("co").await;
+        }
+
+        let (code, _) = desk.code().await;
+        clock.advance(Duration::minutes(1));
+        let said = phone.say(&format!("/lienket {code}")).await;
+        assert!(said.starts_with("Đã liên kết"), "{}: {said}", db.name);
+        assert!(
+            desk.inbox()
+                .await
+                .starts_with("Tài khoản Telegram 5200 vừa được liên kết")
+        );
+        let me = desk.person().await;
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(persons::grants(&mut tx, me).await.unwrap().len(), 1);
+        tx.commit().await.unwrap();
+
+        // 06:45 the next morning: the console account's 6:30 holds, not the phone's 9:00, and
+        // the digest goes once, to the phone, used last.
+        let morning = NaiveDate::from_ymd_opt(2026, 11, 28)
+            .unwrap()
+            .and_hms_opt(23, 45, 0)
+            .unwrap()
+            .and_utc();
+        clock.set(morning);
+        assert_eq!(
+            giamngheo::digest::tick(&app).await.unwrap(),
+            1,
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            phone.inbox().await,
+            "Bản tin 29/11/2026: không có gì mới.",
+            "{}",
+            db.name
+        );
+        assert_eq!(desk.inbox().await, "");
+        assert_eq!(giamngheo::digest::tick(&app).await.unwrap(), 0);
+    }
+}

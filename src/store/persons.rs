@@ -262,6 +262,23 @@ pub async fn with_role(tx: &mut Tx, commune_id: i64, role: Role) -> sqlx::Result
     })
 }
 
+/// Records that an account was used now, whenever it was last.
+pub async fn touch(
+    tx: &mut Tx,
+    channel: &str,
+    sender_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE identities SET last_seen = $1 WHERE channel = $2 AND sender_id = $3",
+        now,
+        channel,
+        sender_id
+    )?;
+    Ok(())
+}
+
 /// Where notices and the digest reach a person: on the channel they chose (`/lienket`), else
 /// where they chatted last. A chosen channel the person no longer has falls back the same way.
 pub async fn notice_contact(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<Contact>> {

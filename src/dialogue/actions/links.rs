@@ -228,6 +228,9 @@ async fn join(ctx: &Ctx<'_>, tx: &mut Tx, c: Code) -> anyhow::Result<Redeemed> {
         });
     }
     let moved = stored::join(tx, me, keeping.id).await?;
+    // Among the joined person's accounts, this one was used last: notices come here until
+    // another is used.
+    persons::touch(tx, ctx.channel, ctx.sender_id, ctx.now).await?;
     let account_json = json!({ "channel": ctx.channel, "sender_id": ctx.sender_id });
     let detail = json!({ "absorbed": me, "account": account_json, "moved": moved });
     audit::record(tx, Some(me), JOINED, "person", keeping.id, &detail, ctx.now).await?;
