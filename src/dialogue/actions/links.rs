@@ -107,13 +107,8 @@ enum Wrong {
 /// who asked for the code, if the code is right and the two may be joined.
 pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::Result<Redeemed> {
     let me = ctx.person.id;
-    let said = |text: String| Redeemed {
-        text,
-        joined: false,
-        to_accounts: vec![],
-    };
     let Some(code) = links::parse_code(typed) else {
-        return Ok(said(ctx.t("link-code-format", &[])));
+        return Ok(plain(ctx.t("link-code-format", &[])));
     };
     // Refused for the hour once the wrong tries are spent: the right code too, or guessing
     // would only need patience.
@@ -124,7 +119,7 @@ pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::R
         // Whole minutes, rounded up: "in 0 minutes" would be a lie.
         let minutes = (lifts.num_seconds() + 59).div_euclid(60).max(1);
         audit::record(tx, Some(me), BLOCKED, "person", me, &json!({}), ctx.now).await?;
-        return Ok(said(ctx.t(
+        return Ok(plain(ctx.t(
             "link-blocked",
             &[("tries", tries.into()), ("minutes", minutes.into())],
         )));
@@ -141,7 +136,7 @@ pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::R
             } else {
                 "link-already"
             };
-            return Ok(said(ctx.t(id, &[])));
+            return Ok(plain(ctx.t(id, &[])));
         }
         Some(c) if c.used_at.is_some() => Some(Wrong::Used),
         Some(c) if c.expires_at <= ctx.now => Some(Wrong::Expired),
@@ -153,7 +148,7 @@ pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::R
     };
     let (Some(c), true) = (found, claimed) else {
         let why = wrong.unwrap_or(Wrong::Used);
-        return wrong_code(ctx, tx, why, tries).await.map(said);
+        return wrong_code(ctx, tx, why, tries).await.map(plain);
     };
     join(ctx, tx, c).await
 }
@@ -249,6 +244,7 @@ async fn join(ctx: &Ctx<'_>, tx: &mut Tx, c: Code) -> anyhow::Result<Redeemed> {
     })
 }
 
+/// A reply that changed nothing.
 fn plain(text: String) -> Redeemed {
     Redeemed {
         text,
