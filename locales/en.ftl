@@ -211,3 +211,40 @@ err-file-unreadable = This photo could not be received (download failed or over 
 zalo-type-phone = Type the phone number in the chat, e.g. 0912 345 678.
 zalo-file-link = 📎 { $name }: download at { $url } (for 7 days)
 zalo-file-elsewhere = 📎 { $name }: this file cannot be sent on Zalo yet. See it on Telegram or ask a commune officer.
+link-channel = { $channel ->
+    [telegram] Telegram
+    [zalo] Zalo
+    [console] Console
+   *[other] { $channel }
+}
+link-account = { $channel } { $id }
+link-code =
+    Link code: { $code }
+    Within { $minutes } minutes, on the other account (Zalo, Telegram, console…) type: /link { $code }
+    The two accounts become one person: roles, households, groups and proposals are kept.
+link-code-format = A link code has 6 digits, e.g. /link 123456. Get one with /link on the other account.
+link-wrong = That code is wrong.
+link-used = That code has been used. Get a new one with /link on the other account.
+link-expired = That code has expired (it works for { $minutes } minutes). Get a new one with /link on the other account.
+link-tries-left = { $left ->
+    [0] You have no tries left this hour.
+    [1] 1 try left this hour.
+   *[other] { $left } tries left this hour.
+}
+link-blocked = You typed a wrong code { $tries } times within an hour. Please try again in { $minutes } minutes.
+link-own-code = This is this account's own code. Type it on the other account.
+link-already = These two accounts are linked already. Type /link to see them.
+link-refused = Cannot link: { $reason }.
+link-why-commune = the two accounts belong to two different communes
+link-why-roles = both accounts were given roles by the commune, and not the same ones. Ask the commune officer to give the roles to one account only, then get a new code
+link-refused-notice = Your link code was just typed on { $account }, but the accounts could not be linked: { $reason }.
+link-joined = Linked: this account and { $account } are now one person ({ $name }). Roles, households, groups, proposals and any task under way are kept. Notices go to the channel you used last; type /link to see or change.
+link-joined-notice = The account { $account } was just linked to you. If this was not you, type /link to unlink it.
+link-unlink-option = Unlink { $account }
+link-notify-last = Notices: the channel used last
+link-notify-channel = Notices: only on { $channel }
+link-unlinked = Unlinked { $account }. That account is now a person of its own, with no roles, households or groups.
+link-unlinked-notice = This account was unlinked from { $name } (on { $account }). It is now a new person.
+link-notify-set-last = Notices and the digest will go to the channel you used last.
+link-notify-set = Notices and the digest will go on { $channel }.
+link-gone = This account is no longer linked to you. Type /link to see again.

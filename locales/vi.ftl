@@ -211,3 +211,39 @@ err-file-unreadable = Không nhận được ảnh này (lỗi tải hoặc lớ
 zalo-type-phone = Gõ số điện thoại vào ô chat, ví dụ 0912 345 678.
 zalo-file-link = 📎 { $name }: tải tại { $url } (trong 7 ngày)
 zalo-file-elsewhere = 📎 { $name }: tệp này chưa gửi qua Zalo được. Xem trên Telegram hoặc hỏi cán bộ xã.
+link-channel = { $channel ->
+    [telegram] Telegram
+    [zalo] Zalo
+    [console] Máy tính
+   *[other] { $channel }
+}
+link-account = { $channel } { $id }
+link-code =
+    Mã liên kết: { $code }
+    Trong { $minutes } phút, trên tài khoản kia (Zalo, Telegram, máy tính…) gõ: /lienket { $code }
+    Hai tài khoản sẽ là một người: vai trò, hộ, nhóm, đề xuất đều được giữ.
+link-code-format = Mã liên kết gồm 6 chữ số, ví dụ: /lienket 123456. Lấy mã bằng /lienket trên tài khoản kia.
+link-wrong = Mã không đúng.
+link-used = Mã này đã được dùng. Lấy mã mới bằng /lienket trên tài khoản kia.
+link-expired = Mã này đã hết hạn (chỉ dùng được { $minutes } phút). Lấy mã mới bằng /lienket trên tài khoản kia.
+link-tries-left = { $left ->
+    [0] Bạn đã hết lượt thử trong giờ này.
+   *[other] Còn { $left } lần thử trong giờ này.
+}
+link-blocked = Bạn đã gõ sai mã { $tries } lần trong một giờ. Vui lòng thử lại sau { $minutes } phút.
+link-own-code = Đây là mã của chính tài khoản này. Hãy gõ nó trên tài khoản kia.
+link-already = Hai tài khoản này đã liên kết với nhau rồi. Gõ /lienket để xem.
+link-refused = Không liên kết được: { $reason }.
+link-why-commune = hai tài khoản thuộc hai xã khác nhau
+link-why-roles = cả hai tài khoản đều được xã giao vai trò, và không giống nhau. Nhờ cán bộ xã chỉ giao vai trò cho một tài khoản, rồi lấy mã mới
+link-refused-notice = Mã liên kết của bạn vừa được gõ từ { $account }, nhưng không liên kết được: { $reason }.
+link-joined = Đã liên kết: tài khoản này và { $account } nay là một người ({ $name }). Vai trò, hộ, nhóm, đề xuất và việc đang làm dở đều được giữ. Thông báo gửi tới kênh bạn dùng gần nhất; gõ /lienket để xem hoặc đổi.
+link-joined-notice = Tài khoản { $account } vừa được liên kết với bạn. Nếu không phải bạn làm, gõ /lienket để bỏ liên kết.
+link-unlink-option = Bỏ liên kết { $account }
+link-notify-last = Thông báo: kênh dùng gần nhất
+link-notify-channel = Thông báo: chỉ qua { $channel }
+link-unlinked = Đã bỏ liên kết { $account }. Tài khoản đó nay là một người riêng, không có vai trò, hộ hay nhóm nào.
+link-unlinked-notice = Tài khoản này đã được bỏ liên kết khỏi { $name } (từ { $account }). Từ nay tài khoản này là một người mới.
+link-notify-set-last = Thông báo và bản tin sẽ gửi tới kênh bạn dùng gần nhất.
+link-notify-set = Thông báo và bản tin sẽ gửi qua { $channel }.
+link-gone = Tài khoản này không còn liên kết với bạn. Gõ /lienket để xem lại.

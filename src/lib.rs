@@ -7,9 +7,10 @@
 //!
 //! - [`text`]: the message catalogue in Vietnamese and English, and diacritic-blind matching.
 //! - [`domain`]: the program's types and rules (phones, CCCD, dates, times of day, the
-//!   36-month window, group readiness, the proposals' path), and who may do what: the one
-//!   capability table (`domain::access`) every action checks; its statuses and kinds are
-//!   enums declared with their stored codes by one macro (`domain::codes`).
+//!   36-month window, group readiness, the proposals' path, when two accounts may become one
+//!   person), and who may do what: the one capability table (`domain::access`) every action
+//!   checks; its statuses and kinds are enums declared with their stored codes by one macro
+//!   (`domain::codes`).
 //! - [`message`]: what a user sent and what the bot says, in no platform's terms.
 //! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group; rows carry the
 //!   domain's enums.

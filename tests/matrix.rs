@@ -61,6 +61,7 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /dshanchot                                  | -  -  -  -  -   -   A    A
 /xonghan {d_open}                           | -  -  -  -  -   -   A    A
 /baocao                                     | -  -  -  -  -   -   A    A
+/lienket                                    | A  A  A  A  A   A   A    A
 ";
 
 fn now() -> DateTime<Utc> {
@@ -570,6 +571,7 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         "/bantin" => said.contains("Bản tin ngày"),
         "/giobantin" => said.contains("06:30"),
         "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
+        "/lienket" => said.contains("Mã liên kết:"),
         _ => changed,
     }
 }

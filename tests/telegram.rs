@@ -597,3 +597,128 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
         running.abort();
     }
 }
+
+/// How many replies were ever queued for a chat, sent or not.
+async fn queued_for(store: &giamngheo::store::Store, channel: &str, chat: &str) -> i64 {
+    use giamngheo::store::Store;
+    let sql = "SELECT COUNT(*) FROM outbox WHERE channel = $1 AND chat_id = $2";
+    match store {
+        Store::Sqlite(p) => {
+            sqlx::query_scalar(sql)
+                .bind(channel)
+                .bind(chat)
+                .fetch_one(p)
+                .await
+        }
+        Store::Postgres(p) => {
+            sqlx::query_scalar(sql)
+                .bind(channel)
+                .bind(chat)
+                .fetch_one(p)
+                .await
+        }
+    }
+    .unwrap()
+}
+
+/// A hamlet head on the console links their Telegram account with a code, acts as hamlet
+/// head from Telegram, and is told of new households wherever they chatted last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hamlet_head_links_telegram_to_the_console_and_notices_follow_them() {
+    use giamngheo::channels::console::{self, Session};
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let clock = Arc::new(FixedClock::on(
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        ));
+        seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
+        let engine = Arc::new(common::engine(&db.db, clock.clone()));
+        let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
+        let head = giamngheo::domain::Role::HamletHead;
+        let hamlet = Some("Xóm Nam Sơn");
+        seed::grant(
+            &db.db.store,
+            "console:bahoa",
+            head,
+            hamlet,
+            None,
+            None,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        let mut terminal = Session::open(&engine, "bahoa", Vec::new()).await.unwrap();
+        fn printed(s: &mut Session<'_, Vec<u8>>) -> String {
+            String::from_utf8(std::mem::take(&mut s.output)).unwrap()
+        }
+        printed(&mut terminal);
+        terminal.send("/lienket").await.unwrap();
+        let said = printed(&mut terminal);
+        let at = said.find("Mã liên kết: ").expect("a code") + "Mã liên kết: ".len();
+        let code = &said[at..at + 6];
+
+        clock.advance(chrono::Duration::minutes(1));
+        let phone = 7101;
+        mock.push(tg::text(phone, &format!("/lienket {code}")));
+        let sent = mock.wait_sent(phone, 1).await;
+        assert!(
+            sent[0]["text"].as_str().unwrap().starts_with(
+                "Đã liên kết: tài khoản này và Máy tính bahoa nay là một người (bahoa)."
+            ),
+            "{}: {:?}",
+            db.name,
+            texts(&sent)
+        );
+        console::deliver(&engine, "bahoa", &mut terminal.output, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            printed(&mut terminal).trim_end(),
+            "Tài khoản Telegram 7101 vừa được liên kết với bạn. Nếu không phải bạn làm, gõ /lienket để bỏ liên kết."
+        );
+
+        // Telegram was used last: a new household of the hamlet is told there.
+        clock.advance(chrono::Duration::minutes(1));
+        registers(&mock, 7102, "Lò Văn Sinh", "0912555001").await;
+        let sent = mock.wait_sent(phone, 2).await;
+        assert_eq!(
+            sent[1]["text"],
+            "Hộ mới chờ xác nhận: #1 Lò Văn Sinh (Xóm Nam Sơn). Gõ /duyet 1 để duyệt.",
+            "{}",
+            db.name
+        );
+
+        // Back at the console: the next one is printed there, and Telegram gets nothing.
+        clock.advance(chrono::Duration::minutes(2));
+        terminal.send("/menu").await.unwrap();
+        printed(&mut terminal);
+        clock.advance(chrono::Duration::minutes(1));
+        registers(&mock, 7103, "Lò Thị Hoa", "0912555002").await;
+        console::deliver(&engine, "bahoa", &mut terminal.output, None)
+            .await
+            .unwrap();
+        assert_eq!(
+            printed(&mut terminal).trim_end(),
+            "Hộ mới chờ xác nhận: #2 Lò Thị Hoa (Xóm Nam Sơn). Gõ /duyet 2 để duyệt.",
+            "{}",
+            db.name
+        );
+        assert_eq!(queued_for(&db.db.store, "telegram", "7101").await, 2);
+
+        // The hamlet head's role works from Telegram, and the resident is told there.
+        mock.push(tg::text(phone, "/duyet 2"));
+        let sent = mock.wait_sent(phone, 3).await;
+        assert!(
+            sent[2]["text"].as_str().unwrap().contains("Lò Thị Hoa"),
+            "{}: {:?}",
+            db.name,
+            texts(&sent)
+        );
+        mock.push(tg::text(phone, "Xác nhận"));
+        let sent = mock.wait_sent(phone, 4).await;
+        assert_eq!(sent[3]["text"], "Đã xác nhận hộ #2 Lò Thị Hoa.");
+        let told = mock.wait_sent(7103, 10).await;
+        assert_eq!(told[9]["text"], "Hộ #2 Lò Thị Hoa đã được xác nhận.");
+        running.abort();
+    }
+}

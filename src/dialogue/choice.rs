@@ -233,6 +233,8 @@ mod tests {
         let texts = Texts::load().unwrap();
         let mut ctx = Ctx {
             person: &person,
+            channel: "test",
+            sender_id: "a",
             commune: &commune,
             rules: CommuneRules::default(),
             access: Default::default(),

@@ -1,11 +1,15 @@
 //! The commands: the built-in ones that work everywhere (/start, /huy, /quaylai, /trogiup,
-//! /lang, /boqua), those that start a dialogue, and a task named in words.
+//! /lang, /boqua), those that start a dialogue (linking accounts also in the middle of
+//! another), and a task named in words.
 
+use super::actions::links;
 use super::choice::Refusal;
 use super::error::EngineError;
 use super::offer::allowed;
 use super::render;
 use super::turn::{Said, Turn};
+use super::{Action, Dialogue};
+use crate::message::Reply;
 use crate::store::{groups, persons};
 use crate::text::{Lang, fold};
 
@@ -101,6 +105,9 @@ impl Turn<'_> {
                 }
             }
             _ => match dialogues.by_command(cmd) {
+                Some(d) if d.action == Action::LinkAccounts && allowed(&self.ctx, d) => {
+                    return self.link(d, args).await;
+                }
                 Some(d) if active => {
                     let a = self.state.active.as_ref();
                     let same = a.is_some_and(|a| a.dialogue == d.id);
@@ -121,6 +128,41 @@ impl Turn<'_> {
                 None => self.say_menu(Some("err-unknown-command")),
             },
         }
+        Ok(())
+    }
+
+    /// `/lienket` gives a code, `/lienket 123456` takes one. Both work in the middle of another
+    /// task, which goes on afterwards (its question is asked again under the answer): linking
+    /// an account must not cost the registration under way. Without a task under way,
+    /// `/lienket` goes on to the linked accounts, to unlink one or choose where notices go.
+    pub(super) async fn link(&mut self, d: &Dialogue, args: &str) -> Result<(), EngineError> {
+        let in_link = self
+            .state
+            .active
+            .as_ref()
+            .is_some_and(|a| a.dialogue == d.id);
+        let text = if args.is_empty() {
+            links::issue(&self.ctx, self.tx).await?
+        } else {
+            let r = links::redeem(&self.ctx, self.tx, args).await?;
+            self.out.to_accounts.extend(r.to_accounts);
+            // The list on screen was of the person this account no longer is.
+            if r.joined && in_link {
+                self.state.active = None;
+            }
+            r.text
+        };
+        if args.is_empty() && (in_link || self.state.active.is_none()) {
+            self.out.replies.push(Reply::text(text));
+            return self.start(d, "").await;
+        }
+        if self.state.active.is_none() {
+            self.out.replies.push(Reply::text(text));
+            return Ok(());
+        }
+        let mut r = self.prompt().await?;
+        r.text = format!("{text}\n\n{}", r.text);
+        self.out.replies.push(r);
         Ok(())
     }
 

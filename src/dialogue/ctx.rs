@@ -11,6 +11,9 @@ use crate::text::{Arg, Lang, Texts};
 /// Everything an action or a question needs to know about who is talking, and when.
 pub struct Ctx<'a> {
     pub person: &'a Person,
+    /// The account the message came from: the channel and the sender's id on it.
+    pub channel: &'a str,
+    pub sender_id: &'a str,
     pub commune: &'a Commune,
     pub rules: CommuneRules,
     /// What the person may do, and where (hamlet, organisation).

@@ -138,6 +138,8 @@ impl Engine {
         };
         let ctx = Ctx {
             person: &person,
+            channel: &msg.channel,
+            sender_id: &msg.sender_id,
             rules: CommuneRules::from_json(&commune.rules),
             commune: &commune,
             access: Access::new(grants),
@@ -169,9 +171,17 @@ impl Engine {
             let to = persons::by_id(&mut tx, n.person_id).await?;
             let lang = Lang::parse(&to.lang).unwrap_or_default();
             let reply = Reply::text(self.texts.get(lang, n.message, &n.args));
-            for c in persons::contacts(&mut tx, n.person_id).await? {
+            // One channel, not all of them: the one the person chose, else the one they
+            // used last.
+            if let Some(c) = persons::notice_contact(&mut tx, n.person_id).await? {
                 outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
             }
+        }
+        for a in &out.to_accounts {
+            let to = persons::by_id(&mut tx, a.notice.person_id).await?;
+            let lang = Lang::parse(&to.lang).unwrap_or_default();
+            let reply = Reply::text(self.texts.get(lang, a.notice.message, &a.notice.args));
+            outbox::enqueue(&mut tx, &a.channel, &a.chat_id, &reply, now).await?;
         }
         tx.commit().await?;
         Ok(Handled::Done)

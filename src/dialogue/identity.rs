@@ -9,7 +9,9 @@ use crate::store::communes::{self, Commune};
 use crate::store::persons::{self, Person, Seen};
 
 /// How stale a recorded "last seen" may grow before a message writes it again: it only
-/// decides which channel a person is reached on, so a write per message would be waste.
+/// decides which channel a person is reached on, so a write per message would be waste. A
+/// message on another channel than the one seen last is written at once, whatever its age:
+/// that switch is exactly what decides where the next notice goes.
 const SEEN_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// The person behind the message (`seen`, as read when the message was opened) and their
@@ -25,7 +27,7 @@ pub(super) async fn identify(
     if let Some(seen) = seen {
         // Personal notices and digests go to the private chat, never to a group where
         // the person happened to write.
-        let stale = seen.last_seen.is_none_or(|t| now - t >= SEEN_EVERY);
+        let stale = seen.last_seen.is_none_or(|t| now - t >= SEEN_EVERY) || seen.behind;
         if msg.chat_id == msg.sender_id && (seen.chat_id != msg.chat_id || stale) {
             let (c, s) = (&msg.channel, &msg.sender_id);
             persons::link_identity(tx, c, s, seen.person.id, &msg.chat_id, Some(now)).await?;

@@ -107,6 +107,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "show_phone.toml",
         include_str!("../../dialogues/show_phone.toml"),
     ),
+    (
+        "link_accounts.toml",
+        include_str!("../../dialogues/link_accounts.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

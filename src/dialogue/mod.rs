@@ -58,6 +58,7 @@ pub enum Action {
     Report,
     RecordRecognition,
     ShowPhone,
+    LinkAccounts,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -136,6 +137,9 @@ pub enum Source {
     ProposalSteps,
     /// The members of the group chosen in the step before.
     GroupMembers,
+    /// What a person can change about their linked accounts: unlink one of the others,
+    /// choose where notices go.
+    LinkedAccounts,
 }
 
 impl Source {
@@ -158,6 +162,7 @@ impl Source {
             "open_deadlines" => Source::OpenDeadlines,
             "proposal_steps" => Source::ProposalSteps,
             "group_members" => Source::GroupMembers,
+            "linked_accounts" => Source::LinkedAccounts,
             _ => return None,
         })
     }

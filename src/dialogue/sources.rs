@@ -1,5 +1,5 @@
-//! Options that come from the database: hamlets, households, groups, proposals, each list
-//! cut to what the person asking may see and act on.
+//! Options that come from the database: hamlets, households, groups, proposals, one's linked
+//! accounts, each list cut to what the person asking may see and act on.
 
 use super::Source;
 use super::ctx::Ctx;
@@ -39,6 +39,11 @@ pub(crate) async fn options(
 ) -> sqlx::Result<Vec<Opt>> {
     let me = ctx.person.id;
     Ok(match source {
+        Source::LinkedAccounts => actions::links::options(ctx, tx)
+            .await?
+            .into_iter()
+            .map(|(value, label)| opt(value, label, None))
+            .collect(),
         Source::GroupMembers => {
             let id = answers
                 .get("group")

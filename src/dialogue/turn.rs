@@ -11,7 +11,7 @@ use super::error::EngineError;
 use super::offer::{allowed, task_named};
 use super::render;
 use super::state::{Active, Advanced, At, ChatState};
-use super::{Dialogue, Dialogues, Kind, Step};
+use super::{Action, Dialogue, Dialogues, Kind, Step};
 use crate::domain::parse_integer;
 use crate::message::{Content, FileRef, Reply};
 use crate::store::Tx;
@@ -138,6 +138,10 @@ impl<'a> Turn<'a> {
             if let Said::Text(text) = &said
                 && let Some(d) = task_named(&self.ctx, self.dialogues, text)
             {
+                // Named in words, linking gives its code as the command does.
+                if d.action == Action::LinkAccounts {
+                    return self.link(d, "").await;
+                }
                 return self.start(d, "").await;
             }
             self.say_menu(None);
@@ -289,6 +293,7 @@ impl<'a> Turn<'a> {
         self.fetched.clear();
         self.out.replies.extend(outcome.replies);
         self.out.notices.extend(outcome.notices);
+        self.out.to_accounts.extend(outcome.to_accounts);
         if outcome.retry {
             a.retry(d, outcome.retry_from);
             self.state.active = Some(a);

@@ -148,7 +148,7 @@ async fn send(
     .await?;
     if reply.is_some() || schedule.quiet_line || forced {
         let reply = reply.unwrap_or_else(|| quiet(&app.texts, lang, day));
-        if let Some(c) = persons::last_contact(&mut tx, r.person_id).await? {
+        if let Some(c) = persons::notice_contact(&mut tx, r.person_id).await? {
             outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
         }
     }

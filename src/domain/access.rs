@@ -58,6 +58,9 @@ pub enum Capability {
     ManageDeadlines,
     /// The Excel report of the whole commune.
     SeeReport,
+    /// Join one's accounts on several channels into one person, unlink one, choose where
+    /// notices go.
+    LinkAccounts,
 }
 
 use Capability as C;
@@ -90,6 +93,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::ReceiveDigest, DIGEST),
     (C::ManageDeadlines, OFFICERS),
     (C::SeeReport, OFFICERS),
+    (C::LinkAccounts, EVERYONE),
 ];
 
 impl Capability {
@@ -209,6 +213,7 @@ mod tests {
             C::ReceiveDigest,
             C::ManageDeadlines,
             C::SeeReport,
+            C::LinkAccounts,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {

@@ -1,12 +1,13 @@
 //! The program's domain: parse-don't-validate types for what people type (names, phones, CCCD,
 //! dates, amounts, times of day) and the rules of the poverty-reduction program (target
-//! categories, the 36-month window, group readiness, the proposals' path, roles).
+//! categories, the 36-month window, group readiness, the proposals' path, roles, when two accounts may become one person).
 
 pub mod access;
 pub mod codes;
 pub mod groups;
 pub mod household;
 pub mod input;
+pub mod links;
 pub mod money;
 pub mod proposals;
 pub mod roles;

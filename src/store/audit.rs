@@ -48,3 +48,25 @@ pub async fn for_entity(tx: &mut Tx, entity: &str, entity_id: i64) -> sqlx::Resu
     .fetch_all(conn)
     .await)
 }
+
+/// How many times `action` was recorded on the entity since `since`, and the earliest of
+/// them: how a limit on tries (wrong link codes) is kept, by the same rows that audit them.
+pub async fn count_since(
+    tx: &mut Tx,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<(i64, Option<DateTime<Utc>>)> {
+    let times: Vec<DateTime<Utc>> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT at FROM audit_log
+         WHERE entity = $1 AND entity_id = $2 AND action = $3 AND at > $4 ORDER BY at"
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .bind(action)
+    .bind(since)
+    .fetch_all(conn)
+    .await)?;
+    Ok((times.len() as i64, times.first().copied()))
+}

@@ -86,6 +86,11 @@ async fn open_postgres(tx: &mut Tx, key: &Key<'_>, now: DateTime<Utc>) -> sqlx::
          )
          SELECT EXISTS (SELECT 1 FROM msg) AS fresh, (SELECT state FROM conv) AS state,
                 p.id, p.commune_id, p.display_name, p.lang, i.chat_id, i.last_seen,
+                EXISTS (SELECT 1 FROM identities o
+                        WHERE o.person_id = i.person_id
+                          AND (o.channel <> i.channel OR o.sender_id <> i.sender_id)
+                          AND o.last_seen IS NOT NULL
+                          AND (i.last_seen IS NULL OR o.last_seen >= i.last_seen)) AS behind,
                 c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo,
                 COALESCE((SELECT json_agg(json_build_object(
                               'role', r.role, 'hamlet_id', r.hamlet_id, 'org', r.org)

@@ -17,6 +17,7 @@ pub mod groups;
 pub mod handling;
 pub mod households;
 pub mod inbox;
+pub mod links;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;

@@ -37,10 +37,13 @@ pub struct Seen {
     pub commune: Commune,
     pub chat_id: String,
     pub last_seen: Option<DateTime<Utc>>,
+    /// Another identity of the person was seen since this one: the person has switched
+    /// channels, which must count at once for where notices go.
+    pub behind: bool,
 }
 
 /// The columns `seen` reads, each optional so that a query can read them through outer joins
-/// (`store::opening`).
+/// (`store::handling`).
 #[derive(FromRow)]
 pub(super) struct SeenColumns {
     id: Option<i64>,
@@ -49,6 +52,7 @@ pub(super) struct SeenColumns {
     lang: Option<String>,
     chat_id: Option<String>,
     last_seen: Option<DateTime<Utc>>,
+    behind: Option<bool>,
     code: Option<String>,
     name: Option<String>,
     district: Option<String>,
@@ -81,6 +85,7 @@ impl SeenColumns {
             },
             chat_id: self.chat_id?,
             last_seen: self.last_seen,
+            behind: self.behind.unwrap_or(false),
         })
     }
 }
@@ -89,6 +94,11 @@ impl SeenColumns {
 pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<Option<Seen>> {
     let row: Option<SeenColumns> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT p.id, p.commune_id, p.display_name, p.lang, i.chat_id, i.last_seen,
+                EXISTS (SELECT 1 FROM identities o
+                        WHERE o.person_id = i.person_id
+                          AND (o.channel <> i.channel OR o.sender_id <> i.sender_id)
+                          AND o.last_seen IS NOT NULL
+                          AND (i.last_seen IS NULL OR o.last_seen >= i.last_seen)) AS behind,
                 c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo
          FROM identities i JOIN persons p ON p.id = i.person_id
          JOIN communes c ON c.id = p.commune_id
@@ -179,15 +189,6 @@ pub async fn set_lang(tx: &mut Tx, person_id: i64, lang: &str) -> sqlx::Result<(
     Ok(())
 }
 
-pub async fn contacts(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Contact>> {
-    on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT channel, chat_id FROM identities WHERE person_id = $1 ORDER BY channel"
-    )
-    .bind(person_id)
-    .fetch_all(conn)
-    .await)
-}
-
 pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
     let rows: Vec<RoleRow> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT role, hamlet_id, org FROM roles
@@ -275,13 +276,77 @@ pub async fn with_role(tx: &mut Tx, commune_id: i64, role: Role) -> sqlx::Result
     })
 }
 
-/// Where a person chatted last: the channel a digest should go to.
-pub async fn last_contact(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<Contact>> {
+/// Records that an account was used now, whenever it was last.
+pub async fn touch(
+    tx: &mut Tx,
+    channel: &str,
+    sender_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE identities SET last_seen = $1 WHERE channel = $2 AND sender_id = $3",
+        now,
+        channel,
+        sender_id
+    )?;
+    Ok(())
+}
+
+/// Where notices and the digest reach a person: on the channel they chose (`/lienket`), else
+/// where they chatted last. A chosen channel the person no longer has falls back the same way.
+pub async fn notice_contact(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<Contact>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT channel, chat_id FROM identities WHERE person_id = $1
-         ORDER BY last_seen DESC NULLS LAST, channel LIMIT 1"
+        "SELECT i.channel, i.chat_id FROM identities i JOIN persons p ON p.id = i.person_id
+         WHERE i.person_id = $1
+         ORDER BY CASE WHEN i.channel = p.notify_channel THEN 0 ELSE 1 END,
+            i.last_seen DESC NULLS LAST, i.channel LIMIT 1"
     )
     .bind(person_id)
     .fetch_optional(conn)
     .await)
+}
+
+/// One of a person's accounts: a chat identity on a channel.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct Identity {
+    pub channel: String,
+    pub sender_id: String,
+    pub chat_id: String,
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+/// A person's accounts, the one used last first.
+pub async fn identities(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Identity>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT channel, sender_id, chat_id, last_seen FROM identities WHERE person_id = $1
+         ORDER BY last_seen DESC NULLS LAST, channel, sender_id"
+    )
+    .bind(person_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// The channel a person chose for notices; None: the one they used last.
+pub async fn notify_channel(tx: &mut Tx, person_id: i64) -> sqlx::Result<Option<String>> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT notify_channel FROM persons WHERE id = $1"
+    )
+    .bind(person_id)
+    .fetch_one(conn)
+    .await)
+}
+
+pub async fn set_notify_channel(
+    tx: &mut Tx,
+    person_id: i64,
+    channel: Option<&str>,
+) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE persons SET notify_channel = $1 WHERE id = $2",
+        channel,
+        person_id
+    )?;
+    Ok(())
 }

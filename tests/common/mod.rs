@@ -118,9 +118,14 @@ impl Chat<'_> {
 }
 
 pub async fn replies(store: &Store, chat: &str) -> Vec<Reply> {
+    replies_on(store, "test", chat).await
+}
+
+/// What was queued for a chat of any channel, marked sent as it is read.
+pub async fn replies_on(store: &Store, channel: &str, chat: &str) -> Vec<Reply> {
     let mut tx = store.begin().await.unwrap();
     let far = chrono::Utc::now() + chrono::Duration::days(3650);
-    let rows = outbox::due(&mut tx, "test", Some(chat), far, 100)
+    let rows = outbox::due(&mut tx, channel, Some(chat), far, 100)
         .await
         .unwrap();
     for r in &rows {

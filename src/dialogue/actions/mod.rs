@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod households;
+pub mod links;
 mod members;
 pub mod officer;
 mod outcome;
@@ -17,7 +18,7 @@ use super::{Action, Kind};
 use crate::domain::Capability;
 use crate::store::Tx;
 
-pub use outcome::{Notice, Outcome, Then};
+pub use outcome::{AccountNotice, Notice, Outcome, Then};
 
 /// One answer an action takes.
 #[derive(Clone, Copy)]
@@ -150,6 +151,7 @@ const DEADLINE_FIELDS: &[Field] = &[
     field("due_on", Kind::Day, true),
 ];
 const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
+const LINK_FIELDS: &[Field] = &[field("change", Kind::Choice, true)];
 
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
@@ -189,6 +191,7 @@ impl Action {
             "report" => Action::Report,
             "record_recognition" => Action::RecordRecognition,
             "show_phone" => Action::ShowPhone,
+            "link_accounts" => Action::LinkAccounts,
             _ => return None,
         })
     }
@@ -219,6 +222,7 @@ impl Action {
             }
             Action::Report => C::SeeReport,
             Action::RecordRecognition => C::RecordRecognition,
+            Action::LinkAccounts => C::LinkAccounts,
         }
     }
 
@@ -245,6 +249,7 @@ impl Action {
             Action::SubmitProposal => SUBMIT_FIELDS,
             Action::ReviseProposal | Action::ShowProposal => PROPOSAL_ONLY,
             Action::ActOnProposal => ACT_FIELDS,
+            Action::LinkAccounts => LINK_FIELDS,
         }
     }
 
@@ -287,6 +292,7 @@ impl Action {
             Action::Report => o::report(ctx, tx).await,
             Action::RecordRecognition => m::record(ctx, tx, typed(answers)?).await,
             Action::ShowPhone => h::show_phone(ctx, tx, typed(answers)?).await,
+            Action::LinkAccounts => self::links::change(ctx, tx, typed(answers)?).await,
         }
     }
 }

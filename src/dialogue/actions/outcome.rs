@@ -15,6 +15,9 @@ use crate::text::Arg;
 pub struct Outcome {
     pub replies: Vec<Reply>,
     pub notices: Vec<Notice>,
+    /// Messages to one account of a person rather than wherever the person is reached: the
+    /// accounts that linking or unlinking concerns.
+    pub to_accounts: Vec<AccountNotice>,
     pub then: Option<Then>,
     /// The action refused, but the answers are worth keeping: the person goes back to the
     /// summary (or the last question) to change what was wrong, rather than start again.
@@ -52,6 +55,13 @@ pub struct Notice {
     pub person_id: i64,
     pub message: &'static str,
     pub args: Vec<(&'static str, Arg)>,
+}
+
+/// A message to one chat, written in the language of the person behind it.
+pub struct AccountNotice {
+    pub channel: String,
+    pub chat_id: String,
+    pub notice: Notice,
 }
 
 /// Notices to everyone holding `role` in the commune.
