@@ -5,6 +5,8 @@
 mod common;
 #[path = "zalo/files.rs"]
 mod files;
+#[path = "zalo/linked.rs"]
+mod linked;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
