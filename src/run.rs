@@ -89,6 +89,13 @@ fn zalo_plan(settings: &Settings) -> anyhow::Result<Option<ZaloPlan>> {
     let webhook = match &settings.zalo_webhook_url {
         Some(u) => {
             let parsed = url::Url::parse(u).context("zalo_webhook_url is not a URL")?;
+            // Zalo's setWebhook takes only HTTPS: anything else would be refused at every try.
+            if parsed.scheme() != "https" {
+                anyhow::bail!(
+                    "zalo_webhook_url (GIAMNGHEO_ZALO_WEBHOOK_URL) must be an https:// address: \
+                     Zalo delivers only over HTTPS (put a TLS proxy in front of the listener)"
+                );
+            }
             let secret = settings.zalo_webhook_secret.clone().unwrap_or_default();
             let n = secret.chars().count();
             if !(8..=256).contains(&n) {

@@ -5,6 +5,8 @@
 mod common;
 #[path = "zalo/files.rs"]
 mod files;
+#[path = "zalo/linked.rs"]
+mod linked;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -578,6 +580,19 @@ async fn the_settings_are_checked_before_anything_starts() {
         assert!(why.contains("zalo_webhook_secret"), "{why}");
         assert!(!why.contains(zm::TOKEN), "the token never shows");
     }
+    // Zalo's setWebhook takes only HTTPS: a plain address is refused before anything starts.
+    let s = Settings {
+        zalo_token: Some(zm::TOKEN.into()),
+        zalo_webhook_url: Some("http://bot.example.vn/zalo".into()),
+        zalo_webhook_secret: Some("bi-mat-zalo-123".into()),
+        ..Settings::default()
+    };
+    let why = run::start(&s, engine.clone())
+        .await
+        .err()
+        .expect("a webhook that is not HTTPS")
+        .to_string();
+    assert!(why.contains("https://"), "{why}");
     let s = Settings {
         zalo_token: Some(zm::TOKEN.into()),
         zalo_webhook_url: Some("https://bot.example.vn/healthz".into()),

@@ -21,6 +21,9 @@ pub struct Key<'a> {
     pub conversation: &'a str,
 }
 
+// Made once per message and taken apart at once by the engine: boxing the large variant
+// would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Opened {
     /// Seen before: nothing more was read.
     Duplicate,
