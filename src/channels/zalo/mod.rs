@@ -154,7 +154,7 @@ impl Zalo {
             let set = loop {
                 match api.call("setWebhook", &params).await {
                     Ok(set) => break set,
-                    Err(e) => tracing::warn!(error = %e, "Zalo setWebhook; retrying"),
+                    Err(e) => warn_refused(&e, "Zalo setWebhook; retrying"),
                 }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
@@ -186,7 +186,7 @@ impl Zalo {
                     match inbox.api.call("deleteWebhook", &json!({})).await {
                         Ok(_) => webhook_gone = true,
                         Err(e) => {
-                            tracing::warn!(error = %e, "Zalo deleteWebhook");
+                            warn_refused(&e, "Zalo deleteWebhook");
                             tokio::time::sleep(backoff).await;
                             backoff = (backoff * 2).min(Duration::from_secs(30));
                             continue;
@@ -209,7 +209,7 @@ impl Zalo {
                     Err(e) if e.code() == Some(408) => {}
                     Err(ApiError::Timeout) => {}
                     Err(e) => {
-                        tracing::warn!(error = %e, "Zalo getUpdates");
+                        warn_refused(&e, "Zalo getUpdates");
                         tokio::time::sleep(backoff).await;
                         backoff = (backoff * 2).min(Duration::from_secs(30));
                     }
@@ -232,6 +232,17 @@ impl Zalo {
         for t in self.tasks {
             t.abort();
         }
+    }
+}
+
+/// Logs a failed call, which is tried again. A refused token (401) is said plainly, since
+/// trying again cannot help until the operator fixes it: otherwise it would look like an
+/// outage.
+fn warn_refused(e: &ApiError, what: &str) {
+    if e.code() == Some(401) {
+        tracing::error!(error = %e, "{what}: Zalo refuses the bot token; check ZALO_BOT_TOKEN");
+    } else {
+        tracing::warn!(error = %e, "{what}");
     }
 }
 
