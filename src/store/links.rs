@@ -12,9 +12,10 @@ use super::{Tx, execute, on_tx};
 
 /// A code as stored: only its SHA-256 (a six-digit code is no secret from someone who can
 /// read the database and try a million hashes, but it does not show in a dump, a log or a
-/// screenshot; expiry, single use and the wrong-try limit are what protect it).
-pub fn hash(code: &str) -> String {
-    Sha256::digest(code.as_bytes())
+/// screenshot; expiry, single use and the wrong-try limit are what protect it). Also the
+/// stable name of any bytes (a file the Zalo sender keeps to link to).
+pub fn hash(data: impl AsRef<[u8]>) -> String {
+    Sha256::digest(data.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

@@ -3,7 +3,6 @@
 //! numbered lines, the phone question asks for the number typed, and files go as links the
 //! listener serves. Pacing, order and retries are the channel-neutral sender's.
 
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -133,9 +132,9 @@ impl Delivery {
         let Some(bytes) = f.bytes() else {
             return Ok(None);
         };
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        bytes.hash(&mut h);
-        let key = format!("inline:{:016x}:{}:{}", h.finish(), bytes.len(), f.name);
+        // SHA-256, not std's hasher, whose output may change between Rust releases and
+        // would then store the same file again.
+        let key = format!("inline:{}:{}", crate::store::links::hash(&bytes), f.name);
         let store = self.engine.store();
         let kept = async {
             let mut tx = store.begin().await?;

@@ -52,7 +52,7 @@ fn account(ctx: &Ctx<'_>, channel: &str, sender_id: &str) -> String {
 /// An account named in an option: short and fixed in length, so it fits in a button's data
 /// whatever the platform's ids look like.
 fn account_key(channel: &str, sender_id: &str) -> String {
-    stored::hash(&format!("{channel}\n{sender_id}"))[..12].to_string()
+    stored::hash(format!("{channel}\n{sender_id}"))[..12].to_string()
 }
 
 fn is_current(ctx: &Ctx<'_>, i: &Identity) -> bool {
