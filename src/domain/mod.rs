@@ -13,6 +13,7 @@ pub mod proposals;
 pub mod roles;
 pub mod rules;
 pub mod time;
+pub mod typed_code;
 
 pub use access::{Access, Capability, Grant};
 pub use groups::{GroupRules, GroupStatus, MemberFacts, MemberRecord, Missing};
