@@ -84,7 +84,13 @@ cat-other = Other household (not a beneficiary)
 err-money = That is not an amount. E.g. 150 triệu, 150tr or 150.000.000.
 err-money-above = That is more than { $what } ({ $max }).
 err-need-file = Please send a photo or a file (press 📎), not text.
-err-join-code = No group has this code. Check the code with the group's leader.
+err-join-code = No group has this code. Check the code with the group's leader. { $left ->
+    [0] You have no tries left this hour.
+    [1] 1 try left this hour.
+   *[other] { $left } tries left this hour.
+}
+err-join-code-format = A group's code has 8 letters and digits, e.g. K7MXQ2PA (no O, I, L, 0 or 1).
+err-join-blocked = You typed a wrong group code { $tries } times within an hour. Please try again in { $minutes } minutes.
 err-group-closed = Group "{ $name }" has asked to be established or is established; its members can no longer change.
 org-hoi-nong-dan = Farmers' Association
 org-hoi-phu-nu = Women's Union
@@ -248,3 +254,10 @@ link-unlinked-notice = This account was unlinked from { $name } (on { $account }
 link-notify-set-last = Notices and the digest will go to the channel you used last.
 link-notify-set = Notices and the digest will go on { $channel }.
 link-gone = This account is no longer linked to you. Type /link to see again.
+group-hamlet-only = Group "{ $group }" takes only households of { $hamlet }.
+group-link = Or send the link: { $link }
+group-code-renewed = New code of group "{ $group }": { $code }. The old code no longer works. Households type /join { $code } to join.
+name-set = Your name is saved: { $name }.
+switch-ask = You are in the middle of "{ $task }". Leave it to open the link (code) you just sent? Answer yes or no.
+switch-kept = Going on with the task.
+group-code-gone = This group code no longer works. Ask the group's leader for the new one.

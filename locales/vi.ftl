@@ -84,7 +84,12 @@ cat-other = Hộ khác (không thuộc diện)
 err-money = Số tiền chưa đúng. Ví dụ: 150 triệu, 150tr hoặc 150.000.000.
 err-money-above = Số này lớn hơn { $what } ({ $max }).
 err-need-file = Vui lòng gửi ảnh hoặc tệp (bấm 📎), không gõ chữ.
-err-join-code = Không có nhóm nào có mã này. Kiểm tra lại mã với trưởng nhóm.
+err-join-code = Không có nhóm nào có mã này. Kiểm tra lại mã với trưởng nhóm. { $left ->
+    [0] Bạn đã hết lượt thử trong giờ này.
+   *[other] Còn { $left } lần thử trong giờ này.
+}
+err-join-code-format = Mã nhóm gồm 8 chữ và số, ví dụ: K7MXQ2PA (không có chữ O, I, L và số 0, 1).
+err-join-blocked = Bạn đã gõ sai mã nhóm { $tries } lần trong một giờ. Vui lòng thử lại sau { $minutes } phút.
 err-group-closed = Nhóm "{ $name }" đã xin thành lập hoặc đã thành lập, không thay đổi thành viên được nữa.
 org-hoi-nong-dan = Hội Nông dân
 org-hoi-phu-nu = Hội Phụ nữ
@@ -247,3 +252,10 @@ link-unlinked-notice = Tài khoản này đã được bỏ liên kết khỏi {
 link-notify-set-last = Thông báo và bản tin sẽ gửi tới kênh bạn dùng gần nhất.
 link-notify-set = Thông báo và bản tin sẽ gửi qua { $channel }.
 link-gone = Tài khoản này không còn liên kết với bạn. Gõ /lienket để xem lại.
+group-hamlet-only = Nhóm "{ $group }" chỉ nhận hộ ở { $hamlet }.
+group-link = Hoặc gửi đường dẫn: { $link }
+group-code-renewed = Mã mới của nhóm "{ $group }": { $code }. Mã cũ không dùng được nữa. Các hộ gõ /thamgia { $code } để vào nhóm.
+name-set = Đã lưu tên của bạn: { $name }.
+switch-ask = Bạn đang làm dở "{ $task }". Bỏ việc đó để mở đường dẫn (mã) vừa gửi? Trả lời có hoặc không.
+switch-kept = Tiếp tục việc đang làm.
+group-code-gone = Mã nhóm này không còn dùng được. Hỏi trưởng nhóm mã mới.

@@ -21,6 +21,9 @@ pub struct Settings {
     pub commune: Option<String>,
     /// The bot's token from @BotFather (also `TELOXIDE_TOKEN`). Without it, no Telegram.
     pub telegram_token: Option<String>,
+    /// The bot's username, for the links t.me/<bot>?start=CODE shown with join codes and
+    /// invites; when Telegram runs, the bot's own name is asked for and used if this is unset.
+    pub telegram_bot: Option<String>,
     /// Another Bot API server (also `TELOXIDE_API_URL`), e.g. a local telegram-bot-api.
     pub telegram_api_url: Option<String>,
     /// Public HTTPS URL Telegram posts updates to; without it the bot polls.
@@ -111,6 +114,7 @@ impl fmt::Debug for Settings {
                 "telegram_token",
                 &self.telegram_token.as_ref().map(|_| "***"),
             )
+            .field("telegram_bot", &self.telegram_bot)
             .field("telegram_api_url", &self.telegram_api_url)
             .field("telegram_webhook_url", &self.telegram_webhook_url)
             .field(

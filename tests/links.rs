@@ -612,7 +612,8 @@ async fn groups_and_proposals_follow_the_account_that_joins() {
             name: "Tổ chè Đồi Chín",
             org: "hoi_nong_dan",
             product: "chè",
-            join_code: "CHIN01",
+            join_code: "CHNDC234",
+            commune_wide: false,
             leader_id: leader,
         };
         groups::insert(&mut tx, &group, clock.now()).await.unwrap();

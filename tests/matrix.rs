@@ -62,6 +62,8 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /xonghan {d_open}                           | -  -  -  -  -   -   A    A
 /baocao                                     | -  -  -  -  -   -   A    A
 /lienket                                    | A  A  A  A  A   A   A    A
+/doima {g_forming}                          | -  -  A  -  -   -   -    -
+/ten ; Nguyễn Văn Tên                       | A  A  A  A  A   A   A    A
 ";
 
 fn now() -> DateTime<Utc> {
@@ -272,10 +274,10 @@ async fn fixture(store: &Store) -> Fixture {
     let group =
         |name: &'static str, leader: &'static str, code: &'static str| (name, person[leader], code);
     let specs = [
-        group(GROUP_FORMING, "HA", "FORMA1"),
-        group(GROUP_READY, "ORG", "READY2"),
-        group(GROUP_REQUESTED, "ORG", "REQST3"),
-        group(GROUP_ESTABLISHED, "HA", "ESTAB4"),
+        group(GROUP_FORMING, "HA", "FRMAGRP2"),
+        group(GROUP_READY, "ORG", "REDYGRP3"),
+        group(GROUP_REQUESTED, "ORG", "RQSTGRP4"),
+        group(GROUP_ESTABLISHED, "HA", "ESTBGRP5"),
     ];
     let mut gid = vec![];
     for (name, leader, code) in specs {
@@ -288,6 +290,7 @@ async fn fixture(store: &Store) -> Fixture {
                 org: "hoi_nong_dan",
                 product: "chè",
                 join_code: code,
+                commune_wide: false,
                 leader_id: leader,
             },
             now(),
@@ -362,7 +365,7 @@ async fn fixture(store: &Store) -> Fixture {
     {
         id.insert(key, g.to_string());
     }
-    id.insert("code_forming", "FORMA1".into());
+    id.insert("code_forming", "FRMAGRP2".into());
     // Proposals: one waiting for the officers, one sent back to the cooperative.
     let proposal = |title: &'static str, by: i64, group_id: Option<i64>, kind: &'static str| {
         (title, by, group_id, kind)
@@ -488,7 +491,12 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
                 )
             })
             .collect();
-        out.push_str(&format!("g{id}:{:?}:{} ", g.status, m.join(",")));
+        out.push_str(&format!(
+            "g{id}:{:?}:{}:{} ",
+            g.status,
+            g.join_code,
+            m.join(",")
+        ));
     }
     out.push_str(&format!(
         "groups:{} ",
@@ -572,6 +580,7 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         "/giobantin" => said.contains("06:30"),
         "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
         "/lienket" => said.contains("Mã liên kết:"),
+        "/ten" => said.contains("Đã lưu tên của bạn: Nguyễn Văn Tên."),
         _ => changed,
     }
 }

@@ -6,6 +6,8 @@
 //! `@today DD/MM/YYYY`, `@as NAME` (open the chat as NAME), `@restart` (close the database
 //! and the engine, open them again, reopen the chat), `@break-db` / `@heal-db` (make the
 //! database refuse every message). `//` lines are comments. Every other line is what the bot says.
+//! Group join codes are random: the bot's `K7MXQ2PA` is written `{code#1}` (the code of group
+//! #1), and `{code#1}` typed is sent as the group's real code.
 //! `BLESS=1 cargo test --test transcripts` rewrites the files from what the bot said; read
 //! the diff before committing it.
 
@@ -18,6 +20,7 @@ use chrono::NaiveDate;
 use giamngheo::channels::console::Session;
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::seed;
+use giamngheo::store::groups;
 
 fn transcript_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogues/transcripts");
@@ -66,14 +69,36 @@ async fn play(script: &str, db: &mut giamngheo::store::scratch::TestDb) -> Strin
             common::heal_db(db, "inbox").await;
         } else if let Some(text) = input {
             let s = session.as_mut().expect("a transcript starts with @as NAME");
-            s.send(text).await.unwrap();
+            let mut text = text.to_string();
+            for (id, code) in join_codes(db).await {
+                text = text.replace(&format!("{{code#{id}}}"), &code);
+            }
+            s.send(&text).await.unwrap();
         }
         if let Some(s) = session.as_mut() {
-            actual.push_str(&String::from_utf8_lossy(&s.output));
+            let mut said = String::from_utf8_lossy(&s.output).into_owned();
+            for (id, code) in join_codes(db).await {
+                said = said.replace(&code, &format!("{{code#{id}}}"));
+            }
+            actual.push_str(&said);
             s.output.clear();
         }
     }
     actual
+}
+
+/// Every group's number and join code.
+async fn join_codes(db: &giamngheo::store::scratch::TestDb) -> Vec<(i64, String)> {
+    let mut tx = db.store.begin().await.unwrap();
+    let mut out = vec![];
+    for id in 1.. {
+        match groups::get(&mut tx, id).await.unwrap() {
+            Some(g) => out.push((id, g.join_code)),
+            None => break,
+        }
+    }
+    tx.commit().await.unwrap();
+    out
 }
 
 fn normalise(s: &str) -> String {

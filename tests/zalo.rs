@@ -323,11 +323,13 @@ async fn a_household_joins_a_group_by_typed_code() {
         assert!(orgs.contains("[1] Hội Nông dân"), "{orgs}");
         head.say("1").await;
         head.say("chè").await;
+        // Households of the hamlet only.
+        head.say("1").await;
         let created = head.say("1").await;
         let code = created
             .split("Mã tham gia: ")
             .nth(1)
-            .and_then(|rest| rest.get(..6))
+            .and_then(|rest| rest.get(..8))
             .unwrap_or_else(|| panic!("{}: no code in {created}", db.name))
             .to_string();
 

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use super::actions::groups::{CODE_LEN, JOIN_LIMIT};
+use super::actions::tries::Standing;
 use super::choice::{Fetched, Input, Refusal, pick};
 use super::ctx::Ctx;
 use super::error::EngineError;
@@ -13,7 +15,8 @@ use crate::domain::input::format_date;
 use crate::domain::{
     Cccd, FreeText, InputError, Money, PastDate, PersonName, Phone, parse_integer,
 };
-use crate::store::{Tx, groups};
+use crate::domain::{GroupStatus, HouseholdStatus, typed_code};
+use crate::store::{Tx, groups, households};
 use crate::text::fold;
 
 /// Words that skip an optional question, compared folded.
@@ -99,28 +102,7 @@ pub(super) async fn parse_answer(
                 Err(r) => Err(r),
             }
         }
-        Kind::Text if step.check == Some(Check::JoinCode) => {
-            let code: String = typed
-                .chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-                .to_uppercase();
-            match groups::by_code(tx, &code).await? {
-                Some(g)
-                    if g.commune_id == ctx.commune.id
-                        && g.status == crate::domain::GroupStatus::Forming =>
-                {
-                    Ok((
-                        Value::String(code),
-                        Some(format!("{} ({})", g.name, g.join_code)),
-                    ))
-                }
-                Some(g) if g.commune_id == ctx.commune.id => {
-                    Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
-                }
-                _ => Err(Refusal("err-join-code", vec![])),
-            }
-        }
+        Kind::Text if step.check == Some(Check::JoinCode) => join_code(ctx, tx, typed).await?,
         Kind::Text if step.check == Some(Check::TimeOfDay) => {
             match crate::domain::parse_time(typed) {
                 Some(t) => s(t.format("%H:%M").to_string()),
@@ -173,10 +155,62 @@ pub(super) async fn parse_answer(
                 }
             }
         },
-        Kind::YesNo => match fold(typed).as_str() {
-            "co" | "c" | "yes" | "y" | "dong y" | "ok" | "1" => Ok((Value::Bool(true), None)),
-            "khong" | "k" | "no" | "n" | "2" => Ok((Value::Bool(false), None)),
-            _ => Err(Refusal("err-yes-no", vec![])),
+        Kind::YesNo => match yes_no(typed) {
+            Some(b) => Ok((Value::Bool(b), None)),
+            None => Err(Refusal("err-yes-no", vec![])),
         },
+    })
+}
+
+/// "có", "co", "1", "yes"… or "không", "2", "no"…; None for anything else.
+pub(super) fn yes_no(typed: &str) -> Option<bool> {
+    match fold(typed).as_str() {
+        "co" | "c" | "yes" | "y" | "dong y" | "ok" | "1" => Some(true),
+        "khong" | "k" | "no" | "n" | "2" => Some(false),
+        _ => None,
+    }
+}
+
+/// A group's join code: a forming group of the commune. Wrong codes count against the
+/// person's tries (a few an hour), so that nobody finds a group by guessing; a code that
+/// cannot be one (wrong length, a look-alike letter) is no guess and costs nothing.
+async fn join_code(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    typed: &str,
+) -> sqlx::Result<Result<Parsed, Refusal>> {
+    let Some(code) = typed_code::parse_code(typed, CODE_LEN) else {
+        return Ok(Err(Refusal("err-join-code-format", vec![])));
+    };
+    let left = match JOIN_LIMIT.check(ctx, tx).await? {
+        Standing::Open { left } => left,
+        Standing::Blocked { tries, minutes } => {
+            let args = vec![("tries", tries.into()), ("minutes", minutes.into())];
+            return Ok(Err(Refusal("err-join-blocked", args)));
+        }
+    };
+    Ok(match groups::by_code(tx, &code).await? {
+        Some(g) if g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming => {
+            // Said at once when none of one's households may join (a hamlet's group, a
+            // household of another hamlet), not after every other question.
+            let mine: Vec<_> = households::registered_by(tx, ctx.person.id)
+                .await?
+                .into_iter()
+                .filter(|h| h.status != HouseholdStatus::Rejected)
+                .collect();
+            if !mine.is_empty() && !mine.iter().any(|h| g.takes(h.hamlet_id)) {
+                let args = vec![("group", g.name.into()), ("hamlet", g.hamlet_name.into())];
+                return Ok(Err(Refusal("group-hamlet-only", args)));
+            }
+            let label = format!("{} ({})", g.name, g.join_code);
+            Ok((Value::String(code), Some(label)))
+        }
+        Some(g) if g.commune_id == ctx.commune.id => {
+            Err(Refusal("err-group-closed", vec![("name", g.name.into())]))
+        }
+        _ => {
+            JOIN_LIMIT.wrong(ctx, tx, "unknown").await?;
+            Err(Refusal("err-join-code", vec![("left", left.into())]))
+        }
     })
 }

@@ -459,6 +459,14 @@ fn parse_when(s: &str, earlier: &[Step]) -> Result<Vec<Cond>, String> {
                 return Err(format!("unknown role `{bad}`"));
             }
             CondKey::Role
+        } else if key == "hamlets" {
+            if let Some(bad) = value
+                .split('|')
+                .find(|v| !["none", "one", "several"].contains(&v.trim()))
+            {
+                return Err(format!("hamlets: `{bad}` is not none, one or several"));
+            }
+            CondKey::Hamlets
         } else {
             let Some(step) = earlier.iter().find(|st| st.id == key) else {
                 return Err(format!("`{key}` is not an earlier step"));

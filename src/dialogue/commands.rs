@@ -9,7 +9,7 @@ use super::offer::allowed;
 use super::render;
 use super::turn::{Said, Turn};
 use super::{Action, Dialogue};
-use crate::message::Reply;
+use crate::message::{Choice, Reply};
 use crate::store::{groups, persons};
 use crate::text::{Lang, fold};
 
@@ -24,6 +24,10 @@ impl Turn<'_> {
         let dialogues = self.dialogues;
         match cmd {
             "/start" | "/menu" => {
+                if active && cmd == "/start" && !args.is_empty() {
+                    // A link opened in the middle of a task: neither is lost unasked.
+                    return self.offer_switch(text.to_string(), None);
+                }
                 if active {
                     return self.reprompt(Some("busy")).await;
                 }
@@ -117,6 +121,9 @@ impl Turn<'_> {
                         let said = Said::Text(self.record_number(args));
                         return self.answer(said).await;
                     }
+                    if !same && d.action == Action::JoinGroup && !args.is_empty() {
+                        return self.offer_switch(text.to_string(), None);
+                    }
                     let note = if same { None } else { Some("busy") };
                     return self.reprompt(note).await;
                 }
@@ -163,6 +170,39 @@ impl Turn<'_> {
         let mut r = self.prompt().await?;
         r.text = format!("{text}\n\n{}", r.text);
         self.out.replies.push(r);
+        Ok(())
+    }
+
+    /// Asks whether to leave the task under way for `command` (a join link opened, a code
+    /// typed); the answer is taken at the next message (`Turn::step`).
+    pub(super) fn offer_switch(
+        &mut self,
+        command: String,
+        note: Option<&str>,
+    ) -> Result<(), EngineError> {
+        let task = self
+            .state
+            .active
+            .as_ref()
+            .and_then(|a| self.dialogues.get(&a.dialogue))
+            .map(|d| d.title.get(self.ctx.lang).to_string())
+            .unwrap_or_default();
+        let mut text = self.ctx.t("switch-ask", &[("task", task.into())]);
+        if let Some(n) = note {
+            text = format!("{}\n{text}", self.ctx.t(n, &[]));
+        }
+        let choice = |id: &str, data: &str, key: &str| Choice {
+            label: self.ctx.t(id, &[]),
+            data: data.to_string(),
+            key: Some(key.to_string()),
+        };
+        let reply = Reply {
+            text,
+            choices: vec![choice("yes", "co", "1"), choice("no", "khong", "2")],
+            ..Reply::default()
+        };
+        self.out.replies.push(reply);
+        self.state.switch = Some(command);
         Ok(())
     }
 

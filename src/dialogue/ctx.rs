@@ -22,9 +22,17 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub texts: &'a Texts,
+    /// The Telegram bot's username, when known: codes are also shown as links to it.
+    pub telegram_bot: Option<&'a str>,
 }
 
 impl Ctx<'_> {
+    /// The Telegram link that opens the bot with `code`, when the bot's name is known.
+    pub fn start_link(&self, code: &str) -> Option<String> {
+        self.telegram_bot
+            .map(|bot| format!("https://t.me/{bot}?start={code}"))
+    }
+
     pub fn t(&self, id: &str, args: &[(&str, Arg)]) -> String {
         self.texts.get(self.lang, id, args)
     }

@@ -38,6 +38,9 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Code of the commune that new people join, when there are several.
     default_commune: Option<String>,
+    /// The Telegram bot's username, for links t.me/<bot>?start=CODE: from the settings, or
+    /// from Telegram itself once the channel has started.
+    telegram_bot: std::sync::OnceLock<String>,
 }
 
 impl Engine {
@@ -54,7 +57,21 @@ impl Engine {
             texts,
             clock,
             default_commune,
+            telegram_bot: Default::default(),
         }
+    }
+
+    /// Names the Telegram bot whose links replies show; the first name given stays.
+    pub fn set_telegram_bot(&self, username: &str) {
+        let name = username.trim().trim_start_matches('@');
+        if !name.is_empty() {
+            let _ = self.telegram_bot.set(name.to_string());
+        }
+    }
+
+    /// The Telegram bot's username, once known.
+    pub fn telegram_bot(&self) -> Option<&str> {
+        self.telegram_bot.get().map(String::as_str)
     }
 
     pub fn store(&self) -> &Store {
@@ -147,6 +164,7 @@ impl Engine {
             now,
             today: local_date(now, &commune.time_zone),
             texts: &self.texts,
+            telegram_bot: self.telegram_bot(),
         };
         let state: ChatState = match raw.as_deref().map(serde_json::from_str) {
             Some(Ok(s)) => s,

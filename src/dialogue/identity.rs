@@ -24,7 +24,17 @@ pub(super) async fn identify(
     now: DateTime<Utc>,
     default_commune: Option<&str>,
 ) -> sqlx::Result<Option<(Person, Commune)>> {
-    if let Some(seen) = seen {
+    if let Some(mut seen) = seen {
+        // Someone given a role before their first message was named by their id; everyone's
+        // name follows the one their platform sends, until they give their own (/ten).
+        if let Some(name) = msg.sender_name.as_deref().map(str::trim)
+            && !seen.name_given
+            && !name.is_empty()
+            && name != seen.person.display_name
+        {
+            persons::set_name(tx, seen.person.id, name, false).await?;
+            seen.person.display_name = name.to_string();
+        }
         // Personal notices and digests go to the private chat, never to a group where
         // the person happened to write.
         let stale = seen.last_seen.is_none_or(|t| now - t >= SEEN_EVERY) || seen.behind;

@@ -35,6 +35,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../dialogues/create_group.toml"),
     ),
     (
+        "renew_join_code.toml",
+        include_str!("../../dialogues/renew_join_code.toml"),
+    ),
+    (
         "join_group.toml",
         include_str!("../../dialogues/join_group.toml"),
     ),
@@ -110,6 +114,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "link_accounts.toml",
         include_str!("../../dialogues/link_accounts.toml"),
+    ),
+    (
+        "set_name.toml",
+        include_str!("../../dialogues/set_name.toml"),
     ),
 ];
 

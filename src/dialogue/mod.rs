@@ -59,6 +59,8 @@ pub enum Action {
     RecordRecognition,
     ShowPhone,
     LinkAccounts,
+    RenewJoinCode,
+    SetName,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -104,6 +106,9 @@ impl Kind {
 pub enum Source {
     /// The hamlets of the user's commune.
     Hamlets,
+    /// The hamlets the user acts in: those they head, or every hamlet of the commune for
+    /// someone who heads none.
+    WorkHamlets,
     /// Registrations waiting for the user's review.
     PendingHouseholds,
     /// Households the user registered (not rejected).
@@ -146,6 +151,7 @@ impl Source {
     pub fn parse(s: &str) -> Option<Source> {
         Some(match s {
             "hamlets" => Source::Hamlets,
+            "work_hamlets" => Source::WorkHamlets,
             "pending_households" => Source::PendingHouseholds,
             "my_households" => Source::MyHouseholds,
             "hamlet_households" => Source::HamletHouseholds,
@@ -229,6 +235,8 @@ pub struct Cond {
 pub enum CondKey {
     /// The user holds the role named by the value.
     Role,
+    /// How many hamlets the user heads: `none`, `one` or `several`.
+    Hamlets,
     /// The answer to an earlier step.
     Step(String),
 }

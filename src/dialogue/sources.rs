@@ -108,11 +108,15 @@ pub(crate) async fn options(
                 opt(d.id, label, None)
             })
             .collect(),
-        Source::Hamlets => communes::hamlets(tx, ctx.commune.id)
-            .await?
-            .into_iter()
-            .map(|h| opt(h.id, h.name, None))
-            .collect(),
+        Source::Hamlets | Source::WorkHamlets => {
+            let heads = ctx.head_of();
+            communes::hamlets(tx, ctx.commune.id)
+                .await?
+                .into_iter()
+                .filter(|h| source == Source::Hamlets || heads.is_empty() || heads.contains(&h.id))
+                .map(|h| opt(h.id, h.name, None))
+                .collect()
+        }
         Source::PendingHouseholds => {
             let mut list = vec![];
             if ctx.has_role(Role::CultureOfficer) {
@@ -130,18 +134,26 @@ pub(crate) async fn options(
                 })
                 .collect()
         }
-        Source::MyHouseholds => households::registered_by(tx, me)
-            .await?
-            .into_iter()
-            .filter(|h| h.status != HouseholdStatus::Rejected)
-            .map(|h| {
-                opt(
-                    h.id,
-                    format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name),
-                    None,
-                )
-            })
-            .collect(),
+        Source::MyHouseholds => {
+            // Joining a group: the households it takes.
+            let group = match answers.get("code").and_then(|v| v.as_str()) {
+                Some(code) => groups::by_code(tx, code).await?,
+                None => None,
+            };
+            households::registered_by(tx, me)
+                .await?
+                .into_iter()
+                .filter(|h| h.status != HouseholdStatus::Rejected)
+                .filter(|h| group.as_ref().is_none_or(|g| g.takes(h.hamlet_id)))
+                .map(|h| {
+                    opt(
+                        h.id,
+                        format!("#{} {} – {}", h.id, h.head_name, h.hamlet_name),
+                        None,
+                    )
+                })
+                .collect()
+        }
         Source::CommuneHouseholds if ctx.is_officer() => households::in_commune(tx, ctx.commune.id)
             .await?
             .into_iter()
@@ -151,8 +163,17 @@ pub(crate) async fn options(
             })
             .collect(),
         Source::HamletHouseholds | Source::CommuneHouseholds => {
+            // Adding to a group: the households that group takes (its hamlet's, unless it
+            // takes the whole commune's).
+            let group = match answers.get("group").and_then(|v| v.as_str()) {
+                Some(id) => groups::get(tx, id.parse().unwrap_or_default()).await?,
+                None => None,
+            };
             let mut out = vec![];
             for hamlet in ctx.head_of() {
+                if group.as_ref().is_some_and(|g| !g.takes(hamlet)) {
+                    continue;
+                }
                 for h in households::in_hamlet(tx, hamlet).await? {
                     out.push(opt(h.id, present::numbered(h.id, &h.head_name), None));
                 }

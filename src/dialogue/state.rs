@@ -22,6 +22,10 @@ pub(super) struct ChatState {
     /// /trogiup) keeps its number, so the keyboard just received stays valid.
     #[serde(default)]
     pub shown: String,
+    /// A link opened (or a code typed) in the middle of a task: the command that runs if the
+    /// user agrees to leave the task for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,15 +65,44 @@ pub(super) enum Advanced {
     Done,
 }
 
+/// What a step's `when` may ask of the person: their roles, and how many hamlets they head.
+pub(super) trait Who {
+    fn has_role(&self, role: Role) -> bool;
+    fn hamlets_headed(&self) -> usize {
+        0
+    }
+}
+
+impl<F: Fn(Role) -> bool> Who for F {
+    fn has_role(&self, role: Role) -> bool {
+        self(role)
+    }
+}
+
+impl Who for crate::domain::Access {
+    fn has_role(&self, role: Role) -> bool {
+        crate::domain::Access::has_role(self, role)
+    }
+    fn hamlets_headed(&self) -> usize {
+        self.head_of().len()
+    }
+}
+
+/// `hamlets == none|one|several` in a `when`: how many hamlets the person heads.
+fn hamlets(n: usize) -> &'static str {
+    match n {
+        0 => "none",
+        1 => "one",
+        _ => "several",
+    }
+}
+
 /// Whether a step's `when` holds: for the person's roles and the answers so far.
-pub(super) fn applies(
-    step: &Step,
-    answers: &Map<String, Value>,
-    has_role: &impl Fn(Role) -> bool,
-) -> bool {
+pub(super) fn applies(step: &Step, answers: &Map<String, Value>, who: &impl Who) -> bool {
     step.when.iter().all(|c| {
         let holds = c.values.iter().any(|v| match &c.key {
-            CondKey::Role => Role::from_code(v).is_some_and(has_role),
+            CondKey::Role => Role::from_code(v).is_some_and(|r| who.has_role(r)),
+            CondKey::Hamlets => v == hamlets(who.hamlets_headed()),
             CondKey::Step(id) => match answers.get(id) {
                 Some(Value::String(s)) => s == v,
                 Some(Value::Bool(b)) => (if *b { "yes" } else { "no" }) == v,
@@ -134,7 +167,7 @@ impl Active {
     }
 
     /// Catches up with a dialogue file changed since the chat started it.
-    pub fn follow_file(&mut self, d: &Dialogue, has_role: &impl Fn(Role) -> bool) {
+    pub fn follow_file(&mut self, d: &Dialogue, who: &impl Who) {
         // Steps removed from the file since the chat answered them are forgotten.
         self.history.retain(|h| d.step(h).is_some());
         // A step removed from the file since the chat reached it: go on from where the
@@ -142,7 +175,7 @@ impl Active {
         if let At::Step(id) = &self.at
             && d.step(id).is_none()
         {
-            let next = self.next_step(d, has_role);
+            let next = self.next_step(d, who);
             self.editing = false;
             self.at = next.map(At::Step).unwrap_or(At::Confirm);
         }
@@ -157,10 +190,10 @@ impl Active {
     }
 
     /// The first question that applies and has no answer yet.
-    pub fn next_step(&self, d: &Dialogue, has_role: &impl Fn(Role) -> bool) -> Option<String> {
+    pub fn next_step(&self, d: &Dialogue, who: &impl Who) -> Option<String> {
         d.steps
             .iter()
-            .find(|s| !self.answers.contains_key(&s.id) && applies(s, &self.answers, has_role))
+            .find(|s| !self.answers.contains_key(&s.id) && applies(s, &self.answers, who))
             .map(|s| s.id.clone())
     }
 
@@ -171,7 +204,7 @@ impl Active {
         step: &str,
         value: Value,
         label: Option<String>,
-        has_role: &impl Fn(Role) -> bool,
+        who: &impl Who,
     ) {
         self.answers.insert(step.to_string(), value);
         match label {
@@ -205,7 +238,7 @@ impl Active {
         while let Some(moot) = d
             .steps
             .iter()
-            .find(|s| self.answers.contains_key(&s.id) && !applies(s, &self.answers, has_role))
+            .find(|s| self.answers.contains_key(&s.id) && !applies(s, &self.answers, who))
             .map(|s| s.id.clone())
         {
             self.forget(&moot);
@@ -219,8 +252,8 @@ impl Active {
     }
 
     /// Moves to the next open question, or to the summary.
-    pub fn advance(&mut self, d: &Dialogue, has_role: &impl Fn(Role) -> bool) -> Advanced {
-        match self.next_step(d, has_role) {
+    pub fn advance(&mut self, d: &Dialogue, who: &impl Who) -> Advanced {
+        match self.next_step(d, who) {
             Some(next) => self.at = At::Step(next),
             None if d.confirm => {
                 self.at = At::Confirm;

@@ -4,7 +4,7 @@
 //! database: options from sources, the action, and the replies.
 
 use super::actions::Outcome;
-use super::answer::parse_answer;
+use super::answer::{parse_answer, yes_no};
 use super::choice::{Fetched, Input, Opt, Refusal, confirm_options, edit_options, pick};
 use super::ctx::Ctx;
 use super::error::EngineError;
@@ -74,7 +74,7 @@ impl<'a> Turn<'a> {
             && let Some(a) = self.state.active.as_mut()
         {
             let ctx = &self.ctx;
-            a.follow_file(d, &|r| ctx.has_role(r));
+            a.follow_file(d, &ctx.access);
         }
         let said = match content {
             // Control characters (a NUL cannot even be stored by PostgreSQL) never belong in
@@ -127,6 +127,22 @@ impl<'a> Turn<'a> {
             }
         };
 
+        if let Some(command) = self.state.switch.take() {
+            match &said {
+                // Another command: the offer lapses, the command is handled as usual.
+                Said::Text(t) if t.trim_start().starts_with('/') => {}
+                Said::Text(t) if self.state.active.is_some() => match yes_no(t) {
+                    Some(true) => {
+                        self.state.active = None;
+                        return self.command(&command).await;
+                    }
+                    Some(false) => return self.reprompt(Some("switch-kept")).await,
+                    None => return self.offer_switch(command, Some("err-yes-no")),
+                },
+                Said::Text(_) => return self.command(&command).await,
+                _ => return self.offer_switch(command, Some("err-yes-no")),
+            }
+        }
         if let Said::Text(text) = &said
             && text.trim_start().starts_with('/')
         {
@@ -167,7 +183,7 @@ impl<'a> Turn<'a> {
 
     pub(super) async fn start(&mut self, d: &Dialogue, args: &str) -> Result<(), EngineError> {
         let mut a = Active::new(d);
-        let Some(first) = a.next_step(d, &|r| self.ctx.has_role(r)) else {
+        let Some(first) = a.next_step(d, &self.ctx.access) else {
             self.state.active = Some(a);
             return self.complete().await;
         };
@@ -230,7 +246,7 @@ impl<'a> Turn<'a> {
                         // A question left open (a change was cancelled half-way) is asked
                         // before anything is saved.
                         let ctx = &self.ctx;
-                        let Some(next) = a.next_step(d, &|r| ctx.has_role(r)) else {
+                        let Some(next) = a.next_step(d, &ctx.access) else {
                             return self.complete().await;
                         };
                         a.at = At::Step(next);
@@ -265,7 +281,7 @@ impl<'a> Turn<'a> {
                 match parse_answer(ctx, self.tx, fetched, d, a, step, &input).await? {
                     Ok((v, label)) => {
                         let a = self.state.active.as_mut().expect("active");
-                        a.accept(d, &step.id, v, label, &|r| self.ctx.has_role(r));
+                        a.accept(d, &step.id, v, label, &self.ctx.access);
                         self.advance().await
                     }
                     Err(r) => self.refuse(r).await,
@@ -278,7 +294,7 @@ impl<'a> Turn<'a> {
     async fn advance(&mut self) -> Result<(), EngineError> {
         let d = self.dialogue().expect("active dialogue");
         let a = self.state.active.as_mut().expect("active");
-        if a.advance(d, &|r| self.ctx.has_role(r)) == Advanced::Done {
+        if a.advance(d, &self.ctx.access) == Advanced::Done {
             return self.complete().await;
         }
         self.ask().await

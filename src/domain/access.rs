@@ -61,6 +61,11 @@ pub enum Capability {
     /// Join one's accounts on several channels into one person, unlink one, choose where
     /// notices go.
     LinkAccounts,
+    /// Give a forming group a new join code (the old one stops working): its leader or the
+    /// hamlet head of its hamlet.
+    RenewJoinCode,
+    /// Give one's own name, which platforms' names no longer replace.
+    SetOwnName,
 }
 
 use Capability as C;
@@ -94,6 +99,8 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::ManageDeadlines, OFFICERS),
     (C::SeeReport, OFFICERS),
     (C::LinkAccounts, EVERYONE),
+    (C::RenewJoinCode, GROUP_CREATORS),
+    (C::SetOwnName, EVERYONE),
 ];
 
 impl Capability {
@@ -214,6 +221,8 @@ mod tests {
             C::ManageDeadlines,
             C::SeeReport,
             C::LinkAccounts,
+            C::RenewJoinCode,
+            C::SetOwnName,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {

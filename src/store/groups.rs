@@ -16,6 +16,8 @@ pub struct Group {
     pub org: String,
     pub product: String,
     pub join_code: String,
+    /// Takes households of every hamlet, not only its own.
+    pub commune_wide: bool,
     #[sqlx(try_from = "String")]
     pub status: GroupStatus,
     pub leader_id: i64,
@@ -24,6 +26,14 @@ pub struct Group {
     pub decision_date: Option<NaiveDate>,
     pub return_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Group {
+    /// Whether a household of `hamlet_id` may join: a hamlet's group takes its own hamlet's
+    /// households, a commune-wide group any.
+    pub fn takes(&self, hamlet_id: i64) -> bool {
+        self.commune_wide || self.hamlet_id == hamlet_id
+    }
 }
 
 /// A member household with what the rules need.
@@ -62,7 +72,7 @@ macro_rules! select {
     ($rest:literal) => {
         concat!(
             "SELECT g.id, g.commune_id, g.hamlet_id, m.name AS hamlet_name, g.name, g.org,
-                g.product, g.join_code, g.status, g.leader_id, g.requested_at, g.decision_no,
+                g.product, g.join_code, g.commune_wide, g.status, g.leader_id, g.requested_at, g.decision_no,
                 g.decision_date, g.return_reason, g.created_at
              FROM groups g JOIN hamlets m ON m.id = g.hamlet_id ",
             $rest
@@ -77,14 +87,15 @@ pub struct NewGroup<'a> {
     pub org: &'a str,
     pub product: &'a str,
     pub join_code: &'a str,
+    pub commune_wide: bool,
     pub leader_id: i64,
 }
 
 pub async fn insert(tx: &mut Tx, g: &NewGroup<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
     on_tx!(tx, |conn| sqlx::query_scalar(
-        "INSERT INTO groups (commune_id, hamlet_id, name, org, product, join_code, status,
-            leader_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'forming', $7, $8, $8) RETURNING id"
+        "INSERT INTO groups (commune_id, hamlet_id, name, org, product, join_code, commune_wide,
+            status, leader_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'forming', $8, $9, $9) RETURNING id"
     )
     .bind(g.commune_id)
     .bind(g.hamlet_id)
@@ -92,6 +103,7 @@ pub async fn insert(tx: &mut Tx, g: &NewGroup<'_>, now: DateTime<Utc>) -> sqlx::
     .bind(g.org)
     .bind(g.product)
     .bind(g.join_code)
+    .bind(g.commune_wide)
     .bind(g.leader_id)
     .bind(now)
     .fetch_one(conn)
@@ -300,6 +312,7 @@ pub async fn memberships_of(
     Ok(out)
 }
 
+/// Gives the group a new join code: the old one stops working at once.
 pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> sqlx::Result<()> {
     execute!(
         tx,

@@ -94,6 +94,7 @@ async fn open_postgres(tx: &mut Tx, key: &Key<'_>, now: DateTime<Utc>) -> sqlx::
                           AND (o.channel <> i.channel OR o.sender_id <> i.sender_id)
                           AND o.last_seen IS NOT NULL
                           AND (i.last_seen IS NULL OR o.last_seen >= i.last_seen)) AS behind,
+                p.name_given,
                 c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo,
                 COALESCE((SELECT json_agg(json_build_object(
                               'role', r.role, 'hamlet_id', r.hamlet_id, 'org', r.org)

@@ -40,6 +40,8 @@ pub struct Seen {
     /// Another identity of the person was seen since this one: the person has switched
     /// channels, which must count at once for where notices go.
     pub behind: bool,
+    /// The person gave their name themselves: the platform's no longer replaces it.
+    pub name_given: bool,
 }
 
 /// The columns `seen` reads, each optional so that a query can read them through outer joins
@@ -53,6 +55,7 @@ pub(super) struct SeenColumns {
     chat_id: Option<String>,
     last_seen: Option<DateTime<Utc>>,
     behind: Option<bool>,
+    name_given: Option<bool>,
     code: Option<String>,
     name: Option<String>,
     district: Option<String>,
@@ -86,6 +89,7 @@ impl SeenColumns {
             chat_id: self.chat_id?,
             last_seen: self.last_seen,
             behind: self.behind.unwrap_or(false),
+            name_given: self.name_given.unwrap_or(false),
         })
     }
 }
@@ -99,6 +103,7 @@ pub async fn seen(tx: &mut Tx, channel: &str, sender_id: &str) -> sqlx::Result<O
                           AND (o.channel <> i.channel OR o.sender_id <> i.sender_id)
                           AND o.last_seen IS NOT NULL
                           AND (i.last_seen IS NULL OR o.last_seen >= i.last_seen)) AS behind,
+                p.name_given,
                 c.code, c.name, c.district, c.province, c.time_zone, c.rules, c.is_demo
          FROM identities i JOIN persons p ON p.id = i.person_id
          JOIN communes c ON c.id = p.commune_id
@@ -175,6 +180,19 @@ pub async fn link_identity(
         person_id,
         chat_id,
         seen
+    )?;
+    Ok(())
+}
+
+/// Renames a person: `given` when they typed it themselves (platforms' names then no longer
+/// replace it), not when it is the name their platform sent.
+pub async fn set_name(tx: &mut Tx, person_id: i64, name: &str, given: bool) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE persons SET display_name = $1, name_given = $2 WHERE id = $3",
+        name,
+        given,
+        person_id
     )?;
     Ok(())
 }

@@ -292,12 +292,22 @@ impl Telegram {
         });
         let (listener, stop) = listener(rx);
         let dispatch_bot = bot.clone();
+        let shared_engine = engine.clone();
         let dispatcher = tokio::spawn(async move {
             // The dispatcher asks Telegram who the bot is before anything else and gives up
             // for good if that fails (no network yet at boot): wait until it answers.
             let mut backoff = Duration::from_secs(1);
-            while let Err(e) = dispatch_bot.get_me().await {
-                tracing::warn!(error = %e, "getMe; retrying");
+            loop {
+                match dispatch_bot.get_me().await {
+                    Ok(me) => {
+                        // Links t.me/<bot>?start=CODE shown with codes name this bot.
+                        if let Some(name) = &me.username {
+                            shared_engine.set_telegram_bot(name);
+                        }
+                        break;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "getMe; retrying"),
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }

@@ -1,14 +1,15 @@
 //! Community groups: creating, joining, readiness under the commune's rules, asking for
 //! establishment, and the officer's decision.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeDelta};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::outcome::{Notice, Outcome, tell_role};
+use super::tries::Limit;
 use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
-use crate::domain::{FreeText, GroupStatus, MemberFacts, Missing, Role};
+use crate::domain::{FreeText, GroupStatus, MemberFacts, Missing, Role, typed_code};
 use crate::present::{self, missing_items};
 use crate::store::groups::{self, Group, Member, NewGroup};
 use crate::store::{Tx, audit, communes};
@@ -20,6 +21,8 @@ pub(super) struct CreateInput {
     hamlet: Option<String>,
     org: String,
     product: FreeText,
+    /// "commune": households of every hamlet may join; otherwise only the group's hamlet's.
+    scope: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -36,27 +39,26 @@ pub(super) struct DecideInput {
     reason: Option<FreeText>,
 }
 
-/// Letters and digits that cannot be mistaken for one another when read aloud or on a
-/// small screen (no 0/O, 1/I).
-const CODE_CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/// Characters of a join code: eight of 31, so 852 billion codes, against a few wrong tries an
+/// hour per person (`JOIN_LIMIT`).
+pub(crate) const CODE_LEN: usize = 8;
 
-/// A group's join code: six characters derived from the commune and group numbers. Stable,
-/// so a code printed on a hamlet notice never changes; it is a convenience, not a secret (a
-/// household joining is told to the leader, and the officer reviews every group).
-fn code_for(commune_id: i64, group_id: i64, attempt: u32) -> String {
-    // FNV-1a: small, fixed, and spreads neighbouring numbers over the whole code space.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in format!("{commune_id}:{group_id}:{attempt}").bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+/// Wrong join codes a person may type in an hour; the next is refused, the right one too.
+pub(crate) const JOIN_LIMIT: Limit = Limit {
+    wrong: "join_code_wrong",
+    blocked: "join_code_blocked",
+    max: 5,
+    window: TimeDelta::hours(1),
+};
+
+/// A join code no group of any commune has, drawn from the operating system's CSPRNG.
+pub(crate) async fn new_join_code(tx: &mut Tx) -> anyhow::Result<String> {
+    loop {
+        let code = typed_code::new_code(CODE_LEN)?;
+        if groups::by_code(tx, &code).await?.is_none() {
+            return Ok(code);
+        }
     }
-    (0..6)
-        .map(|_| {
-            let c = CODE_CHARS[(h % CODE_CHARS.len() as u64) as usize] as char;
-            h /= CODE_CHARS.len() as u64;
-            c
-        })
-        .collect()
 }
 
 fn org_message(org: &str) -> &'static str {
@@ -83,8 +85,7 @@ pub(super) async fn create(
         .await?
         .filter(|h| h.commune_id == ctx.commune.id)
         .ok_or_else(|| anyhow::anyhow!("hamlet {hamlet_id} is not in the commune"))?;
-    // The code comes from the group's number, known once the row exists.
-    let placeholder = format!("new-{}-{}", ctx.person.id, ctx.now.timestamp_micros());
+    let code = new_join_code(tx).await?;
     let id = groups::insert(
         tx,
         &NewGroup {
@@ -93,21 +94,13 @@ pub(super) async fn create(
             name: input.name.as_str(),
             org: &input.org,
             product: input.product.as_str(),
-            join_code: &placeholder,
+            join_code: &code,
+            commune_wide: input.scope.as_deref() == Some("commune"),
             leader_id: ctx.person.id,
         },
         ctx.now,
     )
     .await?;
-    let mut attempt = 0;
-    let code = loop {
-        let code = code_for(ctx.commune.id, id, attempt);
-        if groups::by_code(tx, &code).await?.is_none() {
-            break code;
-        }
-        attempt += 1;
-    };
-    groups::set_code(tx, id, &code).await?;
     audit::record(
         tx,
         Some(ctx.person.id),
@@ -118,15 +111,65 @@ pub(super) async fn create(
         ctx.now,
     )
     .await?;
-    Ok(Outcome::reply(ctx.t(
+    let mut text = ctx.t(
         "group-created",
         &[
             ("id", id.into()),
             ("name", input.name.as_str().into()),
             ("hamlet", hamlet.name.into()),
-            ("code", code.into()),
+            ("code", code.clone().into()),
         ],
-    )))
+    );
+    push_link(ctx, &mut text, &code);
+    Ok(Outcome::reply(text))
+}
+
+/// "Or send the link: https://t.me/<bot>?start=CODE", when the bot's name is known.
+fn push_link(ctx: &Ctx<'_>, text: &mut String, code: &str) {
+    if let Some(link) = ctx.start_link(code) {
+        text.push('\n');
+        text.push_str(&ctx.t("group-link", &[("link", link.into())]));
+    }
+}
+
+/// A new join code for a forming group, by its leader or its hamlet's head: the old code
+/// (shared too widely, or with the wrong people) stops working at once.
+pub(super) async fn renew_code(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    input: GroupInput,
+) -> anyhow::Result<Outcome> {
+    let id: i64 = input.group.parse()?;
+    let Some(g) = groups::get(tx, id).await?.filter(|g| {
+        g.commune_id == ctx.commune.id
+            && (g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id))
+    }) else {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    if g.status != GroupStatus::Forming {
+        return Ok(Outcome::reply(
+            ctx.t("err-group-closed", &[("name", g.name.into())]),
+        ));
+    }
+    let code = new_join_code(tx).await?;
+    groups::set_code(tx, g.id, &code).await?;
+    // Never the code itself: the log is read by more people than the group's leader.
+    audit::record(
+        tx,
+        Some(ctx.person.id),
+        "renew_code",
+        "group",
+        g.id,
+        &json!({}),
+        ctx.now,
+    )
+    .await?;
+    let mut text = ctx.t(
+        "group-code-renewed",
+        &[("group", g.name.into()), ("code", code.clone().into())],
+    );
+    push_link(ctx, &mut text, &code);
+    Ok(Outcome::reply(text))
 }
 
 /// The rules' view of a group's members.

@@ -33,7 +33,8 @@ pub(super) async fn register(
     tx: &mut Tx,
     input: RegisterInput,
 ) -> anyhow::Result<Outcome> {
-    // A hamlet head registers in their own hamlet and is not asked; a resident chooses.
+    // A hamlet head of one hamlet registers there and is not asked; a head of several, and a
+    // resident, choose.
     let head_hamlet = ctx.head_of().first().copied();
     let hamlet_id = match (&input.hamlet, head_hamlet) {
         (Some(h), _) => h.parse::<i64>()?,
@@ -118,7 +119,7 @@ pub(super) async fn register(
         ("name", input.head_name.to_string().into()),
         ("hamlet", hamlet.name.clone().into()),
     ];
-    let own_hamlet = head_hamlet == Some(hamlet.id);
+    let own_hamlet = ctx.access.heads(hamlet.id);
     let saved = if own_hamlet {
         "household-saved-own"
     } else {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::outcome::{AccountNotice, Notice, Outcome};
+use super::tries::{Limit, Standing};
 use crate::dialogue::ctx::Ctx;
 use crate::domain::links::{self, CODE_KEPT, CODE_VALID, Refusal, Side, TRIES_WINDOW, WRONG_TRIES};
 use crate::store::links::{self as stored, Code};
@@ -14,10 +15,14 @@ use crate::store::persons::{self, Identity};
 use crate::store::{Tx, audit};
 use crate::text::Arg;
 
-/// Audit actions; `WRONG` rows are also what the wrong-try limit counts.
+/// Audit actions; the limit's `wrong` rows are also what it counts.
 const ISSUED: &str = "link_code_issued";
-const WRONG: &str = "link_code_wrong";
-const BLOCKED: &str = "link_code_blocked";
+const LIMIT: Limit = Limit {
+    wrong: "link_code_wrong",
+    blocked: "link_code_blocked",
+    max: WRONG_TRIES,
+    window: TRIES_WINDOW,
+};
 const REFUSED: &str = "link_refused";
 const JOINED: &str = "link_joined";
 const ABSORBED: &str = "link_absorbed";
@@ -110,20 +115,16 @@ pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::R
     let Some(code) = links::parse_code(typed) else {
         return Ok(plain(ctx.t("link-code-format", &[])));
     };
-    // Refused for the hour once the wrong tries are spent: the right code too, or guessing
-    // would only need patience.
-    let since = ctx.now - TRIES_WINDOW;
-    let (tries, oldest) = audit::count_since(tx, "person", me, WRONG, since).await?;
-    if tries >= WRONG_TRIES {
-        let lifts = oldest.unwrap_or(ctx.now) + TRIES_WINDOW - ctx.now;
-        // Whole minutes, rounded up: "in 0 minutes" would be a lie.
-        let minutes = (lifts.num_seconds() + 59).div_euclid(60).max(1);
-        audit::record(tx, Some(me), BLOCKED, "person", me, &json!({}), ctx.now).await?;
-        return Ok(plain(ctx.t(
-            "link-blocked",
-            &[("tries", tries.into()), ("minutes", minutes.into())],
-        )));
-    }
+    // Refused for the hour once the wrong tries are spent: the right code too.
+    let left = match LIMIT.check(ctx, tx).await? {
+        Standing::Open { left } => left,
+        Standing::Blocked { tries, minutes } => {
+            return Ok(plain(ctx.t(
+                "link-blocked",
+                &[("tries", tries.into()), ("minutes", minutes.into())],
+            )));
+        }
+    };
     let found = stored::find(tx, &code).await?;
     let wrong = match &found {
         None => Some(Wrong::Unknown),
@@ -148,22 +149,19 @@ pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::R
     };
     let (Some(c), true) = (found, claimed) else {
         let why = wrong.unwrap_or(Wrong::Used);
-        return wrong_code(ctx, tx, why, tries).await.map(plain);
+        return wrong_code(ctx, tx, why, left).await.map(plain);
     };
     join(ctx, tx, c).await
 }
 
 /// Records a wrong try and says how many are left.
-async fn wrong_code(ctx: &Ctx<'_>, tx: &mut Tx, why: Wrong, tries: i64) -> anyhow::Result<String> {
-    let me = ctx.person.id;
+async fn wrong_code(ctx: &Ctx<'_>, tx: &mut Tx, why: Wrong, left: i64) -> anyhow::Result<String> {
     let (id, reason) = match why {
         Wrong::Unknown => ("link-wrong", "unknown"),
         Wrong::Used => ("link-used", "used"),
         Wrong::Expired => ("link-expired", "expired"),
     };
-    let detail = json!({ "reason": reason, "channel": ctx.channel });
-    audit::record(tx, Some(me), WRONG, "person", me, &detail, ctx.now).await?;
-    let left = (WRONG_TRIES - tries - 1).max(0);
+    LIMIT.wrong(ctx, tx, reason).await?;
     let minutes = CODE_VALID.num_minutes();
     Ok(format!(
         "{} {}",

@@ -131,17 +131,35 @@ pub(super) async fn join(
         .await?
         .filter(|g| g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming)
     else {
-        return Ok(Outcome::reply(ctx.t("err-join-code", &[])));
+        // Renewed (or the group moved on) since the code was typed.
+        return Ok(Outcome::reply(ctx.t("group-code-gone", &[])));
     };
     let household_id: i64 = input.household.parse()?;
-    // Only one's own household joins by code; a hamlet head adds others with /themho.
-    let mine = households::get(tx, household_id)
+    // Only one's own household joins by code; a hamlet head adds others with /themho. One
+    // still waiting for the hamlet head may join: the rules count it once confirmed.
+    let Some(h) = households::get(tx, household_id)
         .await?
-        .is_some_and(|h| h.registered_by == ctx.person.id && h.status != HouseholdStatus::Rejected);
-    if !mine {
+        .filter(|h| h.registered_by == ctx.person.id && h.status != HouseholdStatus::Rejected)
+    else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    };
+    if let Some(refused) = other_hamlet(ctx, &g, &h) {
+        return Ok(refused);
     }
     add(ctx, tx, &g, household_id, &input, false).await
+}
+
+/// A group takes households of its own hamlet, unless it was created for the whole commune.
+fn other_hamlet(ctx: &Ctx<'_>, g: &Group, h: &households::Household) -> Option<Outcome> {
+    (!g.takes(h.hamlet_id)).then(|| {
+        Outcome::reply(ctx.t(
+            "group-hamlet-only",
+            &[
+                ("group", g.name.clone().into()),
+                ("hamlet", g.hamlet_name.clone().into()),
+            ],
+        ))
+    })
 }
 
 pub(super) async fn add_member(
@@ -162,6 +180,9 @@ pub(super) async fn add_member(
         && (g.leader_id == ctx.person.id || heads.contains(&g.hamlet_id));
     if !manages || !heads.contains(&h.hamlet_id) {
         return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
+    }
+    if let Some(refused) = other_hamlet(ctx, &g, &h) {
+        return Ok(refused);
     }
     if g.status != GroupStatus::Forming {
         return Ok(Outcome::reply(

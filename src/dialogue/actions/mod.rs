@@ -8,7 +8,9 @@ pub mod links;
 mod members;
 pub mod officer;
 mod outcome;
+mod person;
 pub mod proposals;
+pub(crate) mod tries;
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -85,6 +87,7 @@ const CREATE_GROUP_FIELDS: &[Field] = &[
     field("hamlet", Kind::Choice, false),
     choice("org", true, ORGS),
     field("product", Kind::Text, true),
+    choice("scope", false, &["hamlet", "commune"]),
 ];
 
 /// How a member household's producer is recognised: asked on joining and on adding.
@@ -152,6 +155,7 @@ const DEADLINE_FIELDS: &[Field] = &[
 ];
 const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
 const LINK_FIELDS: &[Field] = &[field("change", Kind::Choice, true)];
+const NAME_FIELDS: &[Field] = &[field("name", Kind::Name, true)];
 
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
@@ -192,6 +196,8 @@ impl Action {
             "record_recognition" => Action::RecordRecognition,
             "show_phone" => Action::ShowPhone,
             "link_accounts" => Action::LinkAccounts,
+            "renew_join_code" => Action::RenewJoinCode,
+            "set_name" => Action::SetName,
             _ => return None,
         })
     }
@@ -223,6 +229,8 @@ impl Action {
             Action::Report => C::SeeReport,
             Action::RecordRecognition => C::RecordRecognition,
             Action::LinkAccounts => C::LinkAccounts,
+            Action::RenewJoinCode => C::RenewJoinCode,
+            Action::SetName => C::SetOwnName,
         }
     }
 
@@ -243,13 +251,14 @@ impl Action {
             Action::CreateGroup => CREATE_GROUP_FIELDS,
             Action::JoinGroup => JOIN_FIELDS,
             Action::AddMember => ADD_MEMBER_FIELDS,
-            Action::ShowGroup | Action::RequestEstablishment => GROUP_ONLY,
+            Action::ShowGroup | Action::RequestEstablishment | Action::RenewJoinCode => GROUP_ONLY,
             Action::LeaveGroup => MEMBERSHIP_ONLY,
             Action::DecideGroup => DECIDE_GROUP_FIELDS,
             Action::SubmitProposal => SUBMIT_FIELDS,
             Action::ReviseProposal | Action::ShowProposal => PROPOSAL_ONLY,
             Action::ActOnProposal => ACT_FIELDS,
             Action::LinkAccounts => LINK_FIELDS,
+            Action::SetName => NAME_FIELDS,
         }
     }
 
@@ -293,6 +302,8 @@ impl Action {
             Action::RecordRecognition => m::record(ctx, tx, typed(answers)?).await,
             Action::ShowPhone => h::show_phone(ctx, tx, typed(answers)?).await,
             Action::LinkAccounts => self::links::change(ctx, tx, typed(answers)?).await,
+            Action::RenewJoinCode => g::renew_code(ctx, tx, typed(answers)?).await,
+            Action::SetName => self::person::set_name(ctx, tx, typed(answers)?).await,
         }
     }
 }

@@ -1,0 +1,461 @@
+//! Getting into a group: join codes nobody can compute or guess, who a group takes, what
+//! members see of each other, a join link opened in the middle of another task; and the
+//! names and hamlets the bot knows people by. On every backend under test.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use common::Chat;
+use giamngheo::channels::{Content, Inbound};
+use giamngheo::clock::{Clock, FixedClock};
+use giamngheo::dialogue::engine::Engine;
+use giamngheo::domain::Role;
+use giamngheo::seed;
+use giamngheo::store::groups;
+use giamngheo::store::scratch::TestDb;
+
+async fn setup(db: &TestDb) -> (Engine, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::on(
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+    ));
+    seed::ensure_demo(&db.store, clock.now()).await.unwrap();
+    (common::engine(db, clock.clone()), clock)
+}
+
+fn chat<'a>(engine: &'a Engine, who: &'a str) -> Chat<'a> {
+    Chat { engine, who, n: 0 }
+}
+
+/// `test:<who>` becomes the head of `hamlet`.
+async fn head_of(engine: &Engine, who: &str, hamlet: &str) {
+    let now = engine.clock().now();
+    let id = format!("test:{who}");
+    seed::grant(
+        engine.store(),
+        &id,
+        Role::HamletHead,
+        Some(hamlet),
+        None,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+}
+
+/// What a reply offers to choose, as "[key] label" lines under its text.
+async fn offered(chat: &mut Chat<'_>, line: &str) -> String {
+    let replies = chat.send(Content::Text(line.into())).await;
+    let r = replies.last().expect("a reply");
+    let mut out = r.text.clone();
+    for c in &r.choices {
+        out.push_str(&format!(
+            "\n[{}] {}",
+            c.key.as_deref().unwrap_or(&c.data),
+            c.label
+        ));
+    }
+    out
+}
+
+/// Says each line; returns the last reply.
+async fn says(chat: &mut Chat<'_>, lines: &[&str]) -> String {
+    let mut last = String::new();
+    for l in lines {
+        last = chat.say(l).await;
+    }
+    last
+}
+
+/// A hamlet head of one hamlet creates a group; `scope` 1 = the hamlet's households, 2 = the
+/// commune's. Returns the reply and the group's code as stored.
+async fn create_group(head: &mut Chat<'_>, name: &str, scope: &str) -> (String, String) {
+    let created = says(head, &["/taonhom", name, "1", "chè", scope, "1"]).await;
+    let mut tx = head.engine.store().begin().await.unwrap();
+    let id: i64 = created
+        .split("nhóm #")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no group number in {created}"));
+    let code = groups::get(&mut tx, id).await.unwrap().unwrap().join_code;
+    tx.commit().await.unwrap();
+    (created, code)
+}
+
+/// A resident registers a household in the hamlet numbered `hamlet` in the list.
+async fn registers(chat: &mut Chat<'_>, name: &str, hamlet: &str, phone: &str, category: &str) {
+    let saved = says(
+        chat,
+        &[
+            "/dangky", name, hamlet, "Số 1", phone, "3", category, "bỏ qua", "1",
+        ],
+    )
+    .await;
+    assert!(saved.starts_with("Đã lưu hộ"), "{saved}");
+}
+
+/// The code the old program gave group `group` of commune `commune`: a hash anyone can
+/// compute (FNV-1a of "commune:group:0" over 32 letters and digits).
+fn computed_code(commune: i64, group: i64) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in format!("{commune}:{group}:0").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..6)
+        .map(|_| {
+            let c = CHARS[(h % 32) as usize] as char;
+            h /= 32;
+            c
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn two_fresh_databases_give_their_first_groups_different_codes() {
+    let mut codes = vec![];
+    for round in 0..2 {
+        for db in common::databases().await {
+            let (engine, _) = setup(&db.db).await;
+            head_of(&engine, "head", "Xóm Đồng Tâm").await;
+            let mut head = chat(&engine, "head");
+            let (created, code) = create_group(&mut head, "Tổ chè", "1").await;
+            assert!(
+                created.contains(&format!("Mã tham gia: {code}")),
+                "{}: {created}",
+                db.name
+            );
+            assert_eq!(code.len(), 8, "{code}");
+            assert!(
+                !code.contains(['0', 'O', '1', 'I', 'L']),
+                "no look-alikes: {code}"
+            );
+            assert_ne!(code, computed_code(1, 1), "round {round}");
+            codes.push(code);
+        }
+    }
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_computed_or_guessed_code_is_refused_and_the_tries_run_out() {
+    for db in common::databases().await {
+        let (engine, clock) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+
+        let mut stranger = chat(&engine, "stranger");
+        registers(&mut stranger, "Lạ Văn Khách", "1", "0912000009", "1").await;
+        // The code the old program would have given: not a code at all any more.
+        let said = stranger
+            .say(&format!("/thamgia {}", computed_code(1, 1)))
+            .await;
+        assert!(
+            said.starts_with("Mã nhóm gồm 8 chữ và số"),
+            "{}: {said}",
+            db.name
+        );
+        // Guesses of the right shape: each costs a try.
+        let guesses = ["ABCDEFGH", "BCDEFGHJ", "CDEFGHJK", "DEFGHJKM", "EFGHJKMN"];
+        for (i, g) in guesses.iter().enumerate() {
+            let said = stranger.say(g).await;
+            assert!(
+                said.starts_with("Không có nhóm nào có mã này."),
+                "{}: {said}",
+                db.name
+            );
+            let left = 4 - i;
+            let expect = if left == 0 {
+                "Bạn đã hết lượt thử trong giờ này.".to_string()
+            } else {
+                format!("Còn {left} lần thử trong giờ này.")
+            };
+            assert!(said.contains(&expect), "{}: {said}", db.name);
+            assert!(
+                said.ends_with("\nMã nhóm? (8 chữ và số, trưởng nhóm cho bạn)"),
+                "the question again: {said}"
+            );
+        }
+        // Out of tries: the right code is refused too, for the hour.
+        let said = stranger.say(&code).await;
+        assert!(
+            said.starts_with("Bạn đã gõ sai mã nhóm 5 lần trong một giờ."),
+            "{}: {said}",
+            db.name
+        );
+        clock.advance(Duration::minutes(61));
+        let said = stranger.say(&code.to_lowercase()).await;
+        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn a_hamlet_group_takes_only_its_hamlets_households_and_a_commune_group_any() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, hamlet_code) = create_group(&mut head, "Tổ chè", "1").await;
+        let (_, commune_code) = create_group(&mut head, "Tổ ong", "2").await;
+
+        // A household of Xóm Nam Sơn, still waiting for its hamlet head.
+        let mut far = chat(&engine, "far");
+        registers(&mut far, "Xa Văn Xóm", "2", "0912000010", "1").await;
+        // Told at once, and asked for another code.
+        let said = far.say(&format!("/thamgia {hamlet_code}")).await;
+        assert_eq!(
+            said,
+            "Nhóm \"Tổ chè\" chỉ nhận hộ ở Xóm Đồng Tâm.\nMã nhóm? (8 chữ và số, trưởng nhóm cho bạn)",
+            "{}",
+            db.name
+        );
+        let said = says(
+            &mut far,
+            &[&format!("/thamgia {commune_code}"), "1", "1", "khong", "1"],
+        )
+        .await;
+        assert!(
+            said.starts_with("Đã thêm hộ Xa Văn Xóm vào nhóm \"Tổ ong\""),
+            "{}: {said}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn members_see_each_others_names_but_not_who_is_a_target_household() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        // Two households join: a poor one (confirmed by the hamlet head) and another.
+        let mut poor = chat(&engine, "poor");
+        registers(&mut poor, "Nghèo Văn Một", "1", "0912000011", "1").await;
+        let mut other = chat(&engine, "other");
+        registers(&mut other, "Khá Văn Hai", "1", "0912000012", "5").await;
+        let said = says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        assert_eq!(said, "Đã xác nhận hộ #1 Nghèo Văn Một.", "{}", db.name);
+        for m in [&mut poor, &mut other] {
+            let said = says(m, &[&format!("/thamgia {code}"), "1", "1", "khong", "1"]).await;
+            assert!(said.starts_with("Đã thêm hộ"), "{}: {said}", db.name);
+        }
+        let seen = other.say("/nhom 1").await;
+        assert!(seen.contains("Nghèo Văn Một"), "{}: {seen}", db.name);
+        assert!(!seen.contains("thuộc diện"), "{}: {seen}", db.name);
+        let seen = head.say("/nhom 1").await;
+        assert!(
+            seen.contains("Nghèo Văn Một: – (hộ thuộc diện)"),
+            "{}: {seen}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_code_stops_the_old_one() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        engine.set_telegram_bot("giamngheo_bot");
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (created, old) = create_group(&mut head, "Tổ chè", "1").await;
+        assert!(
+            created.ends_with(&format!(
+                "Hoặc gửi đường dẫn: https://t.me/giamngheo_bot?start={old}"
+            )),
+            "{}: {created}",
+            db.name
+        );
+        let said = says(&mut head, &["/doima", "1"]).await;
+        let mut tx = engine.store().begin().await.unwrap();
+        let new = groups::get(&mut tx, 1).await.unwrap().unwrap().join_code;
+        tx.commit().await.unwrap();
+        assert_ne!(new, old);
+        assert!(
+            said.starts_with(&format!(
+                "Mã mới của nhóm \"Tổ chè\": {new}. Mã cũ không dùng được nữa."
+            )),
+            "{}: {said}",
+            db.name
+        );
+        assert!(said.contains(&format!("start={new}")), "{said}");
+
+        let mut r = chat(&engine, "resident");
+        registers(&mut r, "Lê Văn Ba", "1", "0912000013", "1").await;
+        let said = r.say(&format!("/thamgia {old}")).await;
+        assert!(
+            said.starts_with("Không có nhóm nào có mã này."),
+            "{}: {said}",
+            db.name
+        );
+        let said = r.say(&new).await;
+        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        // A resident cannot renew a code.
+        r.say("/huy").await;
+        let said = r.say("/doima").await;
+        assert!(
+            said.starts_with("Bạn không có quyền làm việc này."),
+            "{}: {said}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_join_link_opened_mid_task_asks_before_leaving_it() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut r = chat(&engine, "resident");
+        registers(&mut r, "Lê Văn Ba", "1", "0912000013", "1").await;
+
+        // Halfway through another registration, the link arrives.
+        assert_eq!(r.say("/dangky").await, "Họ và tên chủ hộ?");
+        let asked = r.say(&format!("/start {code}")).await;
+        assert!(
+            asked.starts_with("Bạn đang làm dở \"Đăng ký hộ\". Bỏ việc đó"),
+            "{}: {asked}",
+            db.name
+        );
+        // Not now: the registration goes on where it was.
+        let said = r.say("không").await;
+        assert_eq!(
+            said, "Tiếp tục việc đang làm.\nHọ và tên chủ hộ?",
+            "{}",
+            db.name
+        );
+        // Asked again, something else is not an answer; then yes.
+        r.say(&format!("/start {code}")).await;
+        let said = r.say("Lê Văn Bốn").await;
+        assert!(said.contains("Bỏ việc đó"), "{}: {said}", db.name);
+        let said = r.say("có").await;
+        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        // The same with the code typed.
+        r.say("/huy").await;
+        assert_eq!(r.say("/dangky").await, "Họ và tên chủ hộ?");
+        let said = r.say(&format!("/thamgia {code}")).await;
+        assert!(said.contains("Bỏ việc đó"), "{}: {said}", db.name);
+        let said = r.say("1").await;
+        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn names_follow_the_platform_until_people_give_their_own() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        // Given a role before their first message: known only by the number.
+        head_of(&engine, "6001", "Xóm Đồng Tâm").await;
+        let mut n = 0;
+        let mut send = |name: &str, text: &str| {
+            n += 1;
+            Inbound {
+                channel: "test".into(),
+                chat_id: "6001".into(),
+                sender_id: "6001".into(),
+                sender_name: Some(name.into()),
+                message_id: format!("m{n}"),
+                lang_hint: None,
+                content: Content::Text(text.into()),
+            }
+        };
+        let greet =
+            |r: Vec<giamngheo::channels::Reply>| r[0].text.lines().next().unwrap().to_string();
+        engine.handle(&send("Chị Hoa", "/menu")).await.unwrap();
+        let said = greet(common::replies(engine.store(), "6001").await);
+        assert!(said.starts_with("Xin chào Chị Hoa!"), "{}: {said}", db.name);
+        engine.handle(&send("Hoa Nguyễn", "/menu")).await.unwrap();
+        let said = greet(common::replies(engine.store(), "6001").await);
+        assert!(
+            said.starts_with("Xin chào Hoa Nguyễn!"),
+            "{}: {said}",
+            db.name
+        );
+        // Her own name stays, whatever the platform sends.
+        engine.handle(&send("Hoa Nguyễn", "/ten")).await.unwrap();
+        common::replies(engine.store(), "6001").await;
+        engine
+            .handle(&send("Hoa Nguyễn", "Nguyễn Thị Hoa"))
+            .await
+            .unwrap();
+        let said = greet(common::replies(engine.store(), "6001").await);
+        assert_eq!(said, "Đã lưu tên của bạn: Nguyễn Thị Hoa.", "{}", db.name);
+        engine.handle(&send("hoa.ng", "/menu")).await.unwrap();
+        let said = greet(common::replies(engine.store(), "6001").await);
+        assert!(
+            said.starts_with("Xin chào Nguyễn Thị Hoa!"),
+            "{}: {said}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_head_of_two_hamlets_chooses_the_hamlet_and_a_head_of_one_is_not_asked() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "one", "Xóm Đồng Tâm").await;
+        head_of(&engine, "two", "Xóm Đồng Tâm").await;
+        head_of(&engine, "two", "Xóm Hồng Thái").await;
+
+        let mut one = chat(&engine, "one");
+        one.say("/dangky").await;
+        assert_eq!(
+            one.say("Lò Văn Một").await,
+            "Địa chỉ cụ thể (số nhà, đường, khu)?",
+            "{}",
+            db.name
+        );
+
+        let mut two = chat(&engine, "two");
+        two.say("/dangky").await;
+        let asked = offered(&mut two, "Lò Văn Hai").await;
+        assert_eq!(
+            asked, "Hộ ở xóm nào?\n[1] Xóm Đồng Tâm\n[2] Xóm Hồng Thái",
+            "{}",
+            db.name
+        );
+        let saved = says(
+            &mut two,
+            &["hong thai", "Số 2", "0912000020", "3", "1", "bỏ qua", "1"],
+        )
+        .await;
+        assert!(
+            saved.starts_with("Đã lưu hộ #1 Lò Văn Hai (Xóm Hồng Thái)."),
+            "{}: {saved}",
+            db.name
+        );
+        // Registered by a head of its hamlet: their own, so the culture-social officer
+        // confirms it (not the hamlet head, as for a stranger's).
+        assert!(
+            saved.contains("công chức Văn hóa – Xã hội sẽ xác nhận"),
+            "{}: {saved}",
+            db.name
+        );
+
+        two.say("/taonhom").await;
+        let asked = offered(&mut two, "Tổ gà").await;
+        assert_eq!(
+            asked, "Nhóm ở xóm nào?\n[1] Xóm Đồng Tâm\n[2] Xóm Hồng Thái",
+            "{}",
+            db.name
+        );
+        let created = says(&mut two, &["2", "1", "gà", "1", "1"]).await;
+        assert!(
+            created.starts_with("Đã tạo nhóm #1 \"Tổ gà\" (Xóm Hồng Thái)."),
+            "{}: {created}",
+            db.name
+        );
+    }
+}
