@@ -459,3 +459,45 @@ async fn a_head_of_two_hamlets_chooses_the_hamlet_and_a_head_of_one_is_not_asked
         );
     }
 }
+
+#[tokio::test]
+async fn the_migration_gives_existing_groups_new_random_codes() {
+    for mut db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        create_group(&mut head, "Tổ chè", "1").await;
+        create_group(&mut head, "Tổ ong", "1").await;
+        drop(head);
+        drop(engine);
+        // The database as the program before it left it: computed codes, and migration 10
+        // (with its columns) not applied yet.
+        db.db
+            .execute(&format!(
+                "UPDATE groups SET join_code = CASE id WHEN 1 THEN '{}' ELSE '{}' END;
+                 ALTER TABLE groups DROP COLUMN commune_wide;
+                 ALTER TABLE persons DROP COLUMN name_given;
+                 DELETE FROM _sqlx_migrations WHERE version = 10;",
+                computed_code(1, 1),
+                computed_code(1, 2)
+            ))
+            .await
+            .unwrap();
+        db.db.reopen().await.unwrap();
+        let mut tx = db.db.store.begin().await.unwrap();
+        let a = groups::get(&mut tx, 1).await.unwrap().unwrap();
+        let b = groups::get(&mut tx, 2).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        for (g, old) in [(&a, computed_code(1, 1)), (&b, computed_code(1, 2))] {
+            assert_ne!(g.join_code, old, "{}", db.name);
+            assert_eq!(
+                giamngheo::domain::typed_code::parse_code(&g.join_code, 8).as_deref(),
+                Some(g.join_code.as_str()),
+                "{}",
+                db.name
+            );
+            assert!(!g.commune_wide, "{}", db.name);
+        }
+        assert_ne!(a.join_code, b.join_code, "{}", db.name);
+    }
+}
