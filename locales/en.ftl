@@ -228,7 +228,7 @@ link-code =
     Link code: { $code }
     Within { $minutes } minutes, on the other account (Zalo, Telegram, console…) type: /link { $code }
     The two accounts become one person: roles, households, groups and proposals are kept.
-link-code-format = A link code has 6 digits, e.g. /link 123456. Get one with /link on the other account.
+link-code-format = A link code has 8 letters and digits, e.g. /link K7MX-Q2PA. Get one with /link on the other account.
 link-wrong = That code is wrong.
 link-used = That code has been used. Get a new one with /link on the other account.
 link-expired = That code has expired (it works for { $minutes } minutes). Get a new one with /link on the other account.

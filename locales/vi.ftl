@@ -227,7 +227,7 @@ link-code =
     Mã liên kết: { $code }
     Trong { $minutes } phút, trên tài khoản kia (Zalo, Telegram, máy tính…) gõ: /lienket { $code }
     Hai tài khoản sẽ là một người: vai trò, hộ, nhóm, đề xuất đều được giữ.
-link-code-format = Mã liên kết gồm 6 chữ số, ví dụ: /lienket 123456. Lấy mã bằng /lienket trên tài khoản kia.
+link-code-format = Mã liên kết gồm 8 chữ và số, ví dụ: /lienket K7MX-Q2PA. Lấy mã bằng /lienket trên tài khoản kia.
 link-wrong = Mã không đúng.
 link-used = Mã này đã được dùng. Lấy mã mới bằng /lienket trên tài khoản kia.
 link-expired = Mã này đã hết hạn (chỉ dùng được { $minutes } phút). Lấy mã mới bằng /lienket trên tài khoản kia.

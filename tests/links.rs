@@ -81,8 +81,12 @@ impl<'a> Account<'a> {
 
 fn code_in(said: &str) -> String {
     let at = said.find("Mã liên kết: ").expect("a code") + "Mã liên kết: ".len();
-    let code: String = said[at..].chars().take(6).collect();
-    assert!(code.chars().all(|c| c.is_ascii_digit()), "{said}");
+    let code: String = said[at..].chars().take(8).collect();
+    assert_eq!(
+        giamngheo::domain::links::parse_code(&code).as_deref(),
+        Some(code.as_str()),
+        "{said}"
+    );
     code
 }
 
@@ -223,10 +227,10 @@ async fn wrong_expired_and_used_codes_are_explained_and_five_wrong_tries_lock_th
         let typed_by = b.person().await;
 
         let (first, _) = a.code().await;
-        let wrong = if first == "000000" {
-            "000001"
+        let wrong = if first == "ABCDEFGH" {
+            "BCDEFGHJ"
         } else {
-            "000000"
+            "ABCDEFGH"
         };
         let said = b.say(&format!("/lienket {wrong}")).await;
         assert_eq!(
@@ -236,7 +240,7 @@ async fn wrong_expired_and_used_codes_are_explained_and_five_wrong_tries_lock_th
         );
         // Not a code at all: explained, not counted.
         let said = b.say("/lienket 12 34").await;
-        assert!(said.starts_with("Mã liên kết gồm 6 chữ số"), "{said}");
+        assert!(said.starts_with("Mã liên kết gồm 8 chữ và số"), "{said}");
 
         clock.advance(Duration::minutes(11));
         let said = b.say(&format!("/lienket {first}")).await;

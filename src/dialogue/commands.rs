@@ -138,7 +138,7 @@ impl Turn<'_> {
         Ok(())
     }
 
-    /// `/lienket` gives a code, `/lienket 123456` takes one. Both work in the middle of another
+    /// `/lienket` gives a code, `/lienket K7MXQ2PA` takes one. Both work in the middle of another
     /// task, which goes on afterwards (its question is asked again under the answer): linking
     /// an account must not cost the registration under way. Without a task under way,
     /// `/lienket` goes on to the linked accounts, to unlink one or choose where notices go.

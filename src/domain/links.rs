@@ -1,5 +1,5 @@
-//! One person on several channels: the link code (six digits, ten minutes, a few wrong tries
-//! an hour) and when two accounts may become one person.
+//! One person on several channels: the link code (eight characters, ten minutes, a few wrong
+//! tries an hour) and when two accounts may become one person.
 
 use chrono::TimeDelta;
 
@@ -9,36 +9,26 @@ use super::access::Grant;
 pub const CODE_VALID: TimeDelta = TimeDelta::minutes(10);
 
 /// Wrong codes a person may type within `TRIES_WINDOW`; the next try is refused, even with
-/// the right code, until the oldest of them is an hour old. With a million codes, ten minutes
-/// each, one account has about five chances in a million to hit a live one.
+/// the right code, until the oldest of them is an hour old. With 852 billion codes, ten minutes
+/// each, an account has about six chances in a trillion an hour to hit a given live one.
 pub const WRONG_TRIES: i64 = 5;
 pub const TRIES_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 /// How long a used or expired code is kept, to tell a late typist what became of it.
 pub const CODE_KEPT: TimeDelta = TimeDelta::days(1);
 
-/// A code as typed: six digits, spaces and dashes aside ("123 456", "123-456").
+/// Characters of a link code (`typed_code`'s alphabet): a code typed on another account joins
+/// it to the person who asked, so it must be as hard to guess as any.
+pub const CODE_LEN: usize = 8;
+
+/// A code as typed: eight letters and digits, spaces and dashes aside, any case.
 pub fn parse_code(typed: &str) -> Option<String> {
-    let digits: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    (digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+    super::typed_code::parse_code(typed, CODE_LEN)
 }
 
-/// A uniformly random six-digit code from the operating system's CSPRNG.
+/// A random code from the operating system's CSPRNG.
 pub fn new_code() -> Result<String, getrandom::Error> {
-    // The largest multiple of a million that fits in a u32: values at or above it are drawn
-    // again, so every code is equally likely.
-    const LIMIT: u32 = (u32::MAX / 1_000_000) * 1_000_000;
-    loop {
-        let mut bytes = [0u8; 4];
-        getrandom::fill(&mut bytes)?;
-        let n = u32::from_le_bytes(bytes);
-        if n < LIMIT {
-            return Ok(format!("{:06}", n % 1_000_000));
-        }
-    }
+    super::typed_code::new_code(CODE_LEN)
 }
 
 /// One of the two accounts being joined, as far as the rules care.
@@ -131,22 +121,17 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_six_digits_typed_loosely() {
-        assert_eq!(parse_code("123456").as_deref(), Some("123456"));
-        assert_eq!(parse_code(" 123 456 ").as_deref(), Some("123456"));
-        assert_eq!(parse_code("123-456").as_deref(), Some("123456"));
-        for bad in ["12345", "1234567", "12a456", "", "１２３４５６"] {
+    fn codes_are_eight_characters_typed_loosely() {
+        let code = new_code().unwrap();
+        assert_eq!(code.len(), 8);
+        assert_eq!(
+            parse_code(&code.to_lowercase()).as_deref(),
+            Some(code.as_str())
+        );
+        assert_eq!(parse_code("abcd-2345").as_deref(), Some("ABCD2345"));
+        for bad in ["123456", "ABCD234", "ABCD23456", "ABCD 0345", ""] {
             assert_eq!(parse_code(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn new_codes_are_six_digits_and_vary() {
-        let codes: std::collections::HashSet<String> =
-            (0..50).map(|_| new_code().unwrap()).collect();
-        assert!(codes.iter().all(|c| parse_code(c).as_deref() == Some(c)));
-        // Fifty draws from a million collide rarely; all alike would mean no randomness.
-        assert!(codes.len() > 40, "{codes:?}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! One person on several channels: the code that links another account (`/lienket`), typing
-//! it on that account (`/lienket 123456`), and changing the links afterwards (unlink an
+//! it on that account (`/lienket K7MXQ2PA`), and changing the links afterwards (unlink an
 //! account, choose where notices go). The person who asked for the code stays; the account
 //! that types it joins them, with everything it had.
 
@@ -108,7 +108,7 @@ enum Wrong {
     Expired,
 }
 
-/// `/lienket 123456` typed on this account: the account (and its person) joins the person
+/// `/lienket K7MXQ2PA` typed on this account: the account (and its person) joins the person
 /// who asked for the code, if the code is right and the two may be joined.
 pub(crate) async fn redeem(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::Result<Redeemed> {
     let me = ctx.person.id;
