@@ -465,10 +465,11 @@ async fn the_migration_gives_existing_groups_new_random_codes() {
     for mut db in common::databases().await {
         let (engine, _) = setup(&db.db).await;
         head_of(&engine, "head", "Xóm Đồng Tâm").await;
-        let mut head = chat(&engine, "head");
-        create_group(&mut head, "Tổ chè", "1").await;
-        create_group(&mut head, "Tổ ong", "1").await;
-        drop(head);
+        {
+            let mut head = chat(&engine, "head");
+            create_group(&mut head, "Tổ chè", "1").await;
+            create_group(&mut head, "Tổ ong", "1").await;
+        }
         drop(engine);
         // The database as the program before it left it: computed codes, and migration 10
         // (with its columns) not applied yet.
