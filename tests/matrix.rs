@@ -62,6 +62,7 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /xonghan {d_open}                           | -  -  -  -  -   -   A    A
 /baocao                                     | -  -  -  -  -   -   A    A
 /lienket                                    | A  A  A  A  A   A   A    A
+/nhatky                                     | -  -  -  -  -   -   -    A
 ";
 
 fn now() -> DateTime<Utc> {
@@ -572,6 +573,7 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         "/giobantin" => said.contains("06:30"),
         "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
         "/lienket" => said.contains("Mã liên kết:"),
+        "/nhatky" => said.contains("Nhật ký thao tác (mới nhất trước):"),
         _ => changed,
     }
 }

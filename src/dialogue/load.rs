@@ -111,6 +111,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "link_accounts.toml",
         include_str!("../../dialogues/link_accounts.toml"),
     ),
+    (
+        "audit_log.toml",
+        include_str!("../../dialogues/audit_log.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

@@ -59,6 +59,7 @@ pub enum Action {
     RecordRecognition,
     ShowPhone,
     LinkAccounts,
+    AuditLog,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.

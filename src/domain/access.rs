@@ -61,6 +61,9 @@ pub enum Capability {
     /// Join one's accounts on several channels into one person, unlink one, choose where
     /// notices go.
     LinkAccounts,
+    /// Read the commune's audit log in chat (who did what, when): the culture-social officer,
+    /// who answers for the commune's personal data, and the commune's leaders.
+    SeeAudit,
 }
 
 use Capability as C;
@@ -94,6 +97,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::ManageDeadlines, OFFICERS),
     (C::SeeReport, OFFICERS),
     (C::LinkAccounts, EVERYONE),
+    (C::SeeAudit, &[R::CultureOfficer, R::Leader]),
 ];
 
 impl Capability {
@@ -214,6 +218,7 @@ mod tests {
             C::ManageDeadlines,
             C::SeeReport,
             C::LinkAccounts,
+            C::SeeAudit,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {
@@ -243,6 +248,15 @@ mod tests {
         assert!(with(&[(R::Leader, None)]).can(C::DecideGroup));
         assert!(!with(&[(R::AgriOfficer, None)]).can(C::DecideGroup));
         assert!(!with(&[(R::HamletHead, Some(1))]).can(C::DecideGroup));
+    }
+
+    #[test]
+    fn only_the_culture_officer_and_the_leader_read_the_audit_log() {
+        assert!(with(&[(R::CultureOfficer, None)]).can(C::SeeAudit));
+        assert!(with(&[(R::Leader, None)]).can(C::SeeAudit));
+        assert!(!with(&[(R::AgriOfficer, None)]).can(C::SeeAudit));
+        assert!(!with(&[(R::HamletHead, Some(1))]).can(C::SeeAudit));
+        assert!(!with(&[]).can(C::SeeAudit));
     }
 
     #[test]

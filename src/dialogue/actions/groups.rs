@@ -110,7 +110,7 @@ pub(super) async fn create(
     groups::set_code(tx, id, &code).await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "create",
         "group",
         id,
@@ -320,16 +320,7 @@ pub(super) async fn request(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
     }
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        "request",
-        "group",
-        g.id,
-        &json!({}),
-        ctx.now,
-    )
-    .await?;
+    audit::record(tx, ctx.who(), "request", "group", g.id, &json!({}), ctx.now).await?;
     let args = [("id", Arg::from(g.id)), ("group", g.name.clone().into())];
     let mut out = Outcome::reply(ctx.t("group-requested-ok", &args));
     out.notices = tell_role(ctx, tx, Role::CultureOfficer, "notice-group-request", &args).await?;
@@ -388,7 +379,7 @@ pub(super) async fn decide(
     }
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         if establish { "establish" } else { "return" },
         "group",
         g.id,

@@ -103,7 +103,7 @@ pub(super) async fn register(
     .await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "register",
         "household",
         id,
@@ -179,7 +179,7 @@ pub(super) async fn review(
     }
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         status.code(),
         "household",
         id,
@@ -239,7 +239,7 @@ pub(super) async fn show_phone(
     };
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "view_phone",
         "household",
         h.id,

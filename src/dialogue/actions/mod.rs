@@ -192,6 +192,7 @@ impl Action {
             "record_recognition" => Action::RecordRecognition,
             "show_phone" => Action::ShowPhone,
             "link_accounts" => Action::LinkAccounts,
+            "audit_log" => Action::AuditLog,
             _ => return None,
         })
     }
@@ -223,6 +224,7 @@ impl Action {
             Action::Report => C::SeeReport,
             Action::RecordRecognition => C::RecordRecognition,
             Action::LinkAccounts => C::LinkAccounts,
+            Action::AuditLog => C::SeeAudit,
         }
     }
 
@@ -234,7 +236,8 @@ impl Action {
             | Action::OfficerQueue
             | Action::DigestNow
             | Action::ListDeadlines
-            | Action::Report => &[],
+            | Action::Report
+            | Action::AuditLog => &[],
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
@@ -293,6 +296,7 @@ impl Action {
             Action::RecordRecognition => m::record(ctx, tx, typed(answers)?).await,
             Action::ShowPhone => h::show_phone(ctx, tx, typed(answers)?).await,
             Action::LinkAccounts => self::links::change(ctx, tx, typed(answers)?).await,
+            Action::AuditLog => o::audit_log(ctx, tx).await,
         }
     }
 }
