@@ -15,7 +15,7 @@ use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::{Engine, Handled};
 use giamngheo::domain::{Category, HouseholdStatus, ProposalKind, Role};
 use giamngheo::seed;
-use giamngheo::store::groups::{self, NewGroup};
+use giamngheo::store::groups;
 use giamngheo::store::households::{self, NewHousehold};
 use giamngheo::store::proposals::{self, NewProposal};
 use giamngheo::store::scratch::TestDb;
@@ -264,10 +264,6 @@ async fn every_event_is_in_the_log_with_who_and_channel() {
         let appraised = format!("thẩm định đề xuất #{proposal}");
         let expected: [(&str, &str); 13] = [
             (
-                "cli  cli  giao vai trò cho 7001",
-                "công chức Văn hóa – Xã hội",
-            ),
-            (
                 "cli  cli  giao vai trò cho head1",
                 "trưởng xóm, Xóm Đồng Tâm",
             ),
@@ -281,6 +277,11 @@ async fn every_event_is_in_the_log_with_who_and_channel() {
             (&who_officer, &appraised),
             (&who_officer, "xem số điện thoại hộ #1"),
             (&who_officer, "xuất báo cáo Excel – đã che SĐT, CCCD"),
+            // The binary runs on the real clock, after the chats' days.
+            (
+                "cli  cli  giao vai trò cho 7001",
+                "công chức Văn hóa – Xã hội",
+            ),
             ("cli  cli  xuất báo cáo Excel", "KHÔNG che SĐT, CCCD"),
         ];
         let mut at = 0;
