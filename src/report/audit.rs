@@ -330,3 +330,67 @@ async fn person(tx: &mut Tx, commune: &Commune, who: &str) -> Result<i64, AuditE
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(action: &str, entity: &str, detail: &str) -> Logged {
+        Logged {
+            id: 1,
+            at: Utc.with_ymd_and_hms(2026, 11, 27, 3, 0, 0).unwrap(),
+            actor_id: Some(4),
+            actor_name: Some("canbo".into()),
+            entity_name: None,
+            channel: Some("telegram".into()),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id: 12,
+            detail: detail.into(),
+        }
+    }
+
+    #[test]
+    fn an_entry_reads_as_who_did_what_in_local_time() {
+        let texts = Texts::load().unwrap();
+        let e = entry("rejected", "household", r#"{"reason":"Không ở xóm"}"#);
+        let line = cli_line(&texts, "Asia/Ho_Chi_Minh", &HashMap::new(), &e);
+        assert_eq!(
+            line,
+            "2026-11-27 10:00  canbo #4  telegram  từ chối hộ #12 – lý do: Không ở xóm"
+        );
+        let en = what(&texts, Lang::En, &HashMap::new(), &e);
+        assert_eq!(en, "rejected household #12 – reason: Không ở xóm");
+    }
+
+    #[test]
+    fn an_action_nobody_worded_still_reads_and_long_words_are_cut() {
+        let texts = Texts::load().unwrap();
+        let e = entry("invite_created", "invite", "{}");
+        assert_eq!(
+            what(&texts, Lang::Vi, &HashMap::new(), &e),
+            "invite_created invite #12"
+        );
+        let long = "x".repeat(200);
+        let e = entry("return", "proposal", &format!(r#"{{"comment":"{long}"}}"#));
+        let said = what(&texts, Lang::Vi, &HashMap::new(), &e);
+        assert!(said.ends_with("x…"), "{said}");
+        assert!(said.chars().count() < 100, "{said}");
+    }
+
+    #[test]
+    fn the_command_line_and_the_program_have_no_name() {
+        let texts = Texts::load().unwrap();
+        let mut e = entry("export", "commune", r#"{"unmasked":true}"#);
+        e.actor_id = None;
+        e.actor_name = None;
+        e.channel = Some(audit::CLI.into());
+        assert_eq!(who(&texts, Lang::Vi, &e, true), "cli");
+        e.channel = None;
+        assert_eq!(who(&texts, Lang::Vi, &e, true), "hệ thống");
+        assert_eq!(
+            what(&texts, Lang::Vi, &HashMap::new(), &e),
+            "xuất báo cáo Excel – KHÔNG che SĐT, CCCD"
+        );
+    }
+}
