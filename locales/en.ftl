@@ -261,3 +261,61 @@ name-set = Your name is saved: { $name }.
 switch-ask = You are in the middle of "{ $task }". Leave it to open the link (code) you just sent? Answer yes or no.
 switch-kept = Going on with the task.
 group-code-gone = This group code no longer works. Ask the group's leader for the new one.
+# The audit log (/auditlog, giamngheo audit): one entry in a few words.
+audit-title = Audit log (newest first):
+audit-none = The audit log is empty.
+audit-system = system
+audit-cli = command line (cli)
+audit-household-register = registered household #{ $id }
+audit-household-confirmed = confirmed household #{ $id }
+audit-household-rejected = rejected household #{ $id }
+audit-household-view_phone = viewed the phone of household #{ $id }
+audit-group-create = created group #{ $id }
+audit-group-join = added a household to group #{ $id }
+audit-group-recognise = recorded a recognition, group #{ $id }
+audit-group-leave = took a household out of group #{ $id }
+audit-group-request = asked to establish group #{ $id }
+audit-group-establish = established group #{ $id }
+audit-group-return = sent group #{ $id } back
+audit-proposal-submit = submitted proposal #{ $id }
+audit-proposal-resubmit = resubmitted proposal #{ $id }
+audit-proposal-appraise = appraised proposal #{ $id }
+audit-proposal-forward = forwarded proposal #{ $id }
+audit-proposal-return = sent proposal #{ $id } back
+audit-proposal-reject = rejected proposal #{ $id }
+audit-proposal-approve = approved proposal #{ $id }
+audit-proposal-start = started proposal #{ $id }
+audit-proposal-finish = finished proposal #{ $id }
+audit-deadline-create = added deadline #{ $id }
+audit-deadline-done = closed deadline #{ $id }
+audit-commune-create = created commune #{ $id }
+audit-commune-export = exported the Excel report
+audit-person-grant = gave a role to { $name } #{ $id }
+audit-person-digest_time = changed the digest time
+audit-person-link_code_issued = asked for a link code
+audit-person-link_code_wrong = typed a wrong link code
+audit-person-link_code_blocked = blocked from typing link codes
+audit-person-link_refused = link refused
+audit-person-link_joined = joined an account into { $name } #{ $id }
+audit-person-link_absorbed = account joined into another person
+audit-person-link_unlinked = unlinked an account
+audit-person-link_split = an account left as { $name } #{ $id }
+audit-person-notify_channel_set = chose where notices go
+audit-other = { $action } { $entity } #{ $id }
+audit-reason = reason: { $text }
+audit-comment = comment: { $text }
+audit-decision = decision no. { $text }
+audit-household = household #{ $id }
+audit-person = person #{ $id }
+audit-masked = phones, CCCD masked
+audit-unmasked = phones, CCCD NOT masked
+audit-at-time = at { $text }
+audit-role = { $role ->
+    [hamlet_head] hamlet head
+    [culture_officer] culture-social officer
+    [agri_officer] agricultural extension officer
+    [leader] commune leader
+    [org_rep] organisation representative
+    [business_rep] business representative
+   *[other] { $role }
+}

@@ -259,3 +259,61 @@ name-set = Đã lưu tên của bạn: { $name }.
 switch-ask = Bạn đang làm dở "{ $task }". Bỏ việc đó để mở đường dẫn (mã) vừa gửi? Trả lời có hoặc không.
 switch-kept = Tiếp tục việc đang làm.
 group-code-gone = Mã nhóm này không còn dùng được. Hỏi trưởng nhóm mã mới.
+# The audit log (/nhatky, giamngheo audit): one entry in a few words.
+audit-title = Nhật ký thao tác (mới nhất trước):
+audit-none = Nhật ký chưa có gì.
+audit-system = hệ thống
+audit-cli = dòng lệnh (cli)
+audit-household-register = đăng ký hộ #{ $id }
+audit-household-confirmed = xác nhận hộ #{ $id }
+audit-household-rejected = từ chối hộ #{ $id }
+audit-household-view_phone = xem số điện thoại hộ #{ $id }
+audit-group-create = tạo nhóm #{ $id }
+audit-group-join = thêm hộ vào nhóm #{ $id }
+audit-group-recognise = ghi nhận công nhận, nhóm #{ $id }
+audit-group-leave = rút hộ khỏi nhóm #{ $id }
+audit-group-request = đề nghị thành lập nhóm #{ $id }
+audit-group-establish = thành lập nhóm #{ $id }
+audit-group-return = trả lại nhóm #{ $id }
+audit-proposal-submit = gửi đề xuất #{ $id }
+audit-proposal-resubmit = gửi lại đề xuất #{ $id }
+audit-proposal-appraise = thẩm định đề xuất #{ $id }
+audit-proposal-forward = trình đề xuất #{ $id }
+audit-proposal-return = trả lại đề xuất #{ $id }
+audit-proposal-reject = không chấp thuận đề xuất #{ $id }
+audit-proposal-approve = phê duyệt đề xuất #{ $id }
+audit-proposal-start = bắt đầu thực hiện đề xuất #{ $id }
+audit-proposal-finish = hoàn thành đề xuất #{ $id }
+audit-deadline-create = thêm hạn chót #{ $id }
+audit-deadline-done = xong hạn chót #{ $id }
+audit-commune-create = tạo xã #{ $id }
+audit-commune-export = xuất báo cáo Excel
+audit-person-grant = giao vai trò cho { $name } #{ $id }
+audit-person-digest_time = đổi giờ bản tin
+audit-person-link_code_issued = lấy mã liên kết
+audit-person-link_code_wrong = gõ sai mã liên kết
+audit-person-link_code_blocked = bị chặn gõ mã liên kết
+audit-person-link_refused = liên kết bị từ chối
+audit-person-link_joined = liên kết tài khoản vào { $name } #{ $id }
+audit-person-link_absorbed = tài khoản nhập vào người khác
+audit-person-link_unlinked = bỏ liên kết một tài khoản
+audit-person-link_split = tài khoản tách thành { $name } #{ $id }
+audit-person-notify_channel_set = chọn kênh nhận thông báo
+audit-other = { $action } { $entity } #{ $id }
+audit-reason = lý do: { $text }
+audit-comment = ý kiến: { $text }
+audit-decision = QĐ số { $text }
+audit-household = hộ #{ $id }
+audit-person = người #{ $id }
+audit-masked = đã che SĐT, CCCD
+audit-unmasked = KHÔNG che SĐT, CCCD
+audit-at-time = lúc { $text }
+audit-role = { $role ->
+    [hamlet_head] trưởng xóm
+    [culture_officer] công chức Văn hóa – Xã hội
+    [agri_officer] cán bộ khuyến nông
+    [leader] lãnh đạo xã
+    [org_rep] đại diện tổ chức
+    [business_rep] đại diện doanh nghiệp
+   *[other] { $role }
+}

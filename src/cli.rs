@@ -1,4 +1,5 @@
-//! The command line: `chat`, `init`, `grant`, `check`.
+//! The command line: `chat`, `init`, `grant`, `check`, `run`, `export`, `audit` and the rest;
+//! each command's work lives in the library, and this module only reads the arguments.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -85,6 +86,19 @@ pub enum Command {
         commune: Option<String>,
         #[arg(long)]
         unmasked: bool,
+    },
+    /// The audit log: who did what, when, from which channel; oldest first, one line each.
+    Audit {
+        /// Only entries from this day on (YYYY-MM-DD, the commune's calendar).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Only what this person did: a person number (12), an account
+        /// (telegram:123456789) or a name.
+        #[arg(long)]
+        person: Option<String>,
+        /// The commune's code, when the database holds several.
+        #[arg(long)]
+        commune: Option<String>,
     },
     /// The commune's deadlines: `deadline add "Báo cáo cho thành phố" 20/07/2025`, `deadline list`.
     Deadline {
@@ -233,6 +247,22 @@ pub async fn main() -> anyhow::Result<()> {
                 crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?;
             std::fs::write(&out, bytes)?;
             println!("{}", out.display());
+        }
+        Command::Audit {
+            since,
+            person,
+            commune,
+        } => {
+            let store = app::open_store(&settings).await?;
+            let texts = crate::text::Texts::load()?;
+            let query = crate::report::audit::Query {
+                commune,
+                since,
+                person,
+            };
+            let printed = crate::report::audit::cli(&store, &texts, &query).await;
+            store.close().await;
+            println!("{}", printed?);
         }
         Command::Deadline { action, commune } => {
             let store = app::open_store(&settings).await?;

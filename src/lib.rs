@@ -19,7 +19,8 @@
 //!   line work from, and opening the database.
 //! - [`present`]: wording that chat, digest and report share (record numbers, a group's
 //!   readiness, a proposal's history, deadlines).
-//! - [`report`]: the XLSX workbook and the chart; [`digest`]: the officers' daily digest,
+//! - [`report`]: the XLSX workbook, the chart, and the audit log as people read it
+//!   (`giamngheo audit`, `/nhatky`); [`digest`]: the officers' daily digest,
 //!   sent exactly once.
 //! - [`dialogue`]: conversations as data files, checked at start, and the engine that steps a
 //!   chat through them in one database transaction per message; `dialogue::setup` builds it.

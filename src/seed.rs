@@ -151,7 +151,18 @@ pub async fn init_commune(
     if communes::by_code(&mut tx, &file.code).await?.is_some() {
         anyhow::bail!("commune {:?} already exists", file.code);
     }
-    create_commune(&mut tx, &file, false, now).await?;
+    let (id, _) = create_commune(&mut tx, &file, false, now).await?;
+    let detail = serde_json::json!({ "code": file.code, "hamlets": file.hamlets.len() });
+    audit::record(
+        &mut tx,
+        audit::Who::cli(id),
+        "create",
+        "commune",
+        id,
+        &detail,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(format!(
         "{}: {} xóm (hamlets)",
@@ -229,7 +240,7 @@ pub async fn grant(
     persons::grant(&mut tx, person, commune.id, role, hamlet_id, org, now).await?;
     audit::record(
         &mut tx,
-        None,
+        audit::Who::cli(commune.id),
         "grant",
         "person",
         person,
@@ -258,6 +269,16 @@ pub async fn deadline(
         .context("no commune yet: run `giamngheo init --commune FILE` first")?;
     let id = crate::store::digests::add_deadline(&mut tx, commune.id, title.trim(), due, None, now)
         .await?;
+    audit::record(
+        &mut tx,
+        audit::Who::cli(commune.id),
+        "create",
+        "deadline",
+        id,
+        &serde_json::json!({ "due_on": due, "title": title.trim() }),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(format!(
         "#{id} {} – {}",

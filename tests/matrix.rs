@@ -64,6 +64,7 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /lienket                                    | A  A  A  A  A   A   A    A
 /doima {g_forming}                          | -  -  A  -  -   -   -    -
 /ten ; Nguyễn Văn Tên                       | A  A  A  A  A   A   A    A
+/nhatky                                     | -  -  -  -  -   -   -    A
 ";
 
 fn now() -> DateTime<Utc> {
@@ -581,6 +582,7 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
         "/lienket" => said.contains("Mã liên kết:"),
         "/ten" => said.contains("Đã lưu tên của bạn: Nguyễn Văn Tên."),
+        "/nhatky" => said.contains("Nhật ký thao tác (mới nhất trước):"),
         _ => changed,
     }
 }

@@ -655,7 +655,7 @@ async fn a_hamlet_head_links_telegram_to_the_console_and_notices_follow_them() {
         terminal.send("/lienket").await.unwrap();
         let said = printed(&mut terminal);
         let at = said.find("Mã liên kết: ").expect("a code") + "Mã liên kết: ".len();
-        let code = &said[at..at + 6];
+        let code = &said[at..at + 8];
 
         clock.advance(chrono::Duration::minutes(1));
         let phone = 7101;

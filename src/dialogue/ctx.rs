@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::{Access, Capability, CommuneRules, Role};
+use crate::store::audit::Who;
 use crate::store::communes::Commune;
 use crate::store::persons::Person;
 use crate::text::{Arg, Lang, Texts};
@@ -43,6 +44,15 @@ impl Ctx<'_> {
 
     pub fn can(&self, cap: Capability) -> bool {
         self.access.can(cap)
+    }
+
+    /// This person on this channel, in this commune: who an audit entry names.
+    pub fn who(&self) -> Who<'_> {
+        Who {
+            person: Some(self.person.id),
+            channel: Some(self.channel),
+            commune: self.commune.id,
+        }
     }
 
     pub fn is_officer(&self) -> bool {

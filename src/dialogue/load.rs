@@ -119,6 +119,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "set_name.toml",
         include_str!("../../dialogues/set_name.toml"),
     ),
+    (
+        "audit_log.toml",
+        include_str!("../../dialogues/audit_log.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

@@ -61,6 +61,7 @@ pub enum Action {
     LinkAccounts,
     RenewJoinCode,
     SetName,
+    AuditLog,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.

@@ -66,6 +66,9 @@ pub enum Capability {
     RenewJoinCode,
     /// Give one's own name, which platforms' names no longer replace.
     SetOwnName,
+    /// Read the commune's audit log in chat (who did what, when): the culture-social officer,
+    /// who answers for the commune's personal data, and the commune's leaders.
+    SeeAudit,
 }
 
 use Capability as C;
@@ -101,6 +104,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::LinkAccounts, EVERYONE),
     (C::RenewJoinCode, GROUP_CREATORS),
     (C::SetOwnName, EVERYONE),
+    (C::SeeAudit, &[R::CultureOfficer, R::Leader]),
 ];
 
 impl Capability {
@@ -223,6 +227,7 @@ mod tests {
             C::LinkAccounts,
             C::RenewJoinCode,
             C::SetOwnName,
+            C::SeeAudit,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {
@@ -252,6 +257,15 @@ mod tests {
         assert!(with(&[(R::Leader, None)]).can(C::DecideGroup));
         assert!(!with(&[(R::AgriOfficer, None)]).can(C::DecideGroup));
         assert!(!with(&[(R::HamletHead, Some(1))]).can(C::DecideGroup));
+    }
+
+    #[test]
+    fn only_the_culture_officer_and_the_leader_read_the_audit_log() {
+        assert!(with(&[(R::CultureOfficer, None)]).can(C::SeeAudit));
+        assert!(with(&[(R::Leader, None)]).can(C::SeeAudit));
+        assert!(!with(&[(R::AgriOfficer, None)]).can(C::SeeAudit));
+        assert!(!with(&[(R::HamletHead, Some(1))]).can(C::SeeAudit));
+        assert!(!with(&[]).can(C::SeeAudit));
     }
 
     #[test]

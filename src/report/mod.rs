@@ -1,10 +1,13 @@
-//! Reports for the city and the commune: the XLSX workbook and the chart of households.
+//! Reports for the city and the commune: the XLSX workbook, the chart of households, and the
+//! audit log as people read it.
 
+pub mod audit;
 pub mod chart;
 pub mod xlsx;
 
 use anyhow::Context;
 
+use crate::store::audit::Who;
 use crate::store::{Store, communes};
 
 /// The workbook of a commune (the default one unless named), for `giamngheo export`.
@@ -20,7 +23,16 @@ pub async fn export(
         .await?
         .context("no commune in the database")?;
     let today = crate::clock::local_date(now, &commune.time_zone);
-    let bytes = xlsx::workbook(&mut tx, &commune, today, unmasked, None, now, &texts).await?;
+    let bytes = xlsx::workbook(
+        &mut tx,
+        &commune,
+        today,
+        unmasked,
+        Who::cli(commune.id),
+        now,
+        &texts,
+    )
+    .await?;
     tx.commit().await?;
     Ok(bytes)
 }

@@ -24,13 +24,13 @@ fn header(ws: &mut Worksheet, titles: &[&str]) -> anyhow::Result<()> {
 }
 
 /// Builds the workbook for a commune at `today`; `unmasked` shows phones and CCCD in full.
-/// The reading is audited (who exported personal data, when, masked or not).
+/// The reading is audited (who exported personal data, when, from where, masked or not).
 pub async fn workbook(
     tx: &mut Tx,
     commune: &Commune,
     today: NaiveDate,
     unmasked: bool,
-    reader: Option<i64>,
+    reader: audit::Who<'_>,
     now: chrono::DateTime<chrono::Utc>,
     texts: &Texts,
 ) -> anyhow::Result<Vec<u8>> {

@@ -206,7 +206,7 @@ pub async fn changes_between(
     on_tx!(tx, |conn| sqlx::query_as(
         "SELECT a.entity AS a, a.action AS b, COUNT(*) AS n FROM audit_log a
          WHERE a.at > $2 AND a.at <= $3 AND a.entity IN ('group', 'proposal')
-           AND a.actor_id IN (SELECT id FROM persons WHERE commune_id = $1)
+           AND a.commune_id = $1
          GROUP BY a.entity, a.action ORDER BY a.entity, a.action"
     )
     .bind(commune_id)

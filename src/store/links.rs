@@ -107,7 +107,8 @@ pub enum OnJoin {
     /// Deleted: it meant something only for the absorbed person.
     Delete,
     /// Left as written: the audit log tells who did what at the time; the entry of the join
-    /// names both persons.
+    /// names both persons. (The database refuses any change to `audit_log` anyway: the
+    /// triggers of migration 0009.)
     Keep,
 }
 

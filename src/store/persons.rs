@@ -141,6 +141,25 @@ pub async fn by_id(tx: &mut Tx, id: i64) -> sqlx::Result<Person> {
     .await)
 }
 
+/// A person of a commune as a list of everyone shows them.
+#[derive(Debug, Clone, FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub display_name: String,
+    /// The person their accounts were joined into, if they were.
+    pub merged_into: Option<i64>,
+}
+
+/// Everyone of a commune, oldest first: for finding a person by name or number.
+pub async fn of_commune(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Listed>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, display_name, merged_into FROM persons WHERE commune_id = $1 ORDER BY id"
+    )
+    .bind(commune_id)
+    .fetch_all(conn)
+    .await)
+}
+
 pub async fn create(
     tx: &mut Tx,
     commune_id: i64,

@@ -49,6 +49,7 @@ pub(crate) async fn postgres(url: &str) -> anyhow::Result<(Store, PgConnectOptio
 pub struct TestDb {
     pub store: Store,
     target: Target,
+    url: String,
 }
 
 #[cfg(feature = "test-util")]
@@ -61,18 +62,34 @@ enum Target {
 impl TestDb {
     pub async fn sqlite(dir: &Path) -> anyhow::Result<TestDb> {
         let (store, opts) = sqlite(dir).await?;
+        let url = format!("sqlite:{}", opts.get_filename().display());
         Ok(TestDb {
             store,
             target: Target::Sqlite(Box::new(opts)),
+            url,
         })
     }
 
     pub async fn postgres(url: &str) -> anyhow::Result<TestDb> {
         let (store, opts) = postgres(url).await?;
+        let Store::Postgres(pool) = &store else {
+            unreachable!("postgres() opens PostgreSQL");
+        };
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(pool)
+            .await?;
+        let joiner = if url.contains('?') { '&' } else { '?' };
+        let url = format!("{url}{joiner}options[search_path]={schema}");
         Ok(TestDb {
             store,
             target: Target::Postgres(Box::new(opts)),
+            url,
         })
+    }
+
+    /// The URL another process (the `giamngheo` binary) opens this same database with.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Closes every connection and opens the same database again.

@@ -103,7 +103,7 @@ pub(super) async fn create(
     .await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "create",
         "group",
         id,
@@ -156,7 +156,7 @@ pub(super) async fn renew_code(
     // Never the code itself: the log is read by more people than the group's leader.
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "renew_code",
         "group",
         g.id,
@@ -363,16 +363,7 @@ pub(super) async fn request(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
     }
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        "request",
-        "group",
-        g.id,
-        &json!({}),
-        ctx.now,
-    )
-    .await?;
+    audit::record(tx, ctx.who(), "request", "group", g.id, &json!({}), ctx.now).await?;
     let args = [("id", Arg::from(g.id)), ("group", g.name.clone().into())];
     let mut out = Outcome::reply(ctx.t("group-requested-ok", &args));
     out.notices = tell_role(ctx, tx, Role::CultureOfficer, "notice-group-request", &args).await?;
@@ -431,7 +422,7 @@ pub(super) async fn decide(
     }
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         if establish { "establish" } else { "return" },
         "group",
         g.id,

@@ -104,7 +104,7 @@ pub(super) async fn register(
     .await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "register",
         "household",
         id,
@@ -180,7 +180,7 @@ pub(super) async fn review(
     }
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         status.code(),
         "household",
         id,
@@ -240,7 +240,7 @@ pub(super) async fn show_phone(
     };
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "view_phone",
         "household",
         h.id,

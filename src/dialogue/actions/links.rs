@@ -83,7 +83,7 @@ pub(crate) async fn issue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<String> 
     let code = code.ok_or_else(|| anyhow::anyhow!("no free link code in 20 draws"))?;
     audit::record(
         tx,
-        Some(me),
+        ctx.who(),
         ISSUED,
         "person",
         me,
@@ -212,7 +212,7 @@ async fn join(ctx: &Ctx<'_>, tx: &mut Tx, c: Code) -> anyhow::Result<Redeemed> {
             Refusal::Roles => "link-why-roles",
         };
         let detail = json!({ "reason": why.code(), "with": keeping.id, "channel": c.channel });
-        audit::record(tx, Some(me), REFUSED, "person", me, &detail, ctx.now).await?;
+        audit::record(tx, ctx.who(), REFUSED, "person", me, &detail, ctx.now).await?;
         let args = vec![("reason", Arg::T(reason)), ("account", here.clone().into())];
         return Ok(Redeemed {
             text: ctx.t("link-refused", &args),
@@ -226,9 +226,18 @@ async fn join(ctx: &Ctx<'_>, tx: &mut Tx, c: Code) -> anyhow::Result<Redeemed> {
     persons::touch(tx, ctx.channel, ctx.sender_id, ctx.now).await?;
     let account_json = json!({ "channel": ctx.channel, "sender_id": ctx.sender_id });
     let detail = json!({ "absorbed": me, "account": account_json, "moved": moved });
-    audit::record(tx, Some(me), JOINED, "person", keeping.id, &detail, ctx.now).await?;
+    audit::record(
+        tx,
+        ctx.who(),
+        JOINED,
+        "person",
+        keeping.id,
+        &detail,
+        ctx.now,
+    )
+    .await?;
     let detail = json!({ "into": keeping.id });
-    audit::record(tx, Some(me), ABSORBED, "person", me, &detail, ctx.now).await?;
+    audit::record(tx, ctx.who(), ABSORBED, "person", me, &detail, ctx.now).await?;
     Ok(Redeemed {
         text: ctx.t(
             "link-joined",
@@ -326,9 +335,9 @@ pub(super) async fn change(
         }
         let account_json = json!({ "channel": gone.channel, "sender_id": gone.sender_id });
         let detail = json!({ "account": account_json, "to": split });
-        audit::record(tx, Some(me), UNLINKED, "person", me, &detail, ctx.now).await?;
+        audit::record(tx, ctx.who(), UNLINKED, "person", me, &detail, ctx.now).await?;
         let detail = json!({ "from": me, "account": account_json });
-        audit::record(tx, Some(me), SPLIT, "person", split, &detail, ctx.now).await?;
+        audit::record(tx, ctx.who(), SPLIT, "person", split, &detail, ctx.now).await?;
         let label = account(ctx, &gone.channel, &gone.sender_id);
         let mut out = Outcome::reply(ctx.t("link-unlinked", &[("account", label.into())]));
         out.to_accounts.push(AccountNotice {
@@ -357,7 +366,7 @@ pub(super) async fn change(
     persons::set_notify_channel(tx, me, pin).await?;
     audit::record(
         tx,
-        Some(me),
+        ctx.who(),
         NOTIFY,
         "person",
         me,

@@ -72,16 +72,7 @@ async fn add(
     .await?;
     let action = if added { "join" } else { "recognise" };
     let detail = json!({ "household_id": h.id, "recognised": level });
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        action,
-        "group",
-        g.id,
-        &detail,
-        ctx.now,
-    )
-    .await?;
+    audit::record(tx, ctx.who(), action, "group", g.id, &detail, ctx.now).await?;
     if !added {
         let (_, missing) = missing(ctx, tx, g).await?;
         let args = [
@@ -220,7 +211,7 @@ pub(super) async fn leave(
     groups::remove_member(tx, g.id, h.id).await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "leave",
         "group",
         g.id,

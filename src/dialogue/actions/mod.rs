@@ -198,6 +198,7 @@ impl Action {
             "link_accounts" => Action::LinkAccounts,
             "renew_join_code" => Action::RenewJoinCode,
             "set_name" => Action::SetName,
+            "audit_log" => Action::AuditLog,
             _ => return None,
         })
     }
@@ -231,6 +232,7 @@ impl Action {
             Action::LinkAccounts => C::LinkAccounts,
             Action::RenewJoinCode => C::RenewJoinCode,
             Action::SetName => C::SetOwnName,
+            Action::AuditLog => C::SeeAudit,
         }
     }
 
@@ -242,7 +244,8 @@ impl Action {
             | Action::OfficerQueue
             | Action::DigestNow
             | Action::ListDeadlines
-            | Action::Report => &[],
+            | Action::Report
+            | Action::AuditLog => &[],
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
@@ -304,6 +307,7 @@ impl Action {
             Action::LinkAccounts => self::links::change(ctx, tx, typed(answers)?).await,
             Action::RenewJoinCode => g::renew_code(ctx, tx, typed(answers)?).await,
             Action::SetName => self::person::set_name(ctx, tx, typed(answers)?).await,
+            Action::AuditLog => o::audit_log(ctx, tx).await,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The officers' own tools in chat: the digest on demand and its settings, deadlines, and
-//! the report file.
+//! The officers' own tools in chat: the digest on demand and its settings, deadlines, the
+//! report file, and the audit log.
 
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
@@ -75,6 +75,16 @@ pub(super) async fn set_time(
         input.quiet,
     )
     .await?;
+    audit::record(
+        tx,
+        ctx.who(),
+        "digest_time",
+        "person",
+        ctx.person.id,
+        &json!({ "time": hhmm, "quiet_line": input.quiet }),
+        ctx.now,
+    )
+    .await?;
     let key = if input.quiet {
         "digest-time-set"
     } else {
@@ -99,11 +109,11 @@ pub(super) async fn add_deadline(
     .await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         "create",
         "deadline",
         id,
-        &json!({ "due_on": input.due_on }),
+        &json!({ "due_on": input.due_on, "title": input.title.as_str() }),
         ctx.now,
     )
     .await?;
@@ -146,16 +156,7 @@ pub(super) async fn finish_deadline(
             ctx.t("review-not-found", &[("id", id.into())]),
         ));
     }
-    audit::record(
-        tx,
-        Some(ctx.person.id),
-        "done",
-        "deadline",
-        id,
-        &json!({}),
-        ctx.now,
-    )
-    .await?;
+    audit::record(tx, ctx.who(), "done", "deadline", id, &json!({}), ctx.now).await?;
     Ok(Outcome::reply(ctx.t("deadline-done", &[("id", id.into())])))
 }
 
@@ -167,7 +168,7 @@ pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome
         ctx.commune,
         ctx.today,
         false,
-        Some(ctx.person.id),
+        ctx.who(),
         ctx.now,
         ctx.texts,
     )
@@ -182,4 +183,11 @@ pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome
         replies: vec![reply],
         ..Outcome::default()
     })
+}
+
+/// The commune's latest audit entries, newest first: who did what, when. Names of people,
+/// never their phones or CCCD.
+pub(super) async fn audit_log(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
+    let text = crate::report::audit::latest(tx, ctx.commune, ctx.texts, ctx.lang).await?;
+    Ok(Outcome::reply(text))
 }

@@ -23,6 +23,6 @@ pub(super) async fn set_name(
     persons::set_name(tx, ctx.person.id, name, true).await?;
     let detail = json!({ "from": ctx.person.display_name, "to": name });
     let me = ctx.person.id;
-    audit::record(tx, Some(me), "set_name", "person", me, &detail, ctx.now).await?;
+    audit::record(tx, ctx.who(), "set_name", "person", me, &detail, ctx.now).await?;
     Ok(Outcome::reply(ctx.t("name-set", &[("name", name.into())])))
 }

@@ -144,7 +144,7 @@ pub(super) async fn submit(
     .await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         if from.is_some() { "resubmit" } else { "submit" },
         "proposal",
         id,
@@ -286,7 +286,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     proposals::add_event(tx, id, ctx.person.id, Some(from), to, comment, ctx.now).await?;
     audit::record(
         tx,
-        Some(ctx.person.id),
+        ctx.who(),
         input.step.code(),
         "proposal",
         id,

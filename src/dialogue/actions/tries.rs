@@ -42,7 +42,7 @@ impl Limit {
         let minutes = (lifts.num_seconds() + 59).div_euclid(60).max(1);
         audit::record(
             tx,
-            Some(me),
+            ctx.who(),
             self.blocked,
             "person",
             me,
@@ -57,6 +57,6 @@ impl Limit {
     pub(crate) async fn wrong(&self, ctx: &Ctx<'_>, tx: &mut Tx, reason: &str) -> sqlx::Result<()> {
         let me = ctx.person.id;
         let detail = json!({ "reason": reason, "channel": ctx.channel });
-        audit::record(tx, Some(me), self.wrong, "person", me, &detail, ctx.now).await
+        audit::record(tx, ctx.who(), self.wrong, "person", me, &detail, ctx.now).await
     }
 }
