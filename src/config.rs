@@ -23,6 +23,9 @@ pub struct Settings {
     pub telegram_token: Option<String>,
     /// Another Bot API server (also `TELOXIDE_API_URL`), e.g. a local telegram-bot-api.
     pub telegram_api_url: Option<String>,
+    /// The bot's username ("xa_tancuong_bot"), for the links invites carry. `giamngheo run`
+    /// learns it from Telegram; the console and `giamngheo invite` know it only from here.
+    pub telegram_bot: Option<String>,
     /// Public HTTPS URL Telegram posts updates to; without it the bot polls.
     pub telegram_webhook_url: Option<String>,
     /// Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token`; required with a webhook.
@@ -112,6 +115,7 @@ impl fmt::Debug for Settings {
                 &self.telegram_token.as_ref().map(|_| "***"),
             )
             .field("telegram_api_url", &self.telegram_api_url)
+            .field("telegram_bot", &self.telegram_bot)
             .field("telegram_webhook_url", &self.telegram_webhook_url)
             .field(
                 "telegram_webhook_secret",

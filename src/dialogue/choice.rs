@@ -242,6 +242,7 @@ mod tests {
             now,
             today: now.date_naive(),
             texts: &texts,
+            telegram_bot: None,
         };
         let dialogues = crate::dialogue::load::load_embedded().unwrap();
         let register = dialogues.get("register_household").unwrap();

@@ -22,6 +22,9 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub texts: &'a Texts,
+    /// The Telegram bot's username, when known (from the settings, or from Telegram once the
+    /// bot is running): links that open the bot, `https://t.me/<bot>?start=CODE`.
+    pub telegram_bot: Option<&'a str>,
 }
 
 impl Ctx<'_> {

@@ -4,7 +4,7 @@
 //! commit leaves no trace, so the redelivered message is handled as if for the first time; a
 //! message seen before does nothing.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::identity::identify;
 use super::render;
@@ -38,6 +38,8 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Code of the commune that new people join, when there are several.
     default_commune: Option<String>,
+    /// The Telegram bot's username, for links that open it; set once, when it is known.
+    telegram_bot: OnceLock<String>,
 }
 
 impl Engine {
@@ -54,6 +56,16 @@ impl Engine {
             texts,
             clock,
             default_commune,
+            telegram_bot: OnceLock::new(),
+        }
+    }
+
+    /// Tells the engine the Telegram bot's username (from the settings, or from Telegram's
+    /// `getMe`), so invites carry a link that opens the bot. The first one set stays.
+    pub fn set_telegram_bot(&self, username: &str) {
+        let name = username.trim().trim_start_matches('@');
+        if !name.is_empty() {
+            let _ = self.telegram_bot.set(name.to_string());
         }
     }
 
@@ -147,6 +159,7 @@ impl Engine {
             now,
             today: local_date(now, &commune.time_zone),
             texts: &self.texts,
+            telegram_bot: self.telegram_bot.get().map(String::as_str),
         };
         let state: ChatState = match raw.as_deref().map(serde_json::from_str) {
             Some(Ok(s)) => s,

@@ -111,6 +111,12 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "link_accounts.toml",
         include_str!("../../dialogues/link_accounts.toml"),
     ),
+    ("invite.toml", include_str!("../../dialogues/invite.toml")),
+    ("staff.toml", include_str!("../../dialogues/staff.toml")),
+    (
+        "revoke_role.toml",
+        include_str!("../../dialogues/revoke_role.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

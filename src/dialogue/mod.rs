@@ -59,6 +59,9 @@ pub enum Action {
     RecordRecognition,
     ShowPhone,
     LinkAccounts,
+    Invite,
+    ShowStaff,
+    RevokeRole,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -140,6 +143,9 @@ pub enum Source {
     /// What a person can change about their linked accounts: unlink one of the others,
     /// choose where notices go.
     LinkedAccounts,
+    /// The roles others hold in the commune and the invites not taken yet: what the user
+    /// may revoke.
+    StaffRoles,
 }
 
 impl Source {
@@ -163,6 +169,7 @@ impl Source {
             "proposal_steps" => Source::ProposalSteps,
             "group_members" => Source::GroupMembers,
             "linked_accounts" => Source::LinkedAccounts,
+            "staff_roles" => Source::StaffRoles,
             _ => return None,
         })
     }

@@ -24,11 +24,15 @@ pub fn dialogues(settings: &Settings) -> anyhow::Result<Dialogues> {
 
 /// The engine over the application's state, with the settings' dialogues and commune.
 pub fn engine(app: &AppState, settings: &Settings) -> anyhow::Result<Engine> {
-    Ok(Engine::new(
+    let engine = Engine::new(
         app.store.clone(),
         Arc::new(dialogues(settings)?),
         app.texts.clone(),
         app.clock.clone(),
         settings.commune.clone(),
-    ))
+    );
+    if let Some(bot) = &settings.telegram_bot {
+        engine.set_telegram_bot(bot);
+    }
+    Ok(engine)
 }

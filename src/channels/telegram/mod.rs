@@ -292,12 +292,22 @@ impl Telegram {
         });
         let (listener, stop) = listener(rx);
         let dispatch_bot = bot.clone();
+        let named = engine.clone();
         let dispatcher = tokio::spawn(async move {
             // The dispatcher asks Telegram who the bot is before anything else and gives up
             // for good if that fails (no network yet at boot): wait until it answers.
             let mut backoff = Duration::from_secs(1);
-            while let Err(e) = dispatch_bot.get_me().await {
-                tracing::warn!(error = %e, "getMe; retrying");
+            loop {
+                match dispatch_bot.get_me().await {
+                    // Invites carry a link that opens the bot: t.me/<username>?start=CODE.
+                    Ok(me) => {
+                        if let Some(name) = me.user.username.as_deref() {
+                            named.set_telegram_bot(name);
+                        }
+                        break;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "getMe; retrying"),
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(60));
             }

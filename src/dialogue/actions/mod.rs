@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod households;
+pub mod invites;
 pub mod links;
 mod members;
 pub mod officer;
@@ -152,6 +153,26 @@ const DEADLINE_FIELDS: &[Field] = &[
 ];
 const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
 const LINK_FIELDS: &[Field] = &[field("change", Kind::Choice, true)];
+const INVITE_FIELDS: &[Field] = &[
+    choice(
+        "role",
+        true,
+        &[
+            "hamlet_head",
+            "culture_officer",
+            "agri_officer",
+            "leader",
+            "org_rep",
+            "business_rep",
+        ],
+    ),
+    field("hamlet", Kind::Choice, false),
+    field("org", Kind::Text, false),
+];
+const REVOKE_FIELDS: &[Field] = &[
+    field("target", Kind::Choice, true),
+    field("sure", Kind::YesNo, true),
+];
 
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
@@ -192,6 +213,9 @@ impl Action {
             "record_recognition" => Action::RecordRecognition,
             "show_phone" => Action::ShowPhone,
             "link_accounts" => Action::LinkAccounts,
+            "invite" => Action::Invite,
+            "show_staff" => Action::ShowStaff,
+            "revoke_role" => Action::RevokeRole,
             _ => return None,
         })
     }
@@ -223,6 +247,9 @@ impl Action {
             Action::Report => C::SeeReport,
             Action::RecordRecognition => C::RecordRecognition,
             Action::LinkAccounts => C::LinkAccounts,
+            Action::Invite => C::Invite,
+            Action::ShowStaff => C::SeeStaff,
+            Action::RevokeRole => C::RevokeRole,
         }
     }
 
@@ -234,7 +261,8 @@ impl Action {
             | Action::OfficerQueue
             | Action::DigestNow
             | Action::ListDeadlines
-            | Action::Report => &[],
+            | Action::Report
+            | Action::ShowStaff => &[],
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
@@ -250,6 +278,8 @@ impl Action {
             Action::ReviseProposal | Action::ShowProposal => PROPOSAL_ONLY,
             Action::ActOnProposal => ACT_FIELDS,
             Action::LinkAccounts => LINK_FIELDS,
+            Action::Invite => INVITE_FIELDS,
+            Action::RevokeRole => REVOKE_FIELDS,
         }
     }
 
@@ -293,6 +323,9 @@ impl Action {
             Action::RecordRecognition => m::record(ctx, tx, typed(answers)?).await,
             Action::ShowPhone => h::show_phone(ctx, tx, typed(answers)?).await,
             Action::LinkAccounts => self::links::change(ctx, tx, typed(answers)?).await,
+            Action::Invite => self::invites::issue(ctx, tx, typed(answers)?).await,
+            Action::ShowStaff => self::invites::staff(ctx, tx).await,
+            Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
         }
     }
 }
