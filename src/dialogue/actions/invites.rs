@@ -27,7 +27,7 @@ const BLOCKED: &str = "invite_code_blocked";
 
 #[derive(Deserialize)]
 pub(super) struct InviteInput {
-    role: Role,
+    for_role: Role,
     hamlet: Option<String>,
     org: Option<FreeText>,
 }
@@ -132,7 +132,7 @@ pub(super) async fn issue(
     };
     let org = input.org.as_ref().map(FreeText::as_str);
     // The dialogue asks exactly what the role needs; anything else is a file out of step.
-    let grant = invites::grant(input.role, hamlet.as_ref().map(|h| h.id), org)
+    let grant = invites::grant(input.for_role, hamlet.as_ref().map(|h| h.id), org)
         .map_err(|e| anyhow::anyhow!("invite: {e}"))?;
     let made = create(tx, ctx.commune.id, &grant, Some(ctx.person.id), ctx.now).await?;
     let role = role_of(

@@ -155,7 +155,7 @@ const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
 const LINK_FIELDS: &[Field] = &[field("change", Kind::Choice, true)];
 const INVITE_FIELDS: &[Field] = &[
     choice(
-        "role",
+        "for_role",
         true,
         &[
             "hamlet_head",
