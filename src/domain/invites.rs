@@ -138,7 +138,7 @@ mod tests {
 
     #[test]
     fn taken_and_revoked_outrank_expiry() {
-        let t = |h| DateTime::from_timestamp(h * 3600, 0).unwrap();
+        let t = |h: i64| DateTime::from_timestamp(h * 3600, 0).unwrap();
         assert_eq!(state(None, None, t(10), t(9)), State::Open);
         assert_eq!(state(None, None, t(10), t(10)), State::Expired);
         assert_eq!(state(Some(t(1)), None, t(10), t(11)), State::Used);

@@ -45,11 +45,15 @@ mod tests {
     fn codes_use_the_alphabet_and_vary() {
         let codes: std::collections::HashSet<String> =
             (0..200).map(|_| new_code(6).unwrap()).collect();
-        assert_eq!(codes.len(), 200, "six characters of 31 rarely repeat in 200 draws");
+        assert_eq!(
+            codes.len(),
+            200,
+            "six characters of 31 rarely repeat in 200 draws"
+        );
         for c in &codes {
             assert_eq!(parse_code(c, 6).as_deref(), Some(c.as_str()));
         }
-        let all: String = codes.concat();
+        let all: String = codes.iter().map(String::as_str).collect();
         for look_alike in ['0', 'O', '1', 'I', 'L'] {
             assert!(!all.contains(look_alike), "{look_alike}");
         }
@@ -67,7 +71,9 @@ mod tests {
     fn codes_are_read_as_typed() {
         assert_eq!(parse_code("abc-234", 6).as_deref(), Some("ABC234"));
         assert_eq!(parse_code(" AB C2 34 ", 6).as_deref(), Some("ABC234"));
-        for bad in ["ABC23", "ABC2345", "ABO234", "AB1234", "ABL234", "", "ÁBC234"] {
+        for bad in [
+            "ABC23", "ABC2345", "ABO234", "AB1234", "ABL234", "", "ÁBC234",
+        ] {
             assert_eq!(parse_code(bad, 6), None, "{bad}");
         }
     }
