@@ -319,3 +319,41 @@ audit-role = { $role ->
     [business_rep] business representative
    *[other] { $role }
 }
+dialogue-not-allowed = You may no longer do this. The task you were doing has stopped.
+role-name = { $role ->
+    [hamlet_head] Hamlet head
+    [culture_officer] Culture-social officer
+    [agri_officer] Agricultural extension officer
+    [leader] Commune leader
+    [org_rep] Organisation representative
+    [business_rep] Business representative
+   *[other] { $role }
+}
+invite-issued =
+    Invite code, { $role }: { $code }
+    Good once, until { $until }. The person invited types /invite { $code } on Zalo, Telegram or the console.
+invite-link = Or open on Telegram: { $link }
+invite-code-format = An invite code has 8 letters and digits, e.g. /invite ABCD-EFGH. The commune's officer gives it to you.
+invite-wrong = Wrong invite code.
+invite-used = This invite code was used already. Each code works once; ask the commune's officer for a new one.
+invite-expired = This invite code has expired (it works for { $days } days). Ask the commune's officer for a new one.
+invite-revoked = This invite was revoked. Ask the commune's officer if needed.
+invite-blocked = You typed a wrong invite code { $tries } times within an hour. Please try again in { $minutes } minutes.
+invite-own = This is an invite you made. Send the code to the person you invite.
+invite-other-commune = This invite belongs to another commune. Ask your commune's officer.
+invite-held = You hold the role { $role } already.
+invite-taken = You now hold the role { $role }. What you can do is below.
+invite-taken-notice = { $name } ({ $account }) took your invite: { $role }.
+staff-title = People with a role in { $commune }:
+staff-none = Nobody yet.
+staff-line = { $name }: { $role }, since { $since } ({ $channels })
+staff-invites = Invites not taken yet:
+staff-invite-line = - { $role }, expires { $until }
+revoke-role-option = { $name }: { $role }
+revoke-invite-option = Invite { $role } (expires { $until })
+revoke-not-done = Nothing was revoked.
+revoke-gone = This role or invite is gone. Type /revoke to see again.
+revoke-self = You cannot revoke your own role. Ask another officer of the commune.
+invite-revoked-done = Invite { $role } revoked. Its code no longer works.
+role-revoked-done = Role { $role } of { $name } revoked, effective now.
+role-revoked-notice = The commune revoked your role { $role }.

@@ -317,3 +317,41 @@ audit-role = { $role ->
     [business_rep] đại diện doanh nghiệp
    *[other] { $role }
 }
+dialogue-not-allowed = Bạn không còn quyền làm việc này. Việc đang làm đã dừng.
+role-name = { $role ->
+    [hamlet_head] Trưởng xóm
+    [culture_officer] Công chức Văn hóa – Xã hội
+    [agri_officer] Viên chức Khuyến nông
+    [leader] Lãnh đạo UBND xã
+    [org_rep] Đại diện tổ chức
+    [business_rep] Đại diện doanh nghiệp, HTX
+   *[other] { $role }
+}
+invite-issued =
+    Mã mời { $role }: { $code }
+    Dùng một lần, đến { $until }. Người được mời gõ /moi { $code } trên Zalo, Telegram hoặc máy tính.
+invite-link = Hoặc mở trên Telegram: { $link }
+invite-code-format = Mã mời gồm 8 chữ và số, ví dụ: /moi ABCD-EFGH. Cán bộ xã gửi mã cho bạn.
+invite-wrong = Mã mời không đúng.
+invite-used = Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; xin cán bộ xã mã mới.
+invite-expired = Mã mời này đã hết hạn (chỉ dùng được { $days } ngày). Xin cán bộ xã mã mới.
+invite-revoked = Mã mời này đã bị thu hồi. Hỏi cán bộ xã nếu cần.
+invite-blocked = Bạn đã gõ sai mã mời { $tries } lần trong một giờ. Vui lòng thử lại sau { $minutes } phút.
+invite-own = Đây là mã mời bạn tạo. Hãy gửi mã cho người được mời.
+invite-other-commune = Mã mời này thuộc xã khác. Hỏi cán bộ xã của bạn.
+invite-held = Bạn đã có vai trò { $role } rồi.
+invite-taken = Bạn đã nhận vai trò { $role }. Từ nay bạn làm được các việc dưới đây.
+invite-taken-notice = { $name } ({ $account }) đã nhận lời mời: { $role }.
+staff-title = Người có vai trò ở { $commune }:
+staff-none = Chưa có ai.
+staff-line = { $name }: { $role }, từ { $since } ({ $channels })
+staff-invites = Lời mời chưa dùng:
+staff-invite-line = - { $role }, hết hạn { $until }
+revoke-role-option = { $name }: { $role }
+revoke-invite-option = Lời mời { $role } (hết hạn { $until })
+revoke-not-done = Không thu hồi gì.
+revoke-gone = Vai trò hoặc lời mời này không còn. Gõ /thuhoi để xem lại.
+revoke-self = Bạn không tự thu hồi vai trò của mình được. Nhờ cán bộ khác của xã.
+invite-revoked-done = Đã thu hồi lời mời { $role }. Mã đó không dùng được nữa.
+role-revoked-done = Đã thu hồi vai trò { $role } của { $name }. Có hiệu lực ngay.
+role-revoked-notice = Xã đã thu hồi vai trò { $role } của bạn.

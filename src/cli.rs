@@ -1,5 +1,6 @@
-//! The command line: `chat`, `init`, `grant`, `check`, `run`, `export`, `audit` and the rest;
-//! each command's work lives in the library, and this module only reads the arguments.
+//! The command line: `chat`, `init`, `invite`, `staff`, `revoke`, `grant`, `check`, `run`,
+//! `export`, `audit` and the rest; each command's work lives in the library, and this module
+//! only reads the arguments.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,6 +55,37 @@ pub enum Command {
         #[arg(long)]
         org: Option<String>,
         /// The commune's code, when the database holds several.
+        #[arg(long)]
+        commune: Option<String>,
+    },
+    /// Invite someone to a role: prints a one-time code, good for 7 days, that they type as
+    /// `/moi CODE` on any channel (or open as a Telegram link, with `telegram_bot` set).
+    Invite {
+        /// hamlet_head, culture_officer, agri_officer, leader, org_rep or business_rep
+        role: Role,
+        #[arg(long)]
+        hamlet: Option<String>,
+        /// The organisation an org_rep or business_rep speaks for.
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        commune: Option<String>,
+    },
+    /// Who holds which role (with the person numbers `revoke` takes), and invites not taken.
+    Staff {
+        #[arg(long)]
+        commune: Option<String>,
+    },
+    /// Take a role back at once: `revoke telegram:123456789 hamlet_head` or `revoke 4 leader`.
+    Revoke {
+        /// CHANNEL:ID as `grant` takes it, or a person's number from `staff`.
+        who: String,
+        role: Role,
+        /// The hamlet, for a person heading several.
+        #[arg(long)]
+        hamlet: Option<String>,
+        #[arg(long)]
+        org: Option<String>,
         #[arg(long)]
         commune: Option<String>,
     },
@@ -308,6 +340,54 @@ pub async fn main() -> anyhow::Result<()> {
                 org.as_deref(),
                 commune.as_deref(),
                 clock.now(),
+            )
+            .await?;
+            println!("{done}");
+        }
+        Command::Invite {
+            role,
+            hamlet,
+            org,
+            commune,
+        } => {
+            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let done = crate::roster::invite(
+                &app.store,
+                &app.texts,
+                role,
+                hamlet.as_deref(),
+                org.as_deref(),
+                commune.as_deref(),
+                settings.telegram_bot.as_deref(),
+                app.clock.now(),
+            )
+            .await?;
+            println!("{done}");
+        }
+        Command::Staff { commune } => {
+            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let list =
+                crate::roster::list(&app.store, &app.texts, commune.as_deref(), app.clock.now())
+                    .await?;
+            println!("{list}");
+        }
+        Command::Revoke {
+            who,
+            role,
+            hamlet,
+            org,
+            commune,
+        } => {
+            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let done = crate::roster::revoke(
+                &app.store,
+                &app.texts,
+                &who,
+                role,
+                hamlet.as_deref(),
+                org.as_deref(),
+                commune.as_deref(),
+                app.clock.now(),
             )
             .await?;
             println!("{done}");

@@ -116,6 +116,7 @@ impl fmt::Debug for Settings {
             )
             .field("telegram_bot", &self.telegram_bot)
             .field("telegram_api_url", &self.telegram_api_url)
+            .field("telegram_bot", &self.telegram_bot)
             .field("telegram_webhook_url", &self.telegram_webhook_url)
             .field(
                 "telegram_webhook_secret",

@@ -29,7 +29,8 @@
 //! - [`channels`]: the chat platforms (console, Telegram, Zalo). They only translate messages;
 //!   file links for platforms that fetch files by URL live there too.
 //! - [`run`]: serving the channels and the HTTP listener (webhooks, file links, `/healthz`).
-//! - [`seed`], `bench`, [`cli`]: setting up a commune; the benchmark behind `giamngheo bench`
+//! - [`seed`], [`roster`], `bench`, [`cli`]: setting up a commune; its staff from the command
+//!   line (invites, the list, revoking); the benchmark behind `giamngheo bench`
 //!   (the engine against a bare durable write, and Telegram end to end against a local Bot
 //!   API stand-in; private: only the command line runs it); the command line.
 //!
@@ -53,6 +54,7 @@ pub mod domain;
 pub mod message;
 pub mod present;
 pub mod report;
+pub mod roster;
 pub mod run;
 pub mod seed;
 pub mod sender;

@@ -72,3 +72,30 @@ pub fn deadline_when(texts: &Texts, lang: Lang, due_on: NaiveDate, today: NaiveD
         texts.get(lang, "deadline-left", &[("days", left.into())])
     }
 }
+
+/// A role as people read it, with its scope: "Trưởng xóm (Xóm Soi Mít)", "Đại diện tổ chức
+/// (Hội Nông dân)", "Lãnh đạo UBND xã". Used by invites, the staff list and revoking.
+pub fn role(
+    texts: &Texts,
+    lang: Lang,
+    role: crate::domain::Role,
+    hamlet: Option<&str>,
+    org: Option<&str>,
+) -> String {
+    let name = texts.get(lang, "role-name", &[("role", role.code().into())]);
+    match hamlet.or(org) {
+        Some(scope) => format!("{name} ({scope})"),
+        None => name,
+    }
+}
+
+/// A moment in the commune's time zone, "10:00 04/12/2026": when an invite expires.
+pub fn moment(at: DateTime<Utc>, time_zone: &str) -> String {
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Asia::Ho_Chi_Minh);
+    let local = at.with_timezone(&tz);
+    format!(
+        "{} {}",
+        local.format("%H:%M"),
+        format_date(local.date_naive())
+    )
+}

@@ -24,7 +24,7 @@ use giamngheo::store::groups::{self, NewGroup};
 use giamngheo::store::households::{self, NewHousehold};
 use giamngheo::store::proposals::{self, NewProposal};
 use giamngheo::store::scratch::TestDb;
-use giamngheo::store::{Store, Tx, digests, persons};
+use giamngheo::store::{Store, Tx, digests, invites, persons, staff};
 use giamngheo::text::Texts;
 
 const PERSONAS: [&str; 8] = ["R1", "R2", "HA", "HB", "ORG", "BIZ", "AGRI", "CULT"];
@@ -65,6 +65,9 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /doima {g_forming}                          | -  -  A  -  -   -   -    -
 /ten ; Nguyễn Văn Tên                       | A  A  A  A  A   A   A    A
 /nhatky                                     | -  -  -  -  -   -   -    A
+/moi ; 3                                    | -  -  -  -  -   -   -    A
+/nhanvien                                   | -  -  -  -  -   -   A    A
+/thuhoi ; 1 ; co                            | -  -  -  -  -   -   -    A
 ";
 
 fn now() -> DateTime<Utc> {
@@ -515,6 +518,10 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
         .map(|d| d.title)
         .collect();
     out.push_str(&format!("deadlines:{deadlines:?} "));
+    // Who holds a role, and the invites open: what /moi and /thuhoi change.
+    let roles = staff::of_commune(&mut tx, 1).await.unwrap().len();
+    let open = invites::open(&mut tx, 1, now()).await.unwrap().len();
+    out.push_str(&format!("roles:{roles} invites:{open} "));
     tx.commit().await.unwrap();
     out
 }
@@ -583,6 +590,8 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         "/lienket" => said.contains("Mã liên kết:"),
         "/ten" => said.contains("Đã lưu tên của bạn: Nguyễn Văn Tên."),
         "/nhatky" => said.contains("Nhật ký thao tác (mới nhất trước):"),
+        "/moi" => said.contains("Mã mời Viên chức Khuyến nông:") && changed,
+        "/nhanvien" => said.contains("Người có vai trò ở"),
         _ => changed,
     }
 }

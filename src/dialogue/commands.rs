@@ -1,14 +1,16 @@
 //! The commands: the built-in ones that work everywhere (/start, /huy, /quaylai, /trogiup,
-//! /lang, /boqua), those that start a dialogue (linking accounts also in the middle of
-//! another), and a task named in words.
+//! /lang, /boqua), those that start a dialogue (linking accounts and taking an invite also in
+//! the middle of another), and a task named in words.
 
-use super::actions::links;
+use super::actions::{invites, links};
 use super::choice::Refusal;
 use super::error::EngineError;
 use super::offer::allowed;
 use super::render;
 use super::turn::{Said, Turn};
 use super::{Action, Dialogue};
+use crate::domain::Access;
+use crate::domain::invites::parse_code as invite_code;
 use crate::message::{Choice, Reply};
 use crate::store::{groups, persons};
 use crate::text::{Lang, fold};
@@ -24,8 +26,20 @@ impl Turn<'_> {
         let dialogues = self.dialogues;
         match cmd {
             "/start" | "/menu" => {
+                // A Telegram link t.me/<bot>?start=CODE carries a group's join code or an
+                // invite; codes of both have one shape, so a code that is no group's of the
+                // commune is taken as an invite (and counted against its tries if wrong). An
+                // invite gives a role also in the middle of a task.
+                if cmd == "/start"
+                    && let Some(code) = invite_code(args)
+                    && !groups::by_code(self.tx, &code)
+                        .await?
+                        .is_some_and(|g| g.commune_id == self.ctx.commune.id)
+                {
+                    return self.take_invite(args).await;
+                }
                 if active && cmd == "/start" && !args.is_empty() {
-                    // A link opened in the middle of a task: neither is lost unasked.
+                    // A join link opened in the middle of a task: neither is lost unasked.
                     return self.offer_switch(text.to_string(), None);
                 }
                 if active {
@@ -111,6 +125,15 @@ impl Turn<'_> {
             _ => match dialogues.by_command(cmd) {
                 Some(d) if d.action == Action::LinkAccounts && allowed(&self.ctx, d) => {
                     return self.link(d, args).await;
+                }
+                // "/moi CODE" takes an invite, whoever types it: the code is the permission.
+                // Words that are no code answer the first question, for those who invite.
+                Some(d)
+                    if d.action == Action::Invite
+                        && !args.is_empty()
+                        && (invite_code(args).is_some() || !allowed(&self.ctx, d)) =>
+                {
+                    return self.take_invite(args).await;
                 }
                 Some(d) if active => {
                     let a = self.state.active.as_ref();
@@ -203,6 +226,31 @@ impl Turn<'_> {
         };
         self.out.replies.push(reply);
         self.state.switch = Some(command);
+        Ok(())
+    }
+
+    /// `/moi CODE` or `/start CODE`: takes an invite. In the middle of a task, the task goes on
+    /// (its question is asked again under the answer); otherwise the menu follows, with what
+    /// a role just taken allows.
+    pub(super) async fn take_invite(&mut self, typed: &str) -> Result<(), EngineError> {
+        let r = invites::take(&self.ctx, self.tx, typed).await?;
+        self.out.notices.extend(r.notices);
+        if r.taken {
+            let grants = persons::grants(self.tx, self.ctx.person.id).await?;
+            self.ctx.access = Access::new(grants);
+        }
+        if self.state.active.is_none() {
+            let reply = if r.taken {
+                render::menu_with(&self.ctx, self.dialogues, Some(r.text))
+            } else {
+                Reply::text(r.text)
+            };
+            self.out.replies.push(reply);
+            return Ok(());
+        }
+        let mut reply = self.prompt().await?;
+        reply.text = format!("{}\n\n{}", r.text, reply.text);
+        self.out.replies.push(reply);
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 //! commit leaves no trace, so the redelivered message is handled as if for the first time; a
 //! message seen before does nothing.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::identity::identify;
 use super::render;
@@ -40,7 +40,7 @@ pub struct Engine {
     default_commune: Option<String>,
     /// The Telegram bot's username, for links t.me/<bot>?start=CODE: from the settings, or
     /// from Telegram itself once the channel has started.
-    telegram_bot: std::sync::OnceLock<String>,
+    telegram_bot: OnceLock<String>,
 }
 
 impl Engine {

@@ -123,6 +123,12 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "audit_log.toml",
         include_str!("../../dialogues/audit_log.toml"),
     ),
+    ("invite.toml", include_str!("../../dialogues/invite.toml")),
+    ("staff.toml", include_str!("../../dialogues/staff.toml")),
+    (
+        "revoke_role.toml",
+        include_str!("../../dialogues/revoke_role.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

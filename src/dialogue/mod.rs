@@ -62,6 +62,9 @@ pub enum Action {
     RenewJoinCode,
     SetName,
     AuditLog,
+    Invite,
+    ShowStaff,
+    RevokeRole,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -146,6 +149,9 @@ pub enum Source {
     /// What a person can change about their linked accounts: unlink one of the others,
     /// choose where notices go.
     LinkedAccounts,
+    /// The roles others hold in the commune and the invites not taken yet: what the user
+    /// may revoke.
+    StaffRoles,
 }
 
 impl Source {
@@ -170,6 +176,7 @@ impl Source {
             "proposal_steps" => Source::ProposalSteps,
             "group_members" => Source::GroupMembers,
             "linked_accounts" => Source::LinkedAccounts,
+            "staff_roles" => Source::StaffRoles,
             _ => return None,
         })
     }

@@ -39,6 +39,11 @@ pub(crate) async fn options(
 ) -> sqlx::Result<Vec<Opt>> {
     let me = ctx.person.id;
     Ok(match source {
+        Source::StaffRoles => actions::invites::options(ctx, tx)
+            .await?
+            .into_iter()
+            .map(|(value, label)| opt(value, label, None))
+            .collect(),
         Source::LinkedAccounts => actions::links::options(ctx, tx)
             .await?
             .into_iter()

@@ -70,6 +70,15 @@ impl<'a> Turn<'a> {
             self.say_menu(Some("dialogue-gone"));
             return Ok(());
         }
+        // A role taken back (`/thuhoi`) counts from the holder's next message: what they had
+        // under way and may no longer start ends here, whatever the message says.
+        if let Some(d) = self.dialogue()
+            && !allowed(&self.ctx, d)
+        {
+            self.state.active = None;
+            self.say_menu(Some("dialogue-not-allowed"));
+            return Ok(());
+        }
         if let Some(d) = self.dialogue()
             && let Some(a) = self.state.active.as_mut()
         {

@@ -69,6 +69,13 @@ pub enum Capability {
     /// Read the commune's audit log in chat (who did what, when): the culture-social officer,
     /// who answers for the commune's personal data, and the commune's leaders.
     SeeAudit,
+    /// Invite someone to a role of the commune with a one-time code (`/moi`); taking an
+    /// invite needs no capability: the code is the permission.
+    Invite,
+    /// See who holds which role, and the invites not taken yet.
+    SeeStaff,
+    /// Take a role back, or revoke an invite not taken yet.
+    RevokeRole,
 }
 
 use Capability as C;
@@ -79,6 +86,9 @@ const OFFICERS: &[Role] = &[R::CultureOfficer, R::AgriOfficer, R::Leader];
 const DIGEST: &[Role] = &[R::HamletHead, R::CultureOfficer, R::AgriOfficer, R::Leader];
 const PROPOSERS: &[Role] = &[R::HamletHead, R::OrgRep, R::BusinessRep];
 const GROUP_CREATORS: &[Role] = &[R::HamletHead, R::OrgRep];
+/// Who gives and takes back the commune's roles: the culture-social officer, who keeps the
+/// program's people, and the commune's leaders.
+const STAFF_MANAGERS: &[Role] = &[R::CultureOfficer, R::Leader];
 
 /// The table. `Resident` means everyone: every person is a resident.
 const TABLE: &[(Capability, &[Role])] = &[
@@ -105,6 +115,9 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::RenewJoinCode, GROUP_CREATORS),
     (C::SetOwnName, EVERYONE),
     (C::SeeAudit, &[R::CultureOfficer, R::Leader]),
+    (C::Invite, STAFF_MANAGERS),
+    (C::SeeStaff, OFFICERS),
+    (C::RevokeRole, STAFF_MANAGERS),
 ];
 
 impl Capability {
@@ -228,6 +241,9 @@ mod tests {
             C::RenewJoinCode,
             C::SetOwnName,
             C::SeeAudit,
+            C::Invite,
+            C::SeeStaff,
+            C::RevokeRole,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {
@@ -266,6 +282,19 @@ mod tests {
         assert!(!with(&[(R::AgriOfficer, None)]).can(C::SeeAudit));
         assert!(!with(&[(R::HamletHead, Some(1))]).can(C::SeeAudit));
         assert!(!with(&[]).can(C::SeeAudit));
+    }
+
+    #[test]
+    fn only_the_culture_officer_and_the_leader_give_and_take_roles() {
+        for c in [C::Invite, C::RevokeRole] {
+            assert!(with(&[(R::CultureOfficer, None)]).can(c));
+            assert!(with(&[(R::Leader, None)]).can(c));
+            assert!(!with(&[(R::AgriOfficer, None)]).can(c));
+            assert!(!with(&[(R::HamletHead, Some(1))]).can(c));
+            assert!(!with(&[]).can(c));
+        }
+        assert!(with(&[(R::AgriOfficer, None)]).can(C::SeeStaff));
+        assert!(!with(&[(R::HamletHead, Some(1))]).can(C::SeeStaff));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The program's domain: parse-don't-validate types for what people type (names, phones, CCCD,
 //! dates, amounts, times of day) and the rules of the poverty-reduction program (target
-//! categories, the 36-month window, group readiness, the proposals' path, roles, when two accounts may become one person).
+//! categories, the 36-month window, group readiness, the proposals' path, roles, when two accounts may become one person, what an invite may give).
 
 pub mod access;
 pub mod codes;
 pub mod groups;
 pub mod household;
 pub mod input;
+pub mod invites;
 pub mod links;
 pub mod money;
 pub mod proposals;

@@ -143,6 +143,9 @@ pub const PERSON_COLUMNS: &[(&str, &str, OnJoin)] = &[
         OnJoin::MoveUnlessTaken("k.day = t.day"),
     ),
     ("link_codes", "person_id", OnJoin::Delete),
+    // Who made an invite is told when it is taken; who took it is the person now.
+    ("invites", "created_by", OnJoin::Move),
+    ("invites", "used_by", OnJoin::Move),
     // Persons absorbed earlier into the absorbed one now point at the survivor.
     ("persons", "merged_into", OnJoin::Move),
     ("audit_log", "actor_id", OnJoin::Keep),

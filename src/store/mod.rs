@@ -17,11 +17,13 @@ pub mod groups;
 pub mod handling;
 pub mod households;
 pub mod inbox;
+pub mod invites;
 pub mod links;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;
 pub mod scratch;
+pub mod staff;
 
 use std::str::FromStr;
 use std::time::Duration;

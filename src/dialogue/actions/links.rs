@@ -46,7 +46,7 @@ pub(crate) struct Redeemed {
 }
 
 /// "Telegram 5001": an account as people read it.
-fn account(ctx: &Ctx<'_>, channel: &str, sender_id: &str) -> String {
+pub(super) fn account(ctx: &Ctx<'_>, channel: &str, sender_id: &str) -> String {
     let channel = ctx.t("link-channel", &[("channel", channel.into())]);
     ctx.t(
         "link-account",

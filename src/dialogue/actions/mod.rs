@@ -4,6 +4,7 @@
 
 pub mod groups;
 pub mod households;
+pub mod invites;
 pub mod links;
 mod members;
 pub mod officer;
@@ -156,6 +157,26 @@ const DEADLINE_FIELDS: &[Field] = &[
 const DEADLINE_ONLY: &[Field] = &[field("deadline", Kind::Choice, true)];
 const LINK_FIELDS: &[Field] = &[field("change", Kind::Choice, true)];
 const NAME_FIELDS: &[Field] = &[field("name", Kind::Name, true)];
+const INVITE_FIELDS: &[Field] = &[
+    choice(
+        "for_role",
+        true,
+        &[
+            "hamlet_head",
+            "culture_officer",
+            "agri_officer",
+            "leader",
+            "org_rep",
+            "business_rep",
+        ],
+    ),
+    field("hamlet", Kind::Choice, false),
+    field("org", Kind::Text, false),
+];
+const REVOKE_FIELDS: &[Field] = &[
+    field("target", Kind::Choice, true),
+    field("sure", Kind::YesNo, true),
+];
 
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
@@ -199,6 +220,9 @@ impl Action {
             "renew_join_code" => Action::RenewJoinCode,
             "set_name" => Action::SetName,
             "audit_log" => Action::AuditLog,
+            "invite" => Action::Invite,
+            "show_staff" => Action::ShowStaff,
+            "revoke_role" => Action::RevokeRole,
             _ => return None,
         })
     }
@@ -233,6 +257,9 @@ impl Action {
             Action::RenewJoinCode => C::RenewJoinCode,
             Action::SetName => C::SetOwnName,
             Action::AuditLog => C::SeeAudit,
+            Action::Invite => C::Invite,
+            Action::ShowStaff => C::SeeStaff,
+            Action::RevokeRole => C::RevokeRole,
         }
     }
 
@@ -245,7 +272,8 @@ impl Action {
             | Action::DigestNow
             | Action::ListDeadlines
             | Action::Report
-            | Action::AuditLog => &[],
+            | Action::AuditLog
+            | Action::ShowStaff => &[],
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
@@ -262,6 +290,8 @@ impl Action {
             Action::ActOnProposal => ACT_FIELDS,
             Action::LinkAccounts => LINK_FIELDS,
             Action::SetName => NAME_FIELDS,
+            Action::Invite => INVITE_FIELDS,
+            Action::RevokeRole => REVOKE_FIELDS,
         }
     }
 
@@ -308,6 +338,9 @@ impl Action {
             Action::RenewJoinCode => g::renew_code(ctx, tx, typed(answers)?).await,
             Action::SetName => self::person::set_name(ctx, tx, typed(answers)?).await,
             Action::AuditLog => o::audit_log(ctx, tx).await,
+            Action::Invite => self::invites::issue(ctx, tx, typed(answers)?).await,
+            Action::ShowStaff => self::invites::staff(ctx, tx).await,
+            Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
         }
     }
 }

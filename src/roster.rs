@@ -1,0 +1,234 @@
+//! The commune's staff from the command line: `giamngheo invite` makes an invite to a role
+//! (the first officer's, typically), `giamngheo staff` lists who holds which role and the
+//! invites not taken yet, `giamngheo revoke` takes a role back. Worded as in the chat, in
+//! Vietnamese; written to the audit log with no actor (the operator).
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::clock::local_date;
+use crate::dialogue::actions::invites::{self, ROLE_REVOKED};
+use crate::domain::Role;
+use crate::domain::input::format_date;
+use crate::domain::invites::{grant, shown};
+use crate::present;
+use crate::store::communes::{self, Commune};
+use crate::store::{Store, Tx, audit, persons, staff};
+use crate::text::{Lang, Texts, fold};
+
+async fn commune(tx: &mut Tx, code: Option<&str>) -> anyhow::Result<Commune> {
+    communes::default_commune(tx, code)
+        .await?
+        .with_context(|| match code {
+            Some(c) => format!("no commune {c:?}"),
+            None => "no commune yet: run `giamngheo init --commune FILE` first".into(),
+        })
+}
+
+/// `giamngheo invite ROLE [--hamlet NAME | --org NAME]`: the code, how long it is good for,
+/// and how to take it (the Telegram link when the bot's username is in the settings).
+#[allow(clippy::too_many_arguments)]
+pub async fn invite(
+    store: &Store,
+    texts: &Texts,
+    role: Role,
+    hamlet: Option<&str>,
+    org: Option<&str>,
+    commune_code: Option<&str>,
+    telegram_bot: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut tx = store.begin().await?;
+    let commune = commune(&mut tx, commune_code).await?;
+    let hamlet = match hamlet {
+        Some(name) => Some(
+            communes::hamlet_by_name(&mut tx, commune.id, name)
+                .await?
+                .with_context(|| format!("no hamlet {name:?} in {}", commune.name))?,
+        ),
+        None => None,
+    };
+    let g = grant(role, hamlet.as_ref().map(|h| h.id), org).map_err(|e| {
+        anyhow::anyhow!("{e} (--hamlet for hamlet_head, --org for org_rep and business_rep)")
+    })?;
+    let made = invites::create(&mut tx, commune.id, &g, audit::Who::cli(commune.id), now).await?;
+    tx.commit().await?;
+    let role = present::role(
+        texts,
+        Lang::Vi,
+        g.role,
+        hamlet.as_ref().map(|h| h.name.as_str()),
+        g.org.as_deref(),
+    );
+    let code = shown(&made.code);
+    let mut out = vec![
+        format!("Mã mời (invite code): {code}"),
+        format!("{role}, {}", commune.name),
+        format!(
+            "Dùng một lần, đến (good once, until) {}",
+            present::moment(made.expires_at, &commune.time_zone)
+        ),
+    ];
+    if let Some(bot) = telegram_bot {
+        out.push(format!(
+            "Telegram: {}",
+            invites::telegram_link(bot.trim_start_matches('@'), &made.code)
+        ));
+    }
+    out.push(format!("Zalo, Telegram, máy tính (console): /moi {code}"));
+    Ok(out.join("\n"))
+}
+
+/// `giamngheo staff`: everyone holding a role, with their person number (for `revoke`),
+/// since when and on which channels; then the invites not taken yet (never their codes).
+pub async fn list(
+    store: &Store,
+    texts: &Texts,
+    commune_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut tx = store.begin().await?;
+    let commune = commune(&mut tx, commune_code).await?;
+    let held = staff::of_commune(&mut tx, commune.id).await?;
+    let t = |id: &str, args: &[(&str, crate::text::Arg)]| texts.get(Lang::Vi, id, args);
+    let mut out = vec![t(
+        "staff-title",
+        &[("commune", commune.name.clone().into())],
+    )];
+    if held.is_empty() {
+        out.push(t("staff-none", &[]));
+    }
+    for h in &held {
+        let channels = staff::channels(&mut tx, h.person_id).await?;
+        let role = present::role(
+            texts,
+            Lang::Vi,
+            h.role,
+            h.hamlet.as_deref(),
+            h.org.as_deref(),
+        );
+        let since = format_date(local_date(h.granted_at, &commune.time_zone));
+        out.push(t(
+            "staff-line",
+            &[
+                (
+                    "name",
+                    present::numbered(h.person_id, &h.display_name).into(),
+                ),
+                ("role", role.into()),
+                ("since", since.into()),
+                ("channels", channels.join(", ").into()),
+            ],
+        ));
+    }
+    let open = crate::store::invites::open(&mut tx, commune.id, now).await?;
+    tx.commit().await?;
+    if !open.is_empty() {
+        out.push(t("staff-invites", &[]));
+        for i in &open {
+            let role = present::role(
+                texts,
+                Lang::Vi,
+                i.role,
+                i.hamlet.as_deref(),
+                i.org.as_deref(),
+            );
+            let until = present::moment(i.expires_at, &commune.time_zone);
+            out.push(t(
+                "staff-invite-line",
+                &[("role", role.into()), ("until", until.into())],
+            ));
+        }
+    }
+    Ok(out.join("\n"))
+}
+
+/// `giamngheo revoke WHO ROLE [--hamlet NAME] [--org NAME]`: takes the role back at once. WHO
+/// is an account as `grant` takes it ("telegram:123456789") or a person's number from `staff`
+/// ("#4" or "4"). A person heading several hamlets names the one with `--hamlet`.
+#[allow(clippy::too_many_arguments)]
+pub async fn revoke(
+    store: &Store,
+    texts: &Texts,
+    who: &str,
+    role: Role,
+    hamlet: Option<&str>,
+    org: Option<&str>,
+    commune_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut tx = store.begin().await?;
+    let commune = commune(&mut tx, commune_code).await?;
+    let person_id = match who.split_once(':') {
+        Some((channel, sender)) => {
+            persons::by_identity(&mut tx, channel, sender)
+                .await?
+                .with_context(|| format!("nobody has written from {who}"))?
+                .id
+        }
+        None => who
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .ok()
+            .with_context(|| {
+                format!("{who:?}: name an account (telegram:123456789) or a number from `staff`")
+            })?,
+    };
+    let hamlet_id = match hamlet {
+        Some(name) => Some(
+            communes::hamlet_by_name(&mut tx, commune.id, name)
+                .await?
+                .with_context(|| format!("no hamlet {name:?} in {}", commune.name))?
+                .id,
+        ),
+        None => None,
+    };
+    let held: Vec<_> = staff::of_commune(&mut tx, commune.id)
+        .await?
+        .into_iter()
+        .filter(|h| h.person_id == person_id && h.role == role)
+        .filter(|h| hamlet_id.is_none() || h.hamlet_id == hamlet_id)
+        .filter(|h| org.is_none_or(|o| h.org.as_deref().map(fold) == Some(fold(o))))
+        .collect();
+    let h = match &held[..] {
+        [] => anyhow::bail!("{who} holds no {} in {}", role.code(), commune.name),
+        [h] => h,
+        _ => anyhow::bail!(
+            "{who} holds {} {} times; name which with --hamlet or --org",
+            role.code(),
+            held.len()
+        ),
+    };
+    if !staff::remove(&mut tx, h.id).await? {
+        anyhow::bail!("the role was taken back meanwhile");
+    }
+    let detail = json!({
+        "role": h.role.code(),
+        "hamlet_id": h.hamlet_id,
+        "org": h.org,
+        "granted_at": h.granted_at,
+    });
+    audit::record(
+        &mut tx,
+        audit::Who::cli(commune.id),
+        ROLE_REVOKED,
+        "person",
+        h.person_id,
+        &detail,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let role = present::role(
+        texts,
+        Lang::Vi,
+        h.role,
+        h.hamlet.as_deref(),
+        h.org.as_deref(),
+    );
+    Ok(format!(
+        "{}: đã thu hồi (revoked) {role}",
+        present::numbered(h.person_id, &h.display_name)
+    ))
+}
