@@ -32,9 +32,9 @@ impl Turn<'_> {
                 // invite gives a role also in the middle of a task.
                 if cmd == "/start"
                     && let Some(code) = invite_code(args)
-                    && !groups::by_code(self.tx, &code)
+                    && groups::by_code(self.tx, &code)
                         .await?
-                        .is_some_and(|g| g.commune_id == self.ctx.commune.id)
+                        .is_none_or(|g| g.commune_id != self.ctx.commune.id)
                 {
                     return self.take_invite(args).await;
                 }
