@@ -502,3 +502,57 @@ async fn the_migration_gives_existing_groups_new_random_codes() {
         assert_ne!(a.join_code, b.join_code, "{}", db.name);
     }
 }
+
+/// Runs the real binary on the test's database and returns what it printed.
+fn giamngheo(db: &TestDb, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(args)
+        .current_dir(dir.path())
+        .env("DATABASE_URL", db.url())
+        .env("RUST_LOG", "error")
+        .env_remove("GIAMNGHEO_COMMUNE")
+        .env_remove("GIAMNGHEO_CONFIG")
+        .output()
+        .expect("run giamngheo");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "giamngheo {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_audit_command_lists_codes_joins_and_names() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut r = chat(&engine, "resident");
+        registers(&mut r, "Lê Văn Ba", "1", "0912000013", "1").await;
+        r.say("/thamgia ABCDEFGH").await;
+        says(&mut r, &[&code, "1", "1", "khong", "1"]).await;
+        says(&mut head, &["/doima", "1"]).await;
+        says(&mut r, &["/ten", "Lê Văn Ba"]).await;
+
+        let log = giamngheo(&db.db, &["audit"]);
+        for (who, what) in [
+            ("head", "tạo nhóm #1"),
+            // Under the name the person goes by now.
+            ("Lê Văn Ba", "gõ sai mã nhóm"),
+            ("Lê Văn Ba", "thêm hộ vào nhóm #1"),
+            ("head", "đổi mã nhóm #1"),
+            ("Lê Văn Ba", "đổi tên của mình"),
+        ] {
+            let line = log
+                .lines()
+                .find(|l| l.contains(what))
+                .unwrap_or_else(|| panic!("{}: no {what:?} in\n{log}", db.name));
+            assert!(line.contains(&format!("{who} #")), "{}: {line}", db.name);
+            assert!(line.contains("  test  "), "{}: {line}", db.name);
+        }
+        // Never a code, never a phone.
+        assert!(!log.contains(&code), "{log}");
+        assert!(!log.contains("ABCDEFGH"), "{log}");
+        assert!(!log.contains("0912"), "{log}");
+    }
+}

@@ -686,5 +686,23 @@ async fn invite_staff_and_revoke_from_the_command_line() {
         let out = run(&["revoke", &number, "culture_officer"], "");
         assert!(out.contains("chi-mai: đã thu hồi (revoked)"), "{out}");
         assert!(run(&["staff"], "").contains("Chưa có ai."));
+
+        // Each of it in the audit log, by whom and from where, and never a code.
+        let log = run(&["audit"], "");
+        for (who, what) in [
+            ("cli  cli", "tạo lời mời #1 – công chức Văn hóa – Xã hội"),
+            ("chi-mai #", "nhận lời mời – công chức Văn hóa – Xã hội"),
+            ("chi-mai #", "tạo lời mời #2 – trưởng xóm, Xóm Soi Mít"),
+            ("ba-hoa #", "nhận lời mời – trưởng xóm, Xóm Soi Mít"),
+            ("cli  cli", "thu hồi vai trò của ba-hoa"),
+            ("cli  cli", "thu hồi vai trò của chi-mai"),
+        ] {
+            let line = log
+                .lines()
+                .find(|l| l.contains(what))
+                .unwrap_or_else(|| panic!("no {what:?} in\n{log}"));
+            assert!(line.contains(who), "{line}");
+        }
+        assert!(!log.contains(&code) && !log.contains(pending), "{log}");
     }
 }

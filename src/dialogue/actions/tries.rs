@@ -54,9 +54,10 @@ impl Limit {
     }
 
     /// Records a wrong try (never the code typed: a near miss would help the next guess).
-    pub(crate) async fn wrong(&self, ctx: &Ctx<'_>, tx: &mut Tx, reason: &str) -> sqlx::Result<()> {
+    pub(crate) async fn wrong(&self, ctx: &Ctx<'_>, tx: &mut Tx, cause: &str) -> sqlx::Result<()> {
         let me = ctx.person.id;
-        let detail = json!({ "reason": reason, "channel": ctx.channel });
+        // "cause", not "reason": a reason is what a person wrote, and the log shows it.
+        let detail = json!({ "cause": cause, "channel": ctx.channel });
         audit::record(tx, ctx.who(), self.wrong, "person", me, &detail, ctx.now).await
     }
 }
