@@ -5,80 +5,21 @@
 
 mod common;
 
+use common::Account;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
-use giamngheo::channels::{Content, Inbound, render_plain};
 use giamngheo::clock::{Clock, FixedClock};
-use giamngheo::dialogue::engine::{Engine, Handled};
 use giamngheo::domain::{Category, HouseholdStatus, ProposalKind, Role};
 use giamngheo::seed;
+use giamngheo::store::Tx;
 use giamngheo::store::groups;
 use giamngheo::store::households::{self, NewHousehold};
 use giamngheo::store::proposals::{self, NewProposal};
 use giamngheo::store::scratch::TestDb;
-use giamngheo::store::{Tx, persons};
-
-/// One account: a private chat on a channel.
-struct Account<'a> {
-    engine: &'a Engine,
-    channel: &'static str,
-    who: &'static str,
-    n: u32,
-}
-
-impl<'a> Account<'a> {
-    fn new(engine: &'a Engine, channel: &'static str, who: &'static str) -> Account<'a> {
-        Account {
-            engine,
-            channel,
-            who,
-            n: 0,
-        }
-    }
-
-    /// Sends a line and returns what the account was sent, as the console shows it.
-    async fn say(&mut self, text: &str) -> String {
-        self.n += 1;
-        let msg = Inbound {
-            channel: self.channel.into(),
-            chat_id: self.who.into(),
-            sender_id: self.who.into(),
-            sender_name: Some(self.who.into()),
-            message_id: format!("{}-{}-{}", self.channel, self.who, self.n),
-            lang_hint: None,
-            content: Content::Text(text.into()),
-        };
-        assert_eq!(self.engine.handle(&msg).await.unwrap(), Handled::Done);
-        common::replies_on(self.engine.store(), self.channel, self.who)
-            .await
-            .iter()
-            .map(render_plain)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    async fn says(&mut self, lines: &[&str]) -> String {
-        let mut last = String::new();
-        for line in lines {
-            last = self.say(line).await;
-        }
-        last
-    }
-
-    async fn person(&self) -> i64 {
-        let mut tx = self.engine.store().begin().await.unwrap();
-        let p = persons::by_identity(&mut tx, self.channel, self.who)
-            .await
-            .unwrap()
-            .expect("a person")
-            .id;
-        tx.commit().await.unwrap();
-        p
-    }
-}
 
 /// Runs the real binary on the test's database and returns what it printed.
 fn giamngheo(db: &TestDb, args: &[&str]) -> String {

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::Account;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -13,71 +15,15 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use common::telegram_mock::{self as tg, Mock};
-use giamngheo::channels::{Content, Inbound, render_plain};
 use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::config::{Settings, TelegramLimits};
-use giamngheo::dialogue::engine::{Engine, Handled};
+use giamngheo::dialogue::engine::Engine;
 use giamngheo::seed;
 use giamngheo::store::scratch::TestDb;
-use giamngheo::store::{Store, audit, persons};
+use giamngheo::store::{Store, audit};
 use serde_json::Value;
 
-/// One account: a private chat on a channel.
-struct Account<'a> {
-    engine: &'a Engine,
-    channel: &'static str,
-    who: &'static str,
-    n: u32,
-}
-
-impl<'a> Account<'a> {
-    fn new(engine: &'a Engine, channel: &'static str, who: &'static str) -> Account<'a> {
-        Account {
-            engine,
-            channel,
-            who,
-            n: 0,
-        }
-    }
-
-    /// Sends a line; everything the account was sent since it last looked, as the console
-    /// shows it (numbered choices included).
-    async fn say(&mut self, text: &str) -> String {
-        self.n += 1;
-        let msg = Inbound {
-            channel: self.channel.into(),
-            chat_id: self.who.into(),
-            sender_id: self.who.into(),
-            sender_name: Some(self.who.into()),
-            message_id: format!("{}-{}-{}", self.channel, self.who, self.n),
-            lang_hint: None,
-            content: Content::Text(text.into()),
-        };
-        assert_eq!(self.engine.handle(&msg).await.unwrap(), Handled::Done);
-        self.inbox().await
-    }
-
-    /// What the account was sent without saying anything (notices).
-    async fn inbox(&self) -> String {
-        common::replies_on(self.engine.store(), self.channel, self.who)
-            .await
-            .iter()
-            .map(render_plain)
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    async fn person(&self) -> i64 {
-        let mut tx = self.engine.store().begin().await.unwrap();
-        let p = persons::by_identity(&mut tx, self.channel, self.who)
-            .await
-            .unwrap()
-            .expect("a person")
-            .id;
-        tx.commit().await.unwrap();
-        p
-    }
-
+impl Account<'_> {
     /// `/moi`, then the answers; returns the code as shown ("ABCD-EFGH") and the reply.
     async fn invite(&mut self, answers: &[&str]) -> (String, String) {
         let said = self.say("/moi").await;

@@ -147,3 +147,70 @@ pub async fn grant(
         .await
         .expect("grant");
 }
+
+/// One account: a private chat on a channel, read as the console shows it.
+pub struct Account<'a> {
+    pub engine: &'a Engine,
+    pub channel: &'static str,
+    pub who: &'static str,
+    pub n: u32,
+}
+
+impl<'a> Account<'a> {
+    pub fn new(engine: &'a Engine, channel: &'static str, who: &'static str) -> Account<'a> {
+        Account {
+            engine,
+            channel,
+            who,
+            n: 0,
+        }
+    }
+
+    /// Sends a line and returns everything the account was sent since it last looked, as the
+    /// console shows it (numbered choices included).
+    pub async fn say(&mut self, text: &str) -> String {
+        self.n += 1;
+        let msg = Inbound {
+            channel: self.channel.into(),
+            chat_id: self.who.into(),
+            sender_id: self.who.into(),
+            sender_name: Some(self.who.into()),
+            message_id: format!("{}-{}-{}", self.channel, self.who, self.n),
+            lang_hint: None,
+            content: Content::Text(text.into()),
+        };
+        assert_eq!(self.engine.handle(&msg).await.unwrap(), Handled::Done);
+        self.inbox().await
+    }
+
+    /// Says each line; returns what the last one brought.
+    pub async fn says(&mut self, lines: &[&str]) -> String {
+        let mut last = String::new();
+        for line in lines {
+            last = self.say(line).await;
+        }
+        last
+    }
+
+    /// What the account was sent without saying anything (notices).
+    pub async fn inbox(&self) -> String {
+        replies_on(self.engine.store(), self.channel, self.who)
+            .await
+            .iter()
+            .map(giamngheo::channels::render_plain)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The person behind the account.
+    pub async fn person(&self) -> i64 {
+        let mut tx = self.engine.store().begin().await.unwrap();
+        let p = giamngheo::store::persons::by_identity(&mut tx, self.channel, self.who)
+            .await
+            .unwrap()
+            .expect("a person")
+            .id;
+        tx.commit().await.unwrap();
+        p
+    }
+}
