@@ -228,7 +228,7 @@ link-code =
     Link code: { $code }
     Within { $minutes } minutes, on the other account (Zalo, Telegram, console…) type: /link { $code }
     The two accounts become one person: roles, households, groups and proposals are kept.
-link-code-format = A link code has 8 letters and digits, e.g. /link K7MX-Q2PA. Get one with /link on the other account.
+link-code-format = A link code has 8 letters and digits, e.g. /link K7MX-Q2PA (no O, I, L, 0 or 1). Get one with /link on the other account.
 link-wrong = That code is wrong.
 link-used = That code has been used. Get a new one with /link on the other account.
 link-expired = That code has expired (it works for { $minutes } minutes). Get a new one with /link on the other account.
@@ -343,7 +343,7 @@ invite-issued =
     Invite code, { $role }: { $code }
     Good once, until { $until }. The person invited types /invite { $code } on Zalo, Telegram or the console.
 invite-link = Or open on Telegram: { $link }
-invite-code-format = An invite code has 8 letters and digits, e.g. /invite ABCD-EFGH. The commune's officer gives it to you.
+invite-code-format = An invite code has 8 letters and digits, e.g. /invite ABCD-EFGH (no O, I, L, 0 or 1). The commune's officer gives it to you.
 invite-wrong = Wrong invite code.
 invite-used = This invite code was used already. Each code works once; ask the commune's officer for a new one.
 invite-expired = This invite code has expired (it works for { $days } days). Ask the commune's officer for a new one.
@@ -367,3 +367,6 @@ revoke-self = You cannot revoke your own role. Ask another officer of the commun
 invite-revoked-done = Invite { $role } revoked. Its code no longer works.
 role-revoked-done = Role { $role } of { $name } revoked, effective now.
 role-revoked-notice = The commune revoked your role { $role }.
+group-commune-wide = whole commune, formed in { $hamlet }
+group-all-in = Your household is in group "{ $group }" already.
+switch-no-household = You have no household to join with. Finish registering, then open the link or type the code again.

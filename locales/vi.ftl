@@ -227,7 +227,7 @@ link-code =
     Mã liên kết: { $code }
     Trong { $minutes } phút, trên tài khoản kia (Zalo, Telegram, máy tính…) gõ: /lienket { $code }
     Hai tài khoản sẽ là một người: vai trò, hộ, nhóm, đề xuất đều được giữ.
-link-code-format = Mã liên kết gồm 8 chữ và số, ví dụ: /lienket K7MX-Q2PA. Lấy mã bằng /lienket trên tài khoản kia.
+link-code-format = Mã liên kết gồm 8 chữ và số, ví dụ: /lienket K7MX-Q2PA (không có chữ O, I, L và số 0, 1). Lấy mã bằng /lienket trên tài khoản kia.
 link-wrong = Mã không đúng.
 link-used = Mã này đã được dùng. Lấy mã mới bằng /lienket trên tài khoản kia.
 link-expired = Mã này đã hết hạn (chỉ dùng được { $minutes } phút). Lấy mã mới bằng /lienket trên tài khoản kia.
@@ -341,7 +341,7 @@ invite-issued =
     Mã mời { $role }: { $code }
     Dùng một lần, đến { $until }. Người được mời gõ /moi { $code } trên Zalo, Telegram hoặc máy tính.
 invite-link = Hoặc mở trên Telegram: { $link }
-invite-code-format = Mã mời gồm 8 chữ và số, ví dụ: /moi ABCD-EFGH. Cán bộ xã gửi mã cho bạn.
+invite-code-format = Mã mời gồm 8 chữ và số, ví dụ: /moi ABCD-EFGH (không có chữ O, I, L và số 0, 1). Cán bộ xã gửi mã cho bạn.
 invite-wrong = Mã mời không đúng.
 invite-used = Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; xin cán bộ xã mã mới.
 invite-expired = Mã mời này đã hết hạn (chỉ dùng được { $days } ngày). Xin cán bộ xã mã mới.
@@ -365,3 +365,6 @@ revoke-self = Bạn không tự thu hồi vai trò của mình được. Nhờ c
 invite-revoked-done = Đã thu hồi lời mời { $role }. Mã đó không dùng được nữa.
 role-revoked-done = Đã thu hồi vai trò { $role } của { $name }. Có hiệu lực ngay.
 role-revoked-notice = Xã đã thu hồi vai trò { $role } của bạn.
+group-commune-wide = cả xã, lập ở { $hamlet }
+group-all-in = Hộ của bạn đã ở trong nhóm "{ $group }" rồi.
+switch-no-household = Bạn chưa có hộ nào để vào nhóm. Đăng ký hộ xong, hãy mở lại đường dẫn hoặc gõ lại mã.

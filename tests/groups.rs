@@ -556,3 +556,132 @@ async fn the_audit_command_lists_codes_joins_and_names() {
         assert!(!log.contains("0912"), "{log}");
     }
 }
+
+#[tokio::test]
+async fn a_leader_whose_role_is_taken_back_no_longer_sees_who_is_poor() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut poor = chat(&engine, "poor");
+        registers(&mut poor, "Nghèo Văn Một", "1", "0912000011", "1").await;
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        says(
+            &mut poor,
+            &[&format!("/thamgia {code}"), "1", "1", "khong", "1"],
+        )
+        .await;
+        assert!(head.say("/nhom 1").await.contains("(hộ thuộc diện)"));
+
+        giamngheo(&db.db, &["revoke", "test:head", "hamlet_head"]);
+        let seen = head.say("/nhom 1").await;
+        assert!(seen.contains("Nghèo Văn Một"), "{}: {seen}", db.name);
+        assert!(!seen.contains("thuộc diện"), "{}: {seen}", db.name);
+        let said = head.say("/doima").await;
+        assert!(
+            said.starts_with("Bạn không có quyền làm việc này."),
+            "{}: {said}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_declared_recognition_is_not_experience_until_it_is_checked() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut r = chat(&engine, "r");
+        registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
+        // Joins declaring a commune-level recognition (the experience question is not asked).
+        let said = says(
+            &mut r,
+            &[&format!("/thamgia {code}"), "1", "xa", "2024", "1"],
+        )
+        .await;
+        assert!(
+            said.starts_with("Đã thêm hộ Lê Thị Lan"),
+            "{}: {said}",
+            db.name
+        );
+        assert!(
+            said.contains("- 0 hộ có kinh nghiệm sản xuất giỏi; cần 1"),
+            "{}: {said}",
+            db.name
+        );
+        // Checked by the hamlet head: now it counts.
+        let said = says(&mut head, &["/ghinhan 1", "1", "xa", "2024", "1"]).await;
+        assert!(
+            said.starts_with("Đã ghi lại việc công nhận của hộ Lê Thị Lan"),
+            "{}: {said}",
+            db.name
+        );
+        assert!(
+            !said.contains("có kinh nghiệm sản xuất giỏi; cần"),
+            "{}: {said}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_cannot_join_is_said_at_the_code_and_nothing_under_way_is_lost() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (created, code) = create_group(&mut head, "Tổ ong", "2").await;
+        assert!(
+            created.starts_with("Đã tạo nhóm #1 \"Tổ ong\" (cả xã, lập ở Xóm Đồng Tâm)."),
+            "{}: {created}",
+            db.name
+        );
+
+        // No household yet, in the middle of registering it: the link does not cost it.
+        let mut r = chat(&engine, "r");
+        says(&mut r, &["/dangky", "Lê Văn Mới"]).await;
+        let said = r.say(&format!("/start {code}")).await;
+        assert_eq!(
+            said,
+            "Bạn chưa có hộ nào để vào nhóm. Đăng ký hộ xong, hãy mở lại đường dẫn hoặc gõ lại mã.\nHộ ở xóm nào?",
+            "{}",
+            db.name
+        );
+        let saved = says(
+            &mut r,
+            &["2", "Số 3", "0912000015", "3", "1", "bỏ qua", "1"],
+        )
+        .await;
+        assert!(
+            saved.starts_with("Đã lưu hộ #1 Lê Văn Mới"),
+            "{}: {saved}",
+            db.name
+        );
+
+        // In the group already: said at the code, not after every question.
+        says(
+            &mut r,
+            &[&format!("/thamgia {code}"), "1", "1", "khong", "1"],
+        )
+        .await;
+        let said = r.say(&format!("/thamgia {code}")).await;
+        assert_eq!(
+            said,
+            "Hộ của bạn đã ở trong nhóm \"Tổ ong\" rồi.\nMã nhóm? (8 chữ và số, trưởng nhóm cho bạn)",
+            "{}",
+            db.name
+        );
+
+        // "/moi" alone from a resident: how to type the code they were given.
+        r.say("/huy").await;
+        let said = r.say("/moi").await;
+        assert!(
+            said.starts_with("Mã mời gồm 8 chữ và số"),
+            "{}: {said}",
+            db.name
+        );
+    }
+}

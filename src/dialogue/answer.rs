@@ -202,6 +202,13 @@ async fn join_code(
                 let args = vec![("group", g.name.into()), ("hamlet", g.hamlet_name.into())];
                 return Ok(Err(Refusal("group-hamlet-only", args)));
             }
+            let members = groups::members(tx, g.id).await?;
+            let outside = |h: &&households::Household| {
+                g.takes(h.hamlet_id) && !members.iter().any(|m| m.household_id == h.id)
+            };
+            if !mine.is_empty() && !mine.iter().any(|h| outside(&h)) {
+                return Ok(Err(Refusal("group-all-in", vec![("group", g.name.into())])));
+            }
             let label = format!("{} ({})", g.name, g.join_code);
             Ok((Value::String(code), Some(label)))
         }

@@ -10,9 +10,10 @@ use super::render;
 use super::turn::{Said, Turn};
 use super::{Action, Dialogue};
 use crate::domain::Access;
+use crate::domain::HouseholdStatus;
 use crate::domain::invites::parse_code as invite_code;
 use crate::message::{Choice, Reply};
-use crate::store::{groups, persons};
+use crate::store::{groups, households, persons};
 use crate::text::{Lang, fold};
 
 impl Turn<'_> {
@@ -40,7 +41,7 @@ impl Turn<'_> {
                 }
                 if active && cmd == "/start" && !args.is_empty() {
                     // A join link opened in the middle of a task: neither is lost unasked.
-                    return self.offer_switch(text.to_string(), None);
+                    return self.offer_join(text).await;
                 }
                 if active {
                     return self.reprompt(Some("busy")).await;
@@ -145,10 +146,15 @@ impl Turn<'_> {
                         return self.answer(said).await;
                     }
                     if !same && d.action == Action::JoinGroup && !args.is_empty() {
-                        return self.offer_switch(text.to_string(), None);
+                        return self.offer_join(text).await;
                     }
                     let note = if same { None } else { Some("busy") };
                     return self.reprompt(note).await;
+                }
+                // "/moi" alone from someone who cannot invite: they were given a code, most
+                // likely, and need to know how to type it.
+                Some(d) if d.action == Action::Invite && !allowed(&self.ctx, d) => {
+                    self.say_menu(Some("invite-code-format"))
                 }
                 Some(d) if !allowed(&self.ctx, d) => self.say_menu(Some("err-not-allowed")),
                 Some(d) => return self.start(d, args).await,
@@ -194,6 +200,20 @@ impl Turn<'_> {
         r.text = format!("{text}\n\n{}", r.text);
         self.out.replies.push(r);
         Ok(())
+    }
+
+    /// A join link or code in the middle of a task: offers to leave the task for it, unless
+    /// the person has no household to join with (likely the very registration under way,
+    /// which leaving would lose for nothing).
+    async fn offer_join(&mut self, command: &str) -> Result<(), EngineError> {
+        let has_household = households::registered_by(self.tx, self.ctx.person.id)
+            .await?
+            .iter()
+            .any(|h| h.status != HouseholdStatus::Rejected);
+        if !has_household {
+            return self.reprompt(Some("switch-no-household")).await;
+        }
+        self.offer_switch(command.to_string(), None)
     }
 
     /// Asks whether to leave the task under way for `command` (a join link opened, a code

@@ -145,11 +145,16 @@ pub(crate) async fn options(
                 Some(code) => groups::by_code(tx, code).await?,
                 None => None,
             };
+            let members = match &group {
+                Some(g) => groups::members(tx, g.id).await?,
+                None => vec![],
+            };
             households::registered_by(tx, me)
                 .await?
                 .into_iter()
                 .filter(|h| h.status != HouseholdStatus::Rejected)
                 .filter(|h| group.as_ref().is_none_or(|g| g.takes(h.hamlet_id)))
+                .filter(|h| !members.iter().any(|m| m.household_id == h.id))
                 .map(|h| {
                     opt(
                         h.id,

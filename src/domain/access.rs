@@ -191,10 +191,14 @@ impl Access {
         self.heads(hamlet_id)
     }
 
-    /// Sees a group's members in full (target status, phones): its leader, the hamlet head of
-    /// its hamlet, officers.
+    /// Sees a group's members in full (target status, phones): its leader while they hold a
+    /// role that leads groups (a hamlet head or representative whose role was taken back
+    /// keeps the group's name on them, not the view of who is poor), the hamlet head of its
+    /// hamlet, officers.
     pub fn manages_group(&self, person_id: i64, leader_id: i64, hamlet_id: i64) -> bool {
-        leader_id == person_id || self.heads(hamlet_id) || self.is_officer()
+        (leader_id == person_id && self.can(Capability::CreateGroup))
+            || self.heads(hamlet_id)
+            || self.is_officer()
     }
 }
 
@@ -295,6 +299,21 @@ mod tests {
         }
         assert!(with(&[(R::AgriOfficer, None)]).can(C::SeeStaff));
         assert!(!with(&[(R::HamletHead, Some(1))]).can(C::SeeStaff));
+    }
+
+    #[test]
+    fn a_leader_whose_role_was_taken_back_no_longer_manages_the_group() {
+        let head = with(&[(R::HamletHead, Some(1))]);
+        assert!(head.manages_group(7, 7, 2), "leads it");
+        assert!(
+            !with(&[]).manages_group(7, 7, 2),
+            "leads it, but no longer a head"
+        );
+        assert!(
+            !head.manages_group(7, 8, 2),
+            "neither leads it nor heads its hamlet"
+        );
+        assert!(head.manages_group(7, 8, 1), "heads its hamlet");
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub(super) async fn create(
         .filter(|h| h.commune_id == ctx.commune.id)
         .ok_or_else(|| anyhow::anyhow!("hamlet {hamlet_id} is not in the commune"))?;
     let code = new_join_code(tx).await?;
+    let commune_wide = input.scope.as_deref() == Some("commune");
     let id = groups::insert(
         tx,
         &NewGroup {
@@ -95,7 +96,7 @@ pub(super) async fn create(
             org: &input.org,
             product: input.product.as_str(),
             join_code: &code,
-            commune_wide: input.scope.as_deref() == Some("commune"),
+            commune_wide,
             leader_id: ctx.person.id,
         },
         ctx.now,
@@ -116,7 +117,7 @@ pub(super) async fn create(
         &[
             ("id", id.into()),
             ("name", input.name.as_str().into()),
-            ("hamlet", hamlet.name.into()),
+            ("hamlet", place(ctx, commune_wide, &hamlet.name).into()),
             ("code", code.clone().into()),
         ],
     );
@@ -208,11 +209,26 @@ pub(super) async fn missing(
     Ok((members, missing))
 }
 
+/// Where a group takes households from: its hamlet, or the whole commune (with the hamlet it
+/// was created in).
+fn place(ctx: &Ctx<'_>, commune_wide: bool, hamlet: &str) -> String {
+    if commune_wide {
+        ctx.t("group-commune-wide", &[("hamlet", hamlet.into())])
+    } else {
+        hamlet.to_string()
+    }
+}
+
 /// A group in a few lines: who, where, what, its code and where it stands.
 pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<String> {
     let (members, missing) = missing(ctx, tx, g).await?;
     let status = g.status;
-    let mut s = format!("#{} {} – {}\n", g.id, g.name, g.hamlet_name);
+    let mut s = format!(
+        "#{} {} – {}\n",
+        g.id,
+        g.name,
+        place(ctx, g.commune_wide, &g.hamlet_name)
+    );
     s.push_str(&ctx.t(
         "group-line",
         &[

@@ -64,7 +64,9 @@ async fn add(
         h.id,
         level,
         level.and(input.year),
-        level.is_some() || input.experienced.unwrap_or(false),
+        // A declared recognition makes the member experienced once it is checked (the rules
+        // read it so); until then only what was said of experience itself counts.
+        input.experienced.unwrap_or(false),
         checked || level.is_none(),
         ctx.person.id,
         ctx.now,
