@@ -13,8 +13,8 @@ use giamngheo::clock::{Clock, FixedClock};
 use giamngheo::dialogue::engine::Engine;
 use giamngheo::domain::Role;
 use giamngheo::seed;
-use giamngheo::store::groups;
 use giamngheo::store::scratch::TestDb;
+use giamngheo::store::{Store, groups};
 
 async fn setup(db: &TestDb) -> (Engine, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::on(
@@ -683,5 +683,25 @@ async fn what_cannot_join_is_said_at_the_code_and_nothing_under_way_is_lost() {
             "{}: {said}",
             db.name
         );
+    }
+}
+
+#[tokio::test]
+async fn a_reply_once_sent_is_not_kept_with_its_code() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (created, code) = create_group(&mut head, "Tổ chè", "1").await;
+        assert!(created.contains(&code));
+        // Delivered (the test channel's replies are marked sent as they are read): the
+        // database no longer holds what they said.
+        let sql = "SELECT COUNT(*) FROM outbox WHERE body LIKE '%' || $1 || '%'";
+        let kept: i64 = match &db.db.store {
+            Store::Sqlite(p) => sqlx::query_scalar(sql).bind(&code).fetch_one(p).await,
+            Store::Postgres(p) => sqlx::query_scalar(sql).bind(&code).fetch_one(p).await,
+        }
+        .unwrap();
+        assert_eq!(kept, 0, "{}", db.name);
     }
 }

@@ -569,7 +569,8 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
             said.contains("Hộ bạn đã đăng ký") || said.contains("Bạn chưa đăng ký hộ nào")
         }
         "/taonhom" => said.contains("Tên nhóm?"),
-        "/thamgia" => said.contains("Hộ nào tham gia?"),
+        // R1's household is in the group already: told so at the code, as a member.
+        "/thamgia" => said.contains("Hộ nào tham gia?") || said.contains("đã ở trong nhóm"),
         "/dexuat" => said.contains("Đề xuất theo nội dung hỗ trợ nào?"),
         "/nhom" => said.contains("Lò Văn Một"),
         "/suada" => said.contains("sửa các mục cần sửa"),

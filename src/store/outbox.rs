@@ -113,10 +113,13 @@ pub async fn due(
     .await)
 }
 
+/// Marks a reply sent, and forgets what it said.
 pub async fn mark_sent(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
     execute!(
         tx,
-        "UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
+        // The text goes once sent: a reply may carry a code that still works (an invite, a
+        // join code) or a phone in full, and the row is kept only to know it was sent.
+        "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, body = '' WHERE id = $2",
         now,
         id
     )?;
