@@ -90,7 +90,7 @@ err-join-code = No group has this code. Check the code with the group's leader. 
    *[other] { $left } tries left this hour.
 }
 err-join-code-format = A group's code has 8 letters and digits, e.g. K7MXQ2PA (no O, I, L, 0 or 1).
-err-join-blocked = You typed a wrong group code { $tries } times within an hour. Please try again in { $minutes } minutes.
+err-join-blocked = You typed a wrong group code { $tries } times within an hour. Please try again in { $minutes } minutes, or type /cancel to stop.
 err-group-closed = Group "{ $name }" has asked to be established or is established; its members can no longer change.
 org-hoi-nong-dan = Farmers' Association
 org-hoi-phu-nu = Women's Union

@@ -89,7 +89,7 @@ err-join-code = Không có nhóm nào có mã này. Kiểm tra lại mã với t
    *[other] Còn { $left } lần thử trong giờ này.
 }
 err-join-code-format = Mã nhóm gồm 8 chữ và số, ví dụ: K7MXQ2PA (không có chữ O, I, L và số 0, 1).
-err-join-blocked = Bạn đã gõ sai mã nhóm { $tries } lần trong một giờ. Vui lòng thử lại sau { $minutes } phút.
+err-join-blocked = Bạn đã gõ sai mã nhóm { $tries } lần trong một giờ. Vui lòng thử lại sau { $minutes } phút, hoặc gõ /huy để dừng.
 err-group-closed = Nhóm "{ $name }" đã xin thành lập hoặc đã thành lập, không thay đổi thành viên được nữa.
 org-hoi-nong-dan = Hội Nông dân
 org-hoi-phu-nu = Hội Phụ nữ

@@ -121,8 +121,9 @@ pub enum Command {
     },
     /// The audit log: who did what, when, from which channel; oldest first, one line each.
     Audit {
-        /// Only entries from this day on (YYYY-MM-DD, the commune's calendar).
-        #[arg(long)]
+        /// Only entries from this day on (dd/mm/yyyy as the commune writes it, or
+        /// YYYY-MM-DD; the commune's calendar).
+        #[arg(long, value_parser = day)]
         since: Option<chrono::NaiveDate>,
         /// Only what this person did: a person number (12), an account
         /// (telegram:123456789) or a name.
@@ -411,4 +412,11 @@ pub async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A day on the command line: dd/mm/yyyy, as a commune writes it, or YYYY-MM-DD.
+fn day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .or_else(|_| crate::domain::input::parse_day(s).map_err(|e| e.to_string()))
+        .map_err(|e| format!("{s:?}: {e} (dd/mm/yyyy)"))
 }

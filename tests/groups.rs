@@ -335,10 +335,13 @@ async fn a_join_link_opened_mid_task_asks_before_leaving_it() {
             "{}",
             db.name
         );
-        // Asked again, something else is not an answer; then yes.
+        // Asked again, something else is not an answer, nor is a bare /start (a console
+        // reopened, Telegram's start button): the question stays; then yes.
         r.say(&format!("/start {code}")).await;
         let said = r.say("Lê Văn Bốn").await;
         assert!(said.contains("Bỏ việc đó"), "{}: {said}", db.name);
+        let said = r.say("/start").await;
+        assert!(said.starts_with("Bạn đang làm dở"), "{}: {said}", db.name);
         let said = r.say("có").await;
         assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
         // The same with the code typed.
@@ -550,6 +553,14 @@ async fn the_audit_command_lists_codes_joins_and_names() {
             assert!(line.contains(&format!("{who} #")), "{}: {line}", db.name);
             assert!(line.contains("  test  "), "{}: {line}", db.name);
         }
+        // The day as the commune writes it, or as ISO.
+        assert_eq!(giamngheo(&db.db, &["audit", "--since", "27/11/2026"]), log);
+        assert_eq!(
+            giamngheo(&db.db, &["audit", "--since", "2026-11-28"])
+                .lines()
+                .count(),
+            1
+        );
         // Never a code, never a phone.
         assert!(!log.contains(&code), "{log}");
         assert!(!log.contains("ABCDEFGH"), "{log}");

@@ -138,7 +138,11 @@ impl<'a> Turn<'a> {
 
         if let Some(command) = self.state.switch.take() {
             match &said {
-                // Another command: the offer lapses, the command is handled as usual.
+                // A bare /start (a console reopened, Telegram's start button) shows the
+                // question again; another command lets the offer lapse and is handled as usual.
+                Said::Text(t) if t.trim() == "/start" => {
+                    return self.offer_switch(command, None);
+                }
                 Said::Text(t) if t.trim_start().starts_with('/') => {}
                 Said::Text(t) if self.state.active.is_some() => match yes_no(t) {
                     Some(true) => {
