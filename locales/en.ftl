@@ -370,3 +370,5 @@ role-revoked-notice = The commune revoked your role { $role }.
 group-commune-wide = whole commune, formed in { $hamlet }
 group-all-in = Your household is in group "{ $group }" already.
 switch-no-household = You have no household to join with. Finish registering, then open the link or type the code again.
+err-year-future = That year has not come yet. Type { $year } or earlier.
+err-day-past = That day has passed (today is { $today }). Type today or a later day.

@@ -368,3 +368,5 @@ role-revoked-notice = Xã đã thu hồi vai trò { $role } của bạn.
 group-commune-wide = cả xã, lập ở { $hamlet }
 group-all-in = Hộ của bạn đã ở trong nhóm "{ $group }" rồi.
 switch-no-household = Bạn chưa có hộ nào để vào nhóm. Đăng ký hộ xong, hãy mở lại đường dẫn hoặc gõ lại mã.
+err-year-future = Năm này chưa tới. Gõ một năm từ { $year } trở về trước.
+err-day-past = Ngày này đã qua (hôm nay là { $today }). Gõ một ngày từ hôm nay trở đi.

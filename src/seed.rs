@@ -267,6 +267,14 @@ pub async fn deadline(
     let commune = communes::default_commune(&mut tx, commune_code)
         .await?
         .context("no commune yet: run `giamngheo init --commune FILE` first")?;
+    let today = crate::clock::local_date(now, &commune.time_zone);
+    if due < today {
+        anyhow::bail!(
+            "{} is past (today is {}): a deadline is a day ahead",
+            crate::domain::input::format_date(due),
+            crate::domain::input::format_date(today)
+        );
+    }
     let id = crate::store::digests::add_deadline(&mut tx, commune.id, title.trim(), due, None, now)
         .await?;
     audit::record(

@@ -190,18 +190,35 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
         &["chat"],
         "/dangky\nVi Văn Tâm\n2\nSố 2\n0912468000\n4\n1\nbỏ qua\n1\n",
     );
+    // The binary keeps the real time: a deadline a month ahead of today (in Vietnam), and the
+    // digest of a day before it. A day already gone is refused.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let due = (today + chrono::Days::new(33))
+        .format("%d/%m/%Y")
+        .to_string();
+    let digest_day = today + chrono::Days::new(3);
+    let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["deadline", "add", "Báo cáo cũ", "01/01/2020"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("01/01/2020 is past"), "{err}");
     let (out, _) = giamngheo(
         dir.path(),
-        &["deadline", "add", "Báo cáo cho thành phố", "31/12/2026"],
+        &["deadline", "add", "Báo cáo cho thành phố", &due],
         "",
     );
     assert!(
-        out.contains("#1 Báo cáo cho thành phố – 31/12/2026"),
+        out.contains(&format!("#1 Báo cáo cho thành phố – {due}")),
         "{out}"
     );
     let (out, _) = giamngheo(dir.path(), &["deadline", "list"], "");
     assert!(
-        out.contains("#1 Báo cáo cho thành phố – 31/12/2026"),
+        out.contains(&format!("#1 Báo cáo cho thành phố – {due}")),
         "{out}"
     );
 
@@ -210,7 +227,7 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
         &[
             "digest",
             "--date",
-            "2026-12-01",
+            &digest_day.to_string(),
             "--officer",
             "truongxom2",
             "--dry-run",
@@ -218,12 +235,15 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
         "",
     );
     assert!(
-        out.starts_with("== truongxom2 ==\n📋 Bản tin ngày 01/12/2026"),
+        out.starts_with(&format!(
+            "== truongxom2 ==\n📋 Bản tin ngày {}",
+            digest_day.format("%d/%m/%Y")
+        )),
         "{out}"
     );
     assert!(out.contains("• #1 Vi Văn Tâm (0912 468 000)"), "{out}");
     assert!(
-        out.contains("• Báo cáo cho thành phố – 31/12/2026 – còn 30 ngày"),
+        out.contains(&format!("• Báo cáo cho thành phố – {due} – còn 30 ngày")),
         "{out}"
     );
     // A dry run sends nothing: the hamlet head's chat shows no digest.
@@ -316,4 +336,34 @@ fn the_bench_measures_everything_it_says() {
         stdout.contains("with 25 conversations open (25 answered)"),
         "{stdout}"
     );
+}
+
+#[test]
+fn group_rules_that_make_no_sense_are_refused_with_the_line_and_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    for (rule, range) in [
+        ("min_members = 0", "1 or more"),
+        ("min_recognised_percent = 150", "0 to 100"),
+        ("min_target_percent = 1000", "0 to 100"),
+    ] {
+        std::fs::write(
+            dir.path().join("xa.toml"),
+            format!(
+                "code = \"x\"\nname = \"Xã X\"\nprovince = \"P\"\nhamlets = [\"Xóm A\"]\n\n[rules.groups]\n{rule}\n"
+            ),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(["init", "--commune", "xa.toml"])
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(!out.status.success(), "{rule} was taken");
+        assert!(err.contains("xa.toml"), "{err}");
+        assert!(err.contains("line 7"), "{err}");
+        assert!(err.contains(range), "{err}");
+    }
 }

@@ -716,3 +716,42 @@ async fn a_reply_once_sent_is_not_kept_with_its_code() {
         assert_eq!(kept, 0, "{}", db.name);
     }
 }
+
+#[tokio::test]
+async fn a_future_year_is_refused_and_adding_a_member_again_changes_nothing() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut r = chat(&engine, "r");
+        registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
+        says(&mut r, &[&format!("/thamgia {code}"), "1", "xa"]).await;
+        let said = r.say("2031").await;
+        assert_eq!(
+            said, "Năm này chưa tới. Gõ một năm từ 2026 trở về trước.\nĐược công nhận năm nào?",
+            "{}",
+            db.name
+        );
+        let said = says(&mut r, &["2024", "1"]).await;
+        assert!(
+            said.starts_with("Đã thêm hộ Lê Thị Lan"),
+            "{}: {said}",
+            db.name
+        );
+
+        // The hamlet head adds her again, as not recognised: refused, her declaration kept.
+        let said = says(&mut head, &["/themho", "1", "#1", "1", "khong", "1"]).await;
+        assert_eq!(
+            said, "Hộ Lê Thị Lan đã ở trong nhóm \"Tổ chè\".",
+            "{}",
+            db.name
+        );
+        let seen = head.say("/nhom 1").await;
+        assert!(
+            seen.contains("Lê Thị Lan: Hội Nông dân cấp xã 2024 (tự khai"),
+            "{}: {seen}",
+            db.name
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! dates, money, numbers, yes or no, join codes, files, a choice among options. What cannot
 //! be taken is refused with a reason the user can act on.
 
+use chrono::Datelike;
 use serde_json::Value;
 
 use super::actions::groups::{CODE_LEN, JOIN_LIMIT};
@@ -123,6 +124,11 @@ pub(super) async fn parse_answer(
             .and_then(|c| s(c.into())),
         Kind::Day => match crate::domain::input::parse_day(typed) {
             Err(e) => Err(e.into()),
+            // A deadline is ahead: one already gone is a typing slip (2020 for 2026).
+            Ok(d) if d < ctx.today => {
+                let today = format_date(ctx.today);
+                Err(Refusal("err-day-past", vec![("today", today.into())]))
+            }
             Ok(d) => s(d.format("%Y-%m-%d").to_string()),
         },
         Kind::Date => match PastDate::parse(typed, ctx.today) {
@@ -148,8 +154,11 @@ pub(super) async fn parse_answer(
             Err(e) => Err(e.into()),
             Ok(n) => {
                 let (min, max) = (step.min.unwrap_or(0), step.max.unwrap_or(i64::MAX));
+                let this_year = i64::from(ctx.today.year());
                 if n < min || n > max {
                     Err(InputError::Range { min, max }.into())
+                } else if step.check == Some(Check::PastYear) && n > this_year {
+                    Err(Refusal("err-year-future", vec![("year", this_year.into())]))
                 } else {
                     Ok((Value::from(n), None))
                 }

@@ -204,6 +204,8 @@ pub enum Check {
     JoinCode,
     /// A time of day: "7:00", "6h30".
     TimeOfDay,
+    /// A year that has come: a recognition cannot be from next year.
+    PastYear,
 }
 
 impl Check {
@@ -212,6 +214,7 @@ impl Check {
             "escape_window" => Some(Check::EscapeWindow),
             "join_code" => Some(Check::JoinCode),
             "time_of_day" => Some(Check::TimeOfDay),
+            "past_year" => Some(Check::PastYear),
             _ => None,
         }
     }
@@ -219,6 +222,7 @@ impl Check {
         match self {
             Check::EscapeWindow => Kind::Date,
             Check::JoinCode | Check::TimeOfDay => Kind::Text,
+            Check::PastYear => Kind::Number,
         }
     }
 }

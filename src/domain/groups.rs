@@ -37,10 +37,35 @@ impl GroupStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GroupRules {
+    #[serde(deserialize_with = "at_least_one")]
     pub min_members: u32,
+    #[serde(deserialize_with = "percent")]
     pub min_recognised_percent: u32,
+    #[serde(deserialize_with = "percent")]
     pub min_target_percent: u32,
     pub min_experienced: u32,
+}
+
+/// A share of members, read from a commune's file: 150% of members cannot be recognised.
+fn percent<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v > 100 {
+        return Err(serde::de::Error::custom(format!(
+            "{v} is not a share of the members: 0 to 100"
+        )));
+    }
+    Ok(v)
+}
+
+/// A group's least size: a group of nobody cannot be established.
+fn at_least_one<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v == 0 {
+        return Err(serde::de::Error::custom(
+            "a group has at least 1 member: 1 or more",
+        ));
+    }
+    Ok(v)
 }
 
 impl Default for GroupRules {

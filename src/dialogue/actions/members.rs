@@ -182,6 +182,12 @@ pub(super) async fn add_member(
             ctx.t("err-group-closed", &[("name", g.name.into())]),
         ));
     }
+    // Adding a member again would overwrite its recognition; /ghinhan is for that.
+    let members = groups::members(tx, g.id).await?;
+    if members.iter().any(|m| m.household_id == h.id) {
+        let args = [("name", h.head_name.into()), ("group", g.name.into())];
+        return Ok(Outcome::reply(ctx.t("group-already-member", &args)));
+    }
     add(ctx, tx, &g, household_id, &input, true).await
 }
 
