@@ -725,3 +725,39 @@ async fn the_digest_does_not_ask_a_hamlet_head_to_confirm_their_own_registration
         assert!(!digest.contains("/duyet 2"), "{}: {digest}", db.name);
     }
 }
+
+#[tokio::test]
+async fn no_at_the_summary_asks_what_to_change_and_throws_nothing_away() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "an",
+            n: 0,
+        };
+        let mut summary = String::new();
+        for line in [
+            "/dangky",
+            "Lê Văn An",
+            "1",
+            "Số 1",
+            "0912345678",
+            "3",
+            // "ngheo": the one option that is just that word, not "cận nghèo".
+            "ngheo",
+            "bỏ qua",
+        ] {
+            summary = chat.say(line).await;
+        }
+        assert!(summary.contains("Diện: Hộ nghèo"), "{}: {summary}", db.name);
+        let said = chat.say("không").await;
+        assert!(
+            said.starts_with("Bạn muốn sửa mục nào?"),
+            "{}: {said}",
+            db.name
+        );
+        // Back at the summary, every answer is still there.
+        let said = chat.say("/huy").await;
+        assert!(said.contains("1. Chủ hộ: Lê Văn An"), "{}: {said}", db.name);
+    }
+}

@@ -83,6 +83,9 @@ pub(super) fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
     if let Some(i) = opts.iter().position(exact) {
         return Ok(i);
     }
+    if let Some(i) = plain_match(f, opts) {
+        return Ok(i);
+    }
     if f.chars().count() >= 2 && !f.chars().all(|c| c.is_ascii_digit()) {
         let hits: Vec<usize> = opts
             .iter()
@@ -99,6 +102,41 @@ pub(super) fn pick(input: &Input, opts: &[Opt]) -> Result<usize, Refusal> {
     Err(Refusal("err-choice", vec![]))
 }
 
+/// "ngheo" among "Hộ nghèo", "Hộ cận nghèo" and "Hộ mới thoát nghèo": of the options that
+/// have every typed word as a whole word, the one that is just those words, besides words all
+/// of them share ("Hộ"). None when no option, or more than one, is.
+fn plain_match(f: &str, opts: &[Opt]) -> Option<usize> {
+    let typed: Vec<&str> = f.split_whitespace().collect();
+    let labels: Vec<String> = opts.iter().map(|o| fold(&o.label)).collect();
+    let matched: Vec<usize> = (0..opts.len())
+        .filter(|&i| {
+            let words: Vec<&str> = labels[i].split_whitespace().collect();
+            typed.iter().all(|t| words.contains(t))
+        })
+        .collect();
+    if matched.len() < 2 {
+        return None;
+    }
+    let shared = |w: &str| {
+        matched
+            .iter()
+            .all(|&i| labels[i].split_whitespace().any(|x| x == w))
+    };
+    let plain: Vec<usize> = matched
+        .iter()
+        .copied()
+        .filter(|&i| {
+            labels[i]
+                .split_whitespace()
+                .all(|w| typed.contains(&w) || shared(w))
+        })
+        .collect();
+    match plain[..] {
+        [i] => Some(i),
+        _ => None,
+    }
+}
+
 /// What the summary asks: save, change something, or drop it all.
 pub(super) fn confirm_options(ctx: &Ctx<'_>) -> Vec<Opt> {
     [
@@ -107,8 +145,14 @@ pub(super) fn confirm_options(ctx: &Ctx<'_>) -> Vec<Opt> {
             "confirm-yes",
             &["co", "dong y", "xac nhan", "ok", "yes", "luu"][..],
         ),
-        ("edit", "confirm-edit", &["sua", "edit", "thay doi"][..]),
-        ("cancel", "confirm-cancel", &["huy", "cancel", "khong"][..]),
+        // "Không" to "is it right?" means something is wrong, not "throw it all away": it
+        // asks which item to change. Dropping everything takes the word for it.
+        (
+            "edit",
+            "confirm-edit",
+            &["sua", "edit", "thay doi", "khong", "no", "chua", "sai"][..],
+        ),
+        ("cancel", "confirm-cancel", &["huy", "cancel"][..]),
     ]
     .into_iter()
     .enumerate()
@@ -213,6 +257,46 @@ mod tests {
 
     fn labels(opts: &[Opt]) -> Vec<&str> {
         opts.iter().map(|o| o.label.as_str()).collect()
+    }
+
+    fn opts(labels: &[&str]) -> Vec<Opt> {
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Opt {
+                value: format!("v{i}"),
+                label: l.to_string(),
+                key: (i + 1).to_string(),
+                aliases: vec![],
+                detail: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_word_that_tells_an_option_from_the_others_picks_it() {
+        let categories = opts(&[
+            "Hộ nghèo",
+            "Hộ cận nghèo",
+            "Hộ mới thoát nghèo",
+            "Người khuyết tật không có sinh kế ổn định",
+            "Hộ khác (không thuộc diện)",
+        ]);
+        let typed = |t: &str| pick(&Input::Typed(t.into()), &categories);
+        assert_eq!(typed("ngheo").ok(), Some(0));
+        assert_eq!(typed("nghèo").ok(), Some(0));
+        assert_eq!(typed("can ngheo").ok(), Some(1));
+        assert_eq!(typed("moi thoat ngheo").ok(), Some(2));
+        // A word of one option only still picks it; a word of all of them is ambiguous.
+        assert!(typed("thoat").is_ok());
+        assert_eq!(typed("ho").err().map(|r| r.0), Some("err-choice-ambiguous"));
+        let hamlets = opts(&["Xóm Đồng Tâm", "Xóm Nam Đồng"]);
+        assert_eq!(
+            pick(&Input::Typed("dong".into()), &hamlets)
+                .err()
+                .map(|r| r.0),
+            Some("err-choice-ambiguous")
+        );
     }
 
     #[tokio::test]
