@@ -607,6 +607,7 @@ async fn a_declared_recognition_is_not_experience_until_it_is_checked() {
         let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
         let mut r = chat(&engine, "r");
         registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
         // Joins declaring a commune-level recognition (the experience question is not asked).
         let said = says(
             &mut r,
@@ -750,6 +751,69 @@ async fn a_future_year_is_refused_and_adding_a_member_again_changes_nothing() {
         let seen = head.say("/nhom 1").await;
         assert!(
             seen.contains("Lê Thị Lan: Hội Nông dân cấp xã 2024 (tự khai"),
+            "{}: {seen}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_household_leaves_its_forming_group_and_only_confirmed_ones_count() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let now = engine.clock().now();
+        seed::grant(
+            engine.store(),
+            "test:cult",
+            Role::CultureOfficer,
+            None,
+            None,
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        for (who, name, phone) in [
+            ("a", "Lò Văn Một", "0912000021"),
+            ("b", "Lò Văn Hai", "0912000022"),
+            ("c", "Lò Văn Ba", "0912000023"),
+        ] {
+            let mut m = chat(&engine, who);
+            registers(&mut m, name, "1", phone, "1").await;
+            says(
+                &mut m,
+                &[&format!("/thamgia {code}"), "1", "1", "khong", "1"],
+            )
+            .await;
+        }
+        // Three members, none confirmed yet: none counts.
+        let seen = head.say("/nhom 1").await;
+        assert!(seen.contains("3 hộ"), "{}: {seen}", db.name);
+        assert!(
+            seen.contains("- mới có 0 hộ đã xác nhận; cần ít nhất 3 hộ"),
+            "{}: {seen}",
+            db.name
+        );
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        says(&mut head, &["/duyet 2", "Xác nhận"]).await;
+        // The culture-social officer rejects the third: it leaves the group, the leader is told.
+        let mut cult = chat(&engine, "cult");
+        let said = says(&mut cult, &["/duyet 3", "Từ chối", "Không ở xóm"]).await;
+        assert!(said.contains("Lò Văn Ba"), "{}: {said}", db.name);
+        let told = common::replies(engine.store(), "head").await;
+        assert!(
+            told.iter().any(|r| r.text
+                == "Đăng ký của hộ Lò Văn Ba bị từ chối, nên hộ đã ra khỏi nhóm \"Tổ chè\"."),
+            "{}: {told:?}",
+            db.name
+        );
+        let seen = head.say("/nhom 1").await;
+        assert!(!seen.contains("Lò Văn Ba"), "{}: {seen}", db.name);
+        assert!(
+            seen.contains("- mới có 2 hộ đã xác nhận; cần ít nhất 3 hộ"),
             "{}: {seen}",
             db.name
         );

@@ -89,6 +89,9 @@ pub struct MemberFacts {
     /// From a confirmed target household (poor, near-poor, newly escaped in its window, or
     /// a person with a disability without a stable livelihood).
     pub target: bool,
+    /// The household's registration is confirmed: only those count toward the group's size
+    /// and its shares (one still waiting may join, and counts once the hamlet head confirms).
+    pub confirmed: bool,
 }
 
 /// A member household as recorded, before the rules count it.
@@ -112,11 +115,12 @@ impl MemberFacts {
     /// while its window is open).
     pub fn of(m: &MemberRecord<'_>, window: EscapeWindow, today: NaiveDate) -> MemberFacts {
         let recognised = m.recognition_checked && m.recognised_level.is_some_and(|l| l != "none");
+        let confirmed = m.household_status == HouseholdStatus::Confirmed;
         MemberFacts {
             recognised,
             experienced: recognised || m.experienced,
-            target: m.household_status == HouseholdStatus::Confirmed
-                && m.category.is_target(m.escaped_on, window, today),
+            target: confirmed && m.category.is_target(m.escaped_on, window, today),
+            confirmed,
         }
     }
 }
@@ -138,6 +142,7 @@ fn share(n: u32, percent: u32) -> u32 {
 impl GroupRules {
     /// Everything the group still lacks; empty when it is ready.
     pub fn missing(&self, members: &[MemberFacts]) -> Vec<Missing> {
+        let members: Vec<&MemberFacts> = members.iter().filter(|m| m.confirmed).collect();
         let n = members.len() as u32;
         let count = |f: fn(&MemberFacts) -> bool| members.iter().filter(|m| f(m)).count() as u32;
         let mut out = vec![];
@@ -186,8 +191,19 @@ mod tests {
                 recognised: i < recognised,
                 experienced: i < recognised,
                 target: i >= n - target,
+                confirmed: true,
             })
             .collect()
+    }
+
+    #[test]
+    fn only_confirmed_households_count_toward_size_and_shares() {
+        let rules = GroupRules::default();
+        let mut m = members(2, 3, 3);
+        assert!(rules.missing(&m).is_empty());
+        // One of them rejected or still waiting: two members, not three.
+        m[2].confirmed = false;
+        assert_eq!(rules.missing(&m), [Missing::Members { have: 2, need: 3 }]);
     }
 
     #[test]
@@ -227,7 +243,7 @@ mod tests {
         };
         let window = EscapeWindow::default();
         let facts = MemberFacts::of(&declared, window, today);
-        assert!(!facts.recognised && !facts.experienced && !facts.target);
+        assert!(!facts.recognised && !facts.experienced && !facts.target && !facts.confirmed);
         let checked = MemberRecord {
             recognition_checked: true,
             household_status: HouseholdStatus::Confirmed,

@@ -312,6 +312,18 @@ pub async fn memberships_of(
     Ok(out)
 }
 
+/// The forming groups a household is a member of.
+pub async fn forming_with(tx: &mut Tx, household_id: i64) -> sqlx::Result<Vec<Group>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE g.status = 'forming' AND g.id IN (
+            SELECT group_id FROM group_members WHERE household_id = $1)
+         ORDER BY g.id"
+    ))
+    .bind(household_id)
+    .fetch_all(conn)
+    .await)
+}
+
 /// Gives the group a new join code: the old one stops working at once.
 pub async fn set_code(tx: &mut Tx, id: i64, code: &str) -> sqlx::Result<()> {
     execute!(

@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::message::Reply;
 use crate::store::households::{self, Household, NewHousehold};
-use crate::store::{Tx, audit, communes, persons};
+use crate::store::{Tx, audit, communes, groups, persons};
 use crate::text::Arg;
 
 #[derive(Deserialize)]
@@ -206,7 +206,37 @@ pub(super) async fn review(
             args,
         });
     }
+    if status == HouseholdStatus::Rejected {
+        out.notices.extend(leave_forming_groups(ctx, tx, &h).await?);
+    }
     Ok(out)
+}
+
+/// A rejected household is no member of anything still forming: it leaves those groups, and
+/// each leader is told. (Groups asked for or established are the commune's record; an
+/// officer deals with them.)
+async fn leave_forming_groups(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    h: &Household,
+) -> anyhow::Result<Vec<Notice>> {
+    let mut notices = vec![];
+    for g in groups::forming_with(tx, h.id).await? {
+        groups::remove_member(tx, g.id, h.id).await?;
+        let detail = json!({ "household_id": h.id, "because": "rejected" });
+        audit::record(tx, ctx.who(), "leave", "group", g.id, &detail, ctx.now).await?;
+        if g.leader_id != ctx.person.id {
+            notices.push(Notice {
+                person_id: g.leader_id,
+                message: "notice-member-rejected",
+                args: vec![
+                    ("name", h.head_name.clone().into()),
+                    ("group", g.name.clone().into()),
+                ],
+            });
+        }
+    }
+    Ok(notices)
 }
 
 /// The phone as this person may see it.
