@@ -62,7 +62,11 @@ notice-duplicate-household = Someone registered household #{ $id } { $name } ({ 
 household-phone = Household #{ $id } { $name } ({ $hamlet }): { $phone }
 household-line = { $category }, { $members } people, phone { $phone }
 household-escaped = Escape recognised on { $date }
-household-waiting = Waiting { $days } days
+household-waiting = { $days ->
+    [0] Waiting since today
+    [1] Waiting 1 day
+   *[other] Waiting { $days } days
+}
 household-status = Status: { $status }
 household-reason = Reason: { $reason }
 my-households-none = You have not registered a household yet. Type /register to do so.

@@ -62,7 +62,10 @@ notice-duplicate-household = Có người vừa đăng ký lại hộ #{ $id } {
 household-phone = Hộ #{ $id } { $name } ({ $hamlet }): { $phone }
 household-line = { $category }, { $members } người, ĐT { $phone }
 household-escaped = Công nhận thoát nghèo ngày { $date }
-household-waiting = Chờ { $days } ngày
+household-waiting = { $days ->
+    [0] Chờ từ hôm nay
+   *[other] Chờ { $days } ngày
+}
 household-status = Trạng thái: { $status }
 household-reason = Lý do: { $reason }
 my-households-none = Bạn chưa đăng ký hộ nào. Gõ /dangky để đăng ký.

@@ -761,3 +761,35 @@ async fn no_at_the_summary_asks_what_to_change_and_throws_nothing_away() {
         assert!(said.contains("1. Chủ hộ: Lê Văn An"), "{}: {said}", db.name);
     }
 }
+
+#[tokio::test]
+async fn an_own_contribution_over_what_support_leaves_is_refused_at_once() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut htx = common::Account::new(&engine, "console", "htx");
+        let asked = htx
+            .says(&[
+                "/dexuat",
+                "3",
+                "Nhóm ong xóm Đồng Tâm, 12 hộ",
+                "Chuỗi mật ong sạch",
+                "Mật ong, xóm Đồng Tâm",
+                "12",
+                "24",
+                "1 tỷ 2",
+                "800 triệu",
+            ])
+            .await;
+        assert!(asked.starts_with("Vốn đối ứng"), "{}: {asked}", db.name);
+        let said = htx.say("500 triệu").await;
+        assert!(
+            said.starts_with(
+                "Số này lớn hơn Tổng vốn − đề nghị hỗ trợ (400.000.000 đ).\nVốn đối ứng"
+            ),
+            "{}: {said}",
+            db.name
+        );
+        let said = htx.say("400 triệu").await;
+        assert!(!said.contains("lớn hơn"), "{}: {said}", db.name);
+    }
+}

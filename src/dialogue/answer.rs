@@ -66,11 +66,23 @@ pub(super) async fn parse_answer(
         Kind::Money => match Money::parse(typed) {
             Err(e) => Err(e.into()),
             Ok(m) => {
-                // "Support requested" cannot be more than the total cost.
-                let cap = step.at_most.as_ref().and_then(|id| {
-                    let cap = a.answers.get(id)?.as_i64()?;
-                    let label = d.step(id)?.label.get(ctx.lang).to_string();
-                    Some((cap, label))
+                // "Support requested" cannot be more than the total cost, nor the own
+                // contribution more than what support leaves of it ("total_cost - support"):
+                // said at the amount, not fifteen answers later at the summary.
+                let cap = step.at_most.as_ref().and_then(|spec| {
+                    let mut ids = spec.split(" - ").map(str::trim);
+                    let first = ids.next()?;
+                    let mut cap = a.answers.get(first)?.as_i64()?;
+                    let mut label = d.step(first)?.label.get(ctx.lang).to_string();
+                    for id in ids {
+                        // Not answered (skipped): nothing to take away.
+                        if let Some(v) = a.answers.get(id).and_then(Value::as_i64) {
+                            cap -= v;
+                            let minus = d.step(id)?.label.get(ctx.lang).to_lowercase();
+                            label = format!("{label} − {minus}");
+                        }
+                    }
+                    Some((cap.max(0), label))
                 });
                 match cap {
                     Some((cap, label)) if m.get() > cap => Err(Refusal(

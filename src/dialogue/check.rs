@@ -311,12 +311,18 @@ pub(super) fn check_dialogue(
             None => None,
         };
         let at_most = match &s.at_most {
+            // `total_cost`, or `total_cost - support`: earlier money steps.
             Some(a) => {
-                let earlier = steps.iter().find(|x| x.id == *a.get_ref());
-                if kind != Kind::Money || earlier.is_none_or(|x| x.kind != Kind::Money) {
+                let money = |id: &str| {
+                    steps
+                        .iter()
+                        .find(|x| x.id == id.trim())
+                        .is_some_and(|x| x.kind == Kind::Money)
+                };
+                if kind != Kind::Money || !a.get_ref().split(" - ").all(money) {
                     err(
                         a.span().start,
-                        format!("step `{sid}`: at_most names an earlier money step"),
+                        format!("step `{sid}`: at_most names earlier money steps (`a` or `a - b`)"),
                     );
                 }
                 Some(a.get_ref().clone())
