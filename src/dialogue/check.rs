@@ -58,6 +58,9 @@ struct FileOption {
     en: String,
     #[serde(default)]
     aliases: Vec<String>,
+    /// Offered only to holders of one of these roles (the action still decides).
+    #[serde(default)]
+    roles: Vec<String>,
 }
 
 fn check_localized(l: &Localized, what: &str, at: usize, err: &mut impl FnMut(usize, String)) {
@@ -245,10 +248,21 @@ pub(super) fn check_dialogue(
                     ),
                 );
             }
+            let mut roles = vec![];
+            for r in &o.roles {
+                match crate::domain::Role::from_code(r) {
+                    Some(role) => roles.push(role),
+                    None => err(
+                        o_at,
+                        format!("step `{sid}`: option `{}`: unknown role `{r}`", o.value),
+                    ),
+                }
+            }
             options.push(OptionSpec {
                 value: o.value.clone(),
                 label,
                 aliases: o.aliases.iter().map(|a| fold(a)).collect(),
+                roles,
             });
         }
         let source = match &s.source {

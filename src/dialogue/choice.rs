@@ -211,6 +211,7 @@ impl Fetched {
             return Ok(step
                 .options
                 .iter()
+                .filter(|o| o.roles.is_empty() || o.roles.iter().any(|&r| ctx.has_role(r)))
                 .enumerate()
                 .map(|(i, o)| Opt {
                     value: o.value.clone(),

@@ -233,6 +233,9 @@ pub struct OptionSpec {
     pub label: Localized,
     /// Extra words that pick this option, compared folded.
     pub aliases: Vec<String>,
+    /// Offered only to holders of one of these roles (empty: everyone): a value chain only
+    /// to a business. The action checks again; this spares the others the questions.
+    pub roles: Vec<crate::domain::Role>,
 }
 
 /// `key == a|b` (one of) or `key != a|b` (none of); all conditions of a step must hold.

@@ -47,6 +47,7 @@ fn form(confirm: bool) -> Dialogue {
         value: value.to_string(),
         label: words(value),
         aliases: vec![],
+        roles: vec![],
     };
     Dialogue {
         id: "form".into(),
