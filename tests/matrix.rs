@@ -44,7 +44,7 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /taonhom                                    | -  -  A  A  A   -   -    -
 /thamgia {code_forming}                     | A  A  A  -  -   -   -    -
 /themho {g_forming} ; #{h_m2} ; chua ; khong ; 1 | -  -  A  -  -   -   -    -
-/ghinhan {g_forming} ; #{h_r1_a} ; xa ; 2024 ; 1 | -  -  A  -  -   -   -    -
+/ghinhan {g_forming} ; #{h_r1_a} ; xa ; 2024 ; 1 | -  -  A  -  A   -   -    -
 /nhom {g_forming}                           | A  -  A  -  -   -   A    A
 /roinhom ; 1                                | A  A  A  -  -   -   -    -
 /xinthanhlap {g_ready}                      | -  -  -  -  A   -   -    -

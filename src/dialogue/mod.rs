@@ -126,6 +126,9 @@ pub enum Source {
     ManagedFormingGroups,
     /// Forming groups the user leads.
     MyFormingGroups,
+    /// Forming groups whose members' recognition the user records: those they manage, and
+    /// every forming group of the commune for the Farmers' Association's representative.
+    RecognisableGroups,
     /// Established groups the user leads.
     MyEstablishedGroups,
     /// Groups the user leads or has a household in; every group, for officers.
@@ -165,6 +168,7 @@ impl Source {
             "commune_households" => Source::CommuneHouseholds,
             "managed_forming_groups" => Source::ManagedFormingGroups,
             "my_forming_groups" => Source::MyFormingGroups,
+            "recognisable_groups" => Source::RecognisableGroups,
             "my_established_groups" => Source::MyEstablishedGroups,
             "visible_groups" => Source::VisibleGroups,
             "requested_groups" => Source::RequestedGroups,

@@ -190,13 +190,26 @@ pub(crate) async fn options(
             }
             out
         }
-        Source::ManagedFormingGroups | Source::MyFormingGroups | Source::MyEstablishedGroups => {
+        Source::RecognisableGroups if ctx.access.speaks_for_farmers() => {
+            groups::with_status(tx, ctx.commune.id, GroupStatus::Forming)
+                .await?
+                .into_iter()
+                .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
+                .collect()
+        }
+        Source::ManagedFormingGroups
+        | Source::RecognisableGroups
+        | Source::MyFormingGroups
+        | Source::MyEstablishedGroups => {
             let wanted = match source {
                 Source::MyEstablishedGroups => GroupStatus::Established,
                 _ => GroupStatus::Forming,
             };
             let mut list = groups::led_by(tx, me).await?;
-            if source == Source::ManagedFormingGroups {
+            if matches!(
+                source,
+                Source::ManagedFormingGroups | Source::RecognisableGroups
+            ) {
                 for hamlet in ctx.head_of() {
                     for g in groups::in_hamlet(tx, hamlet).await? {
                         if !list.iter().any(|x| x.id == g.id) {

@@ -191,6 +191,18 @@ impl Access {
         self.heads(hamlet_id)
     }
 
+    /// The Farmers' Association's representative: the association is who recognises good
+    /// producers (the letter), so its representative records recognitions in any group of the
+    /// commune, not only those they lead.
+    pub fn speaks_for_farmers(&self) -> bool {
+        self.grants.iter().any(|g| {
+            g.role == Role::OrgRep
+                && g.org
+                    .as_deref()
+                    .is_some_and(|o| crate::text::fold(o).contains("nong dan"))
+        })
+    }
+
     /// Sees a group's members in full (target status, phones): its leader while they hold a
     /// role that leads groups (a hamlet head or representative whose role was taken back
     /// keeps the group's name on them, not the view of who is poor), the hamlet head of its

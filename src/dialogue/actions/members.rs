@@ -257,7 +257,9 @@ pub(super) async fn record(
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let manages = g.commune_id == ctx.commune.id
-        && (g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id));
+        && (g.leader_id == ctx.person.id
+            || ctx.head_of().contains(&g.hamlet_id)
+            || ctx.access.speaks_for_farmers());
     let member = groups::members(tx, g.id)
         .await?
         .into_iter()
