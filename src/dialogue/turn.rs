@@ -76,6 +76,7 @@ impl<'a> Turn<'a> {
             && !allowed(&self.ctx, d)
         {
             self.state.active = None;
+            self.state.switch = None;
             self.say_menu(Some("dialogue-not-allowed"));
             return Ok(());
         }
