@@ -161,7 +161,7 @@ notice-proposal-moved = Your proposal #{ $id } "{ $title }": { $status }. Note: 
 notice-proposal-returned = Your proposal #{ $id } "{ $title }" was sent back for revision: { $comment }. Type /revise to change and resend it.
 proposal-line = #{ $id } { $title } – { $status } – { $days } days
 proposal-by-group = Proposed by group: { $group }
-proposal-partners = Lead of a value chain; partners: { $partners }
+proposal-partners = Lead of the value chain: { $lead }; partners: { $partners }
 proposal-detail =
     Product, place: { $place }
     Households: { $households } · Duration: { $months } months

@@ -159,7 +159,7 @@ notice-proposal-moved = Đề xuất #{ $id } "{ $title }" của bạn: { $statu
 notice-proposal-returned = Đề xuất #{ $id } "{ $title }" bị trả lại để sửa: { $comment }. Gõ /suada để sửa và gửi lại.
 proposal-line = #{ $id } { $title } – { $status } – { $days } ngày
 proposal-by-group = Nhóm đề xuất: { $group }
-proposal-partners = Đơn vị chủ trì liên kết; đối tác: { $partners }
+proposal-partners = Đơn vị chủ trì liên kết: { $lead }; đối tác: { $partners }
 proposal-detail =
     Sản xuất, địa điểm: { $place }
     Số hộ: { $households } · Thời gian: { $months } tháng

@@ -12,7 +12,7 @@ use crate::domain::{
 use crate::message::{FileRef, Reply};
 use crate::present;
 use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
-use crate::store::{Tx, audit, groups};
+use crate::store::{Tx, audit, groups, persons};
 use crate::text::Arg;
 
 /// The dialogue a revision goes back to (its file's `id`).
@@ -339,6 +339,20 @@ pub fn line(ctx: &Ctx<'_>, p: &Proposal) -> String {
     )
 }
 
+/// Who leads a value chain: the organisation its submitter represents as a business, else
+/// the submitter's name.
+async fn lead_business(tx: &mut Tx, person_id: i64) -> sqlx::Result<String> {
+    let org = persons::grants(tx, person_id)
+        .await?
+        .into_iter()
+        .find(|g| g.role == Role::BusinessRep)
+        .and_then(|g| g.org);
+    match org {
+        Some(org) => Ok(org),
+        None => Ok(persons::by_id(tx, person_id).await?.display_name),
+    }
+}
+
 pub(super) async fn show(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
@@ -368,10 +382,15 @@ pub(super) async fn show(
             ),
             None => String::new(),
         },
-        None => ctx.t(
-            "proposal-partners",
-            &[("partners", p.partners.clone().unwrap_or_default().into())],
-        ),
+        // A value chain is led by the business or cooperative that submitted it.
+        None => {
+            let lead = lead_business(tx, p.submitted_by).await?;
+            let partners = p.partners.clone().unwrap_or_default();
+            ctx.t(
+                "proposal-partners",
+                &[("lead", lead.into()), ("partners", partners.into())],
+            )
+        }
     };
     let mut text = format!("#{} {}\n{kind}\n{who}\n", p.id, p.title);
     text.push_str(&ctx.t(
