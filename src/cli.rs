@@ -78,7 +78,7 @@ pub enum Command {
     },
     /// Take a role back at once: `revoke telegram:123456789 hamlet_head` or `revoke 4 leader`.
     Revoke {
-        /// CHANNEL:ID as `grant` takes it, or a person's number from `staff`.
+        /// CHANNEL:ID as `grant` takes it, a person's number from `staff`, or their name.
         who: String,
         role: Role,
         /// The hamlet, for a person heading several.

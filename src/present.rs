@@ -99,3 +99,9 @@ pub fn moment(at: DateTime<Utc>, time_zone: &str) -> String {
         format_date(local.date_naive())
     )
 }
+
+/// The link that opens the Telegram bot `bot` with `code` (Telegram sends it as
+/// `/start CODE`): shown with join codes and invites.
+pub fn telegram_link(bot: &str, code: &str) -> String {
+    format!("https://t.me/{}?start={code}", bot.trim_start_matches('@'))
+}

@@ -3,7 +3,6 @@
 //! invites not taken yet, `giamngheo revoke` takes a role back. Worded as in the chat, in
 //! Vietnamese; written to the audit log with no actor (the operator).
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -13,18 +12,9 @@ use crate::domain::Role;
 use crate::domain::input::format_date;
 use crate::domain::invites::{grant, shown};
 use crate::present;
-use crate::store::communes::{self, Commune};
-use crate::store::{Store, Tx, audit, persons, staff};
+use crate::seed;
+use crate::store::{Store, audit, persons, staff};
 use crate::text::{Lang, Texts, fold};
-
-async fn commune(tx: &mut Tx, code: Option<&str>) -> anyhow::Result<Commune> {
-    communes::default_commune(tx, code)
-        .await?
-        .with_context(|| match code {
-            Some(c) => format!("no commune {c:?}"),
-            None => "no commune yet: run `giamngheo init --commune FILE` first".into(),
-        })
-}
 
 /// `giamngheo invite ROLE [--hamlet NAME | --org NAME]`: the code, how long it is good for,
 /// and how to take it (the Telegram link when the bot's username is in the settings).
@@ -40,13 +30,9 @@ pub async fn invite(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let mut tx = store.begin().await?;
-    let commune = commune(&mut tx, commune_code).await?;
+    let commune = seed::commune(&mut tx, commune_code).await?;
     let hamlet = match hamlet {
-        Some(name) => Some(
-            communes::hamlet_by_name(&mut tx, commune.id, name)
-                .await?
-                .with_context(|| format!("no hamlet {name:?} in {}", commune.name))?,
-        ),
+        Some(name) => Some(seed::hamlet_named(&mut tx, &commune, name).await?),
         None => None,
     };
     let g = grant(role, hamlet.as_ref().map(|h| h.id), org).map_err(|e| {
@@ -73,7 +59,7 @@ pub async fn invite(
     if let Some(bot) = telegram_bot {
         out.push(format!(
             "Telegram: {}",
-            invites::telegram_link(bot.trim_start_matches('@'), &made.code)
+            present::telegram_link(bot, &made.code)
         ));
     }
     out.push(format!("Zalo, Telegram, máy tính (console): /moi {code}"));
@@ -89,7 +75,7 @@ pub async fn list(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let mut tx = store.begin().await?;
-    let commune = commune(&mut tx, commune_code).await?;
+    let commune = seed::commune(&mut tx, commune_code).await?;
     let held = staff::of_commune(&mut tx, commune.id).await?;
     let t = |id: &str, args: &[(&str, crate::text::Arg)]| texts.get(Lang::Vi, id, args);
     let mut out = vec![t(
@@ -145,8 +131,9 @@ pub async fn list(
 }
 
 /// `giamngheo revoke WHO ROLE [--hamlet NAME] [--org NAME]`: takes the role back at once. WHO
-/// is an account as `grant` takes it ("telegram:123456789") or a person's number from `staff`
-/// ("#4" or "4"). A person heading several hamlets names the one with `--hamlet`.
+/// is an account as `grant` takes it ("telegram:123456789"), a person's number from `staff`
+/// ("#4" or "4") or a name (`persons::named`). A person heading several hamlets names the one
+/// with `--hamlet`.
 #[allow(clippy::too_many_arguments)]
 pub async fn revoke(
     store: &Store,
@@ -159,29 +146,25 @@ pub async fn revoke(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let mut tx = store.begin().await?;
-    let commune = commune(&mut tx, commune_code).await?;
-    let person_id = match who.split_once(':') {
-        Some((channel, sender)) => {
-            persons::by_identity(&mut tx, channel, sender)
-                .await?
-                .with_context(|| format!("nobody has written from {who}"))?
-                .id
-        }
-        None => who
-            .trim_start_matches('#')
-            .parse::<i64>()
-            .ok()
-            .with_context(|| {
-                format!("{who:?}: name an account (telegram:123456789) or a number from `staff`")
-            })?,
+    let commune = seed::commune(&mut tx, commune_code).await?;
+    let person_id = match persons::named(&mut tx, commune.id, who).await? {
+        persons::Named::One(id) => id,
+        persons::Named::Nobody => anyhow::bail!(
+            "nobody in {} is {who:?}: name an account (telegram:123456789), a number from \
+             `staff` or a name",
+            commune.name
+        ),
+        persons::Named::Several(ids) => anyhow::bail!(
+            "several people in {} are named {who:?} ({}): give the number instead",
+            commune.name,
+            ids.iter()
+                .map(|id| format!("#{id}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     let hamlet_id = match hamlet {
-        Some(name) => Some(
-            communes::hamlet_by_name(&mut tx, commune.id, name)
-                .await?
-                .with_context(|| format!("no hamlet {name:?} in {}", commune.name))?
-                .id,
-        ),
+        Some(name) => Some(seed::hamlet_named(&mut tx, &commune, name).await?.id),
         None => None,
     };
     let held: Vec<_> = staff::of_commune(&mut tx, commune.id)

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::{CommuneRules, Role};
-use crate::store::communes::{self, NewCommune};
+use crate::store::communes::{self, Commune, Hamlet, NewCommune};
 use crate::store::{Store, Tx, audit, persons};
 
 /// A commune as written in `giamngheo init --commune FILE`.
@@ -174,6 +174,28 @@ pub async fn init_commune(
 /// Gives `identity` ("console:NAME", "telegram:12345", "zalo:6ede9afa…") a role in a commune, creating the
 /// person if the bot has not met them yet.
 #[allow(clippy::too_many_arguments)]
+/// The commune the command line names with `--commune CODE`, or the default one; an error
+/// an operator can act on when there is none.
+pub(crate) async fn commune(tx: &mut Tx, code: Option<&str>) -> anyhow::Result<Commune> {
+    communes::default_commune(tx, code)
+        .await?
+        .with_context(|| match code {
+            Some(c) => format!("no commune {c:?}"),
+            None => "no commune yet: run `giamngheo init --commune FILE` first".into(),
+        })
+}
+
+/// A hamlet of the commune named on the command line (case and diacritics aside).
+pub(crate) async fn hamlet_named(
+    tx: &mut Tx,
+    commune: &Commune,
+    name: &str,
+) -> anyhow::Result<Hamlet> {
+    communes::hamlet_by_name(tx, commune.id, name)
+        .await?
+        .with_context(|| format!("no hamlet {name:?} in {}", commune.name))
+}
+
 pub async fn grant(
     store: &Store,
     identity: &str,
@@ -196,20 +218,10 @@ pub async fn grant(
         anyhow::bail!("{channel:?} is not a channel name (console, telegram, zalo)");
     }
     let mut tx = store.begin().await?;
-    let commune = communes::default_commune(&mut tx, commune_code)
-        .await?
-        .with_context(|| match commune_code {
-            Some(c) => format!("no commune {c:?}"),
-            None => "no commune yet: run `giamngheo init --commune FILE` first".into(),
-        })?;
+    let commune = commune(&mut tx, commune_code).await?;
     let hamlet_id = match (role, hamlet) {
         (Role::HamletHead, None) => anyhow::bail!("a hamlet head needs --hamlet NAME"),
-        (Role::HamletHead, Some(name)) => {
-            let h = communes::hamlet_by_name(&mut tx, commune.id, name)
-                .await?
-                .with_context(|| format!("no hamlet {name:?} in {}", commune.name))?;
-            Some(h.id)
-        }
+        (Role::HamletHead, Some(name)) => Some(hamlet_named(&mut tx, &commune, name).await?.id),
         (_, Some(_)) => anyhow::bail!("--hamlet is only for hamlet heads"),
         (Role::Resident, None) => anyhow::bail!("everyone is a resident already"),
         (_, None) => None,
@@ -264,9 +276,7 @@ pub async fn deadline(
         anyhow::bail!("the deadline needs a title");
     }
     let mut tx = store.begin().await?;
-    let commune = communes::default_commune(&mut tx, commune_code)
-        .await?
-        .context("no commune yet: run `giamngheo init --commune FILE` first")?;
+    let commune = commune(&mut tx, commune_code).await?;
     let today = crate::clock::local_date(now, &commune.time_zone);
     if due < today {
         anyhow::bail!(
@@ -302,9 +312,7 @@ pub async fn deadlines(
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let mut tx = store.begin().await?;
-    let commune = communes::default_commune(&mut tx, commune_code)
-        .await?
-        .context("no commune yet: run `giamngheo init --commune FILE` first")?;
+    let commune = commune(&mut tx, commune_code).await?;
     let today = crate::clock::local_date(now, &commune.time_zone);
     let list = crate::store::digests::open_deadlines(&mut tx, commune.id).await?;
     tx.commit().await?;

@@ -97,6 +97,13 @@ async fn registers(chat: &mut Chat<'_>, name: &str, hamlet: &str, phone: &str, c
     assert!(saved.starts_with("Đã lưu hộ"), "{saved}");
 }
 
+/// Joins the group of `code` with one's only household, declaring no recognition and no
+/// experience; returns the last reply.
+async fn joins(chat: &mut Chat<'_>, code: &str) -> String {
+    let join = format!("/thamgia {code}");
+    says(chat, &[&join, "1", "1", "khong", "1"]).await
+}
+
 /// The code the old program gave group `group` of commune `commune`: a hash anyone can
 /// compute (FNV-1a of "commune:group:0" over 32 letters and digits).
 fn computed_code(commune: i64, group: i64) -> String {
@@ -217,11 +224,7 @@ async fn a_hamlet_group_takes_only_its_hamlets_households_and_a_commune_group_an
             "{}",
             db.name
         );
-        let said = says(
-            &mut far,
-            &[&format!("/thamgia {commune_code}"), "1", "1", "khong", "1"],
-        )
-        .await;
+        let said = joins(&mut far, &commune_code).await;
         assert!(
             said.starts_with("Đã thêm hộ Xa Văn Xóm vào nhóm \"Tổ ong\""),
             "{}: {said}",
@@ -245,7 +248,7 @@ async fn members_see_each_others_names_but_not_who_is_a_target_household() {
         let said = says(&mut head, &["/duyet 1", "Xác nhận"]).await;
         assert_eq!(said, "Đã xác nhận hộ #1 Nghèo Văn Một.", "{}", db.name);
         for m in [&mut poor, &mut other] {
-            let said = says(m, &[&format!("/thamgia {code}"), "1", "1", "khong", "1"]).await;
+            let said = joins(m, &code).await;
             assert!(said.starts_with("Đã thêm hộ"), "{}: {said}", db.name);
         }
         let seen = other.say("/nhom 1").await;
@@ -578,11 +581,7 @@ async fn a_leader_whose_role_is_taken_back_no_longer_sees_who_is_poor() {
         let mut poor = chat(&engine, "poor");
         registers(&mut poor, "Nghèo Văn Một", "1", "0912000011", "1").await;
         says(&mut head, &["/duyet 1", "Xác nhận"]).await;
-        says(
-            &mut poor,
-            &[&format!("/thamgia {code}"), "1", "1", "khong", "1"],
-        )
-        .await;
+        joins(&mut poor, &code).await;
         assert!(head.say("/nhom 1").await.contains("(hộ thuộc diện)"));
 
         giamngheo(&db.db, &["revoke", "test:head", "hamlet_head"]);
@@ -674,11 +673,7 @@ async fn what_cannot_join_is_said_at_the_code_and_nothing_under_way_is_lost() {
         );
 
         // In the group already: said at the code, not after every question.
-        says(
-            &mut r,
-            &[&format!("/thamgia {code}"), "1", "1", "khong", "1"],
-        )
-        .await;
+        joins(&mut r, &code).await;
         let said = r.say(&format!("/thamgia {code}")).await;
         assert_eq!(
             said,
@@ -783,11 +778,7 @@ async fn a_rejected_household_leaves_its_forming_group_and_only_confirmed_ones_c
         ] {
             let mut m = chat(&engine, who);
             registers(&mut m, name, "1", phone, "1").await;
-            says(
-                &mut m,
-                &[&format!("/thamgia {code}"), "1", "1", "khong", "1"],
-            )
-            .await;
+            joins(&mut m, &code).await;
         }
         // Three members, none confirmed yet: none counts.
         let seen = head.say("/nhom 1").await;

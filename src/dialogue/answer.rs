@@ -6,6 +6,7 @@ use chrono::Datelike;
 use serde_json::Value;
 
 use super::actions::groups::{CODE_LEN, JOIN_LIMIT};
+use super::actions::members;
 use super::actions::tries::Standing;
 use super::choice::{Fetched, Input, Refusal, pick};
 use super::ctx::Ctx;
@@ -16,8 +17,8 @@ use crate::domain::input::format_date;
 use crate::domain::{
     Cccd, FreeText, InputError, Money, PastDate, PersonName, Phone, parse_integer,
 };
-use crate::domain::{GroupStatus, HouseholdStatus, typed_code};
-use crate::store::{Tx, groups, households};
+use crate::domain::{GroupStatus, typed_code};
+use crate::store::{Tx, groups};
 use crate::text::fold;
 
 /// Words that skip an optional question, compared folded.
@@ -213,22 +214,16 @@ async fn join_code(
     Ok(match groups::by_code(tx, &code).await? {
         Some(g) if g.commune_id == ctx.commune.id && g.status == GroupStatus::Forming => {
             // Said at once when none of one's households may join (a hamlet's group, a
-            // household of another hamlet), not after every other question.
-            let mine: Vec<_> = households::registered_by(tx, ctx.person.id)
-                .await?
-                .into_iter()
-                .filter(|h| h.status != HouseholdStatus::Rejected)
-                .collect();
-            if !mine.is_empty() && !mine.iter().any(|h| g.takes(h.hamlet_id)) {
-                let args = vec![("group", g.name.into()), ("hamlet", g.hamlet_name.into())];
-                return Ok(Err(Refusal("group-hamlet-only", args)));
-            }
-            let members = groups::members(tx, g.id).await?;
-            let outside = |h: &&households::Household| {
-                g.takes(h.hamlet_id) && !members.iter().any(|m| m.household_id == h.id)
-            };
-            if !mine.is_empty() && !mine.iter().any(|h| outside(&h)) {
-                return Ok(Err(Refusal("group-all-in", vec![("group", g.name.into())])));
+            // household of another hamlet, or in it already), not after every other question.
+            // Without any household, the household question says how to register one.
+            let (mine, joinable) = members::joinable(tx, &g, ctx.person.id).await?;
+            if !mine.is_empty() && joinable.is_empty() {
+                return Ok(Err(if mine.iter().any(|h| g.takes(h.hamlet_id)) {
+                    Refusal("group-all-in", vec![("group", g.name.into())])
+                } else {
+                    let args = vec![("group", g.name.into()), ("hamlet", g.hamlet_name.into())];
+                    Refusal("group-hamlet-only", args)
+                }));
             }
             let label = format!("{} ({})", g.name, g.join_code);
             Ok((Value::String(code), Some(label)))

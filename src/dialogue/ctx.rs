@@ -31,7 +31,7 @@ impl Ctx<'_> {
     /// The Telegram link that opens the bot with `code`, when the bot's name is known.
     pub fn start_link(&self, code: &str) -> Option<String> {
         self.telegram_bot
-            .map(|bot| format!("https://t.me/{bot}?start={code}"))
+            .map(|bot| crate::present::telegram_link(bot, code))
     }
 
     pub fn t(&self, id: &str, args: &[(&str, Arg)]) -> String {

@@ -145,16 +145,15 @@ pub(crate) async fn options(
                 Some(code) => groups::by_code(tx, code).await?,
                 None => None,
             };
-            let members = match &group {
-                Some(g) => groups::members(tx, g.id).await?,
-                None => vec![],
+            let list = match &group {
+                Some(g) => actions::members::joinable(tx, g, me).await?.1,
+                None => households::registered_by(tx, me)
+                    .await?
+                    .into_iter()
+                    .filter(|h| h.status != HouseholdStatus::Rejected)
+                    .collect(),
             };
-            households::registered_by(tx, me)
-                .await?
-                .into_iter()
-                .filter(|h| h.status != HouseholdStatus::Rejected)
-                .filter(|h| group.as_ref().is_none_or(|g| g.takes(h.hamlet_id)))
-                .filter(|h| !members.iter().any(|m| m.household_id == h.id))
+            list.into_iter()
                 .map(|h| {
                     opt(
                         h.id,

@@ -15,7 +15,7 @@ use crate::domain::{Category, ProposalKind};
 use crate::store::audit::{self, Filter, Logged};
 use crate::store::communes::{self, Commune};
 use crate::store::{Store, Tx, persons};
-use crate::text::{Arg, Lang, Texts, fold};
+use crate::text::{Arg, Lang, Texts};
 
 /// How many entries `/nhatky` shows.
 pub const CHAT_ENTRIES: i64 = 20;
@@ -285,46 +285,18 @@ async fn hamlet_names(tx: &mut Tx, commune_id: i64) -> sqlx::Result<HashMap<i64,
 /// case or diacritics). Of several persons with the name, those whose accounts were joined
 /// into another do not count: their entries come with the person they joined.
 async fn person(tx: &mut Tx, commune: &Commune, who: &str) -> Result<i64, AuditError> {
-    let who = who.trim();
-    let missing = || AuditError::NoPerson {
-        who: who.to_string(),
-        commune: commune.name.clone(),
-    };
-    if let Some((channel, sender)) = who.split_once(':') {
-        let p = persons::by_identity(tx, channel, sender)
-            .await?
-            .filter(|p| p.commune_id == commune.id)
-            .ok_or_else(missing)?;
-        return Ok(p.id);
-    }
-    let people = persons::of_commune(tx, commune.id).await?;
-    if let Ok(id) = who.trim_start_matches('#').parse::<i64>() {
-        return people
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.id)
-            .ok_or_else(missing);
-    }
-    let key = fold(who);
-    let named: Vec<_> = people
-        .iter()
-        .filter(|p| fold(&p.display_name) == key)
-        .collect();
-    let current: Vec<i64> = named
-        .iter()
-        .filter(|p| p.merged_into.is_none())
-        .map(|p| p.id)
-        .collect();
-    match (named.as_slice(), current.as_slice()) {
-        ([], _) => Err(missing()),
-        ([one], _) => Ok(one.id),
-        (_, [one]) => Ok(*one),
-        _ => Err(AuditError::SeveralPersons {
-            who: who.to_string(),
+    match persons::named(tx, commune.id, who).await? {
+        persons::Named::One(id) => Ok(id),
+        persons::Named::Nobody => Err(AuditError::NoPerson {
+            who: who.trim().to_string(),
             commune: commune.name.clone(),
-            ids: named
+        }),
+        persons::Named::Several(ids) => Err(AuditError::SeveralPersons {
+            who: who.trim().to_string(),
+            commune: commune.name.clone(),
+            ids: ids
                 .iter()
-                .map(|p| format!("#{}", p.id))
+                .map(|id| format!("#{id}"))
                 .collect::<Vec<_>>()
                 .join(", "),
         }),

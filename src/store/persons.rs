@@ -160,6 +160,49 @@ pub async fn of_commune(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Listed
     .await)
 }
 
+/// Whom an operator named on the command line, in a commune.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    One(i64),
+    Nobody,
+    /// Several people share the name: their numbers, to name one of them by.
+    Several(Vec<i64>),
+}
+
+/// Finds the person an operator means by `who`: an account (`telegram:123456789`), a
+/// person's number (`12`, `#12`) or a name (case and diacritics aside; of several alike, the
+/// one whose accounts were not joined into another's).
+pub async fn named(tx: &mut Tx, commune_id: i64, who: &str) -> sqlx::Result<Named> {
+    let who = who.trim();
+    if let Some((channel, sender)) = who.split_once(':') {
+        let p = by_identity(tx, channel, sender)
+            .await?
+            .filter(|p| p.commune_id == commune_id);
+        return Ok(p.map_or(Named::Nobody, |p| Named::One(p.id)));
+    }
+    let people = of_commune(tx, commune_id).await?;
+    if let Ok(id) = who.trim_start_matches('#').parse::<i64>() {
+        let found = people.iter().any(|p| p.id == id);
+        return Ok(if found { Named::One(id) } else { Named::Nobody });
+    }
+    let key = crate::text::fold(who);
+    let named: Vec<&Listed> = people
+        .iter()
+        .filter(|p| crate::text::fold(&p.display_name) == key)
+        .collect();
+    let current: Vec<i64> = named
+        .iter()
+        .filter(|p| p.merged_into.is_none())
+        .map(|p| p.id)
+        .collect();
+    Ok(match (named.as_slice(), current.as_slice()) {
+        ([], _) => Named::Nobody,
+        ([one], _) => Named::One(one.id),
+        (_, [one]) => Named::One(*one),
+        _ => Named::Several(named.iter().map(|p| p.id).collect()),
+    })
+}
+
 pub async fn create(
     tx: &mut Tx,
     commune_id: i64,

@@ -84,11 +84,6 @@ pub async fn create(
     anyhow::bail!("no free invite code in 20 draws")
 }
 
-/// The link that opens the bot on Telegram with the code, when the bot's name is known.
-pub fn telegram_link(bot: &str, code: &str) -> String {
-    format!("https://t.me/{bot}?start={code}")
-}
-
 /// A role of an invite or of a holder, as people read it.
 fn role_of(
     texts: &Texts,
@@ -161,8 +156,7 @@ pub(super) async fn issue(
             ),
         ],
     );
-    if let Some(bot) = ctx.telegram_bot {
-        let link = telegram_link(bot, &made.code);
+    if let Some(link) = ctx.start_link(&made.code) {
         text.push('\n');
         text.push_str(&ctx.t("invite-link", &[("link", link.into())]));
     }

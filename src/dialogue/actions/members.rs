@@ -142,6 +142,27 @@ pub(super) async fn join(
     add(ctx, tx, &g, household_id, &input, false).await
 }
 
+/// One's own households (not rejected), and those of them `g` may take: of a hamlet it takes,
+/// not members yet. What the join code's answer and the household list both go by.
+pub(crate) async fn joinable(
+    tx: &mut Tx,
+    g: &Group,
+    person_id: i64,
+) -> sqlx::Result<(Vec<households::Household>, Vec<households::Household>)> {
+    let mine: Vec<_> = households::registered_by(tx, person_id)
+        .await?
+        .into_iter()
+        .filter(|h| h.status != HouseholdStatus::Rejected)
+        .collect();
+    let members = groups::members(tx, g.id).await?;
+    let takes = mine
+        .iter()
+        .filter(|h| g.takes(h.hamlet_id) && !members.iter().any(|m| m.household_id == h.id))
+        .cloned()
+        .collect();
+    Ok((mine, takes))
+}
+
 /// A group takes households of its own hamlet, unless it was created for the whole commune.
 fn other_hamlet(ctx: &Ctx<'_>, g: &Group, h: &households::Household) -> Option<Outcome> {
     (!g.takes(h.hamlet_id)).then(|| {

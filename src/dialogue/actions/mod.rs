@@ -6,7 +6,7 @@ pub mod groups;
 pub mod households;
 pub mod invites;
 pub mod links;
-mod members;
+pub(crate) mod members;
 pub mod officer;
 mod outcome;
 mod person;
