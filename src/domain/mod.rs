@@ -25,5 +25,5 @@ pub use input::{
 pub use money::Money;
 pub use proposals::{ProposalKind, ProposalStatus, ProposalStep};
 pub use roles::Role;
-pub use rules::CommuneRules;
+pub use rules::{CommuneRules, CommuneWords};
 pub use time::parse_time;

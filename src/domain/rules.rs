@@ -13,6 +13,31 @@ pub struct CommuneRules {
     pub escape_window_months: Option<u32>,
     /// When a community group is ready to be established.
     pub groups: GroupRules,
+    /// The commune's own words for its hamlets and for the level above it.
+    pub words: CommuneWords,
+}
+
+/// Words that differ between communes. Vietnamese calls a hamlet xóm, thôn, bản, ấp or tổ dân
+/// phố depending on the region, and since the 2025 reform the level a commune reports to and
+/// forwards proposals to may be a province or a city (before it, often a district): neither
+/// can be fixed in the messages. English keeps "hamlet" and "the upper level".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommuneWords {
+    /// Lower-case word for a hamlet: "xóm" (default), "thôn", "bản", "ấp", "tổ dân phố".
+    pub hamlet: String,
+    /// Who proposals are forwarded to and reports go to, as people say it: "UBND tỉnh Thái
+    /// Nguyên". None: "cấp trên".
+    pub upper_level: Option<String>,
+}
+
+impl Default for CommuneWords {
+    fn default() -> Self {
+        CommuneWords {
+            hamlet: "xóm".into(),
+            upper_level: None,
+        }
+    }
 }
 
 impl CommuneRules {
