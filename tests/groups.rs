@@ -244,7 +244,7 @@ async fn members_see_each_others_names_but_not_who_is_a_target_household() {
         let mut poor = chat(&engine, "poor");
         registers(&mut poor, "Nghèo Văn Một", "1", "0912000011", "1").await;
         let mut other = chat(&engine, "other");
-        registers(&mut other, "Khá Văn Hai", "1", "0912000012", "5").await;
+        registers(&mut other, "Khá Văn Hai", "1", "0912000012", "4").await;
         let said = says(&mut head, &["/duyet 1", "Xác nhận"]).await;
         assert_eq!(said, "Đã xác nhận hộ #1 Nghèo Văn Một.", "{}", db.name);
         for m in [&mut poor, &mut other] {

@@ -280,7 +280,6 @@ mod tests {
             "Hộ nghèo",
             "Hộ cận nghèo",
             "Hộ mới thoát nghèo",
-            "Người khuyết tật không có sinh kế ổn định",
             "Hộ khác (không thuộc diện)",
         ]);
         let typed = |t: &str| pick(&Input::Typed(t.into()), &categories);

@@ -65,6 +65,7 @@ pub enum Action {
     Invite,
     ShowStaff,
     RevokeRole,
+    AddDisabledPerson,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -155,6 +156,9 @@ pub enum Source {
     /// The roles others hold in the commune and the invites not taken yet: what the user
     /// may revoke.
     StaffRoles,
+    /// The households of the hamlet chosen in the step before (or of the user's only
+    /// hamlet), and "none of them".
+    HamletHomes,
 }
 
 impl Source {
@@ -181,6 +185,7 @@ impl Source {
             "group_members" => Source::GroupMembers,
             "linked_accounts" => Source::LinkedAccounts,
             "staff_roles" => Source::StaffRoles,
+            "hamlet_homes" => Source::HamletHomes,
             _ => return None,
         })
     }

@@ -44,6 +44,11 @@ pub(crate) async fn options(
             .into_iter()
             .map(|(value, label)| opt(value, label, None))
             .collect(),
+        Source::HamletHomes => actions::disabled::homes(ctx, tx, answers)
+            .await?
+            .into_iter()
+            .map(|(value, label)| opt(value, label, None))
+            .collect(),
         Source::LinkedAccounts => actions::links::options(ctx, tx)
             .await?
             .into_iter()

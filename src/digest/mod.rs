@@ -213,9 +213,11 @@ impl Cache {
         let chart = match made {
             Some((id, name)) => Some(FileRef::stored("photo", &name, id)),
             None if self.inline => {
-                crate::report::chart::households_png(tx, commune, texts, lang).await?
+                crate::report::chart::households_png(tx, commune, p.today, texts, lang).await?
             }
-            None => match crate::report::chart::households_png(tx, commune, texts, lang).await? {
+            None => match crate::report::chart::households_png(tx, commune, p.today, texts, lang)
+                .await?
+            {
                 Some(png) => {
                     let bytes = png.bytes().unwrap_or_default();
                     let id = files::put(tx, &stored, "photo", &png.name, &bytes, p.to).await?;

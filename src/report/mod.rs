@@ -1,8 +1,9 @@
-//! Reports for the city and the commune: the XLSX workbook, the chart of households, and the
-//! audit log as people read it.
+//! Reports for the city and the commune: the XLSX workbook, the chart of households, the
+//! counts both read, and the audit log as people read it.
 
 pub mod audit;
 pub mod chart;
+pub mod tally;
 pub mod xlsx;
 
 use anyhow::Context;

@@ -11,7 +11,9 @@ use crate::domain::input::format_date;
 use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, MemberFacts, Phone, ProposalKind};
 use crate::present;
 use crate::store::communes::{self, Commune};
-use crate::store::{Tx, audit, digests, groups, households, proposals};
+use crate::store::{Tx, audit, disabled, groups, households, proposals};
+
+use super::tally;
 use crate::text::{Lang, Texts};
 
 fn header(ws: &mut Worksheet, titles: &[&str]) -> anyhow::Result<()> {
@@ -38,39 +40,52 @@ pub async fn workbook(
     let rules = CommuneRules::from_json(&commune.rules);
     let mut wb = Workbook::new();
 
-    // 1. Households by hamlet × category.
-    let counts = digests::households_by_hamlet(tx, commune.id).await?;
+    // 1. Confirmed households by hamlet × category as of the report's day; waiting ones and
+    // people with a disability in their own, labelled columns.
+    let tally = tally::of_commune(tx, commune, today).await?;
     let hamlets = communes::hamlets(tx, commune.id).await?;
     {
         let ws = wb.add_worksheet();
         ws.set_name("Theo xóm")?;
         let mut titles = vec!["Xóm".to_string()];
         titles.extend(Category::ALL.iter().map(|c| t(c.message_id())));
-        titles.push("Tổng".into());
+        titles.push("Tổng hộ đã xác nhận".into());
+        titles.push("Hộ chờ xác nhận".into());
+        titles.push(format!("{} (người)", t("disabled-people")));
         header(ws, &titles.iter().map(String::as_str).collect::<Vec<_>>())?;
-        let mut totals = vec![0i64; Category::ALL.len() + 1];
-        for (r, h) in hamlets.iter().enumerate() {
+        let write_row = |ws: &mut Worksheet, row: u32, numbers: &[i64], format: &Format| {
+            numbers.iter().enumerate().try_for_each(|(k, n)| {
+                ws.write_number_with_format(row, k as u16 + 1, *n as f64, format)
+                    .map(|_| ())
+            })
+        };
+        let plain = Format::new();
+        for (r, h) in tally.hamlets.iter().enumerate() {
             let row = r as u32 + 1;
-            ws.write_string(row, 0, &h.name)?;
-            let mut sum = 0;
-            for (k, c) in Category::ALL.iter().enumerate() {
-                let n: i64 = counts
-                    .iter()
-                    .filter(|x| x.a == h.name && x.b == c.code())
-                    .map(|x| x.n)
-                    .sum();
-                ws.write_number(row, k as u16 + 1, n as f64)?;
-                totals[k] += n;
-                sum += n;
-            }
-            ws.write_number(row, Category::ALL.len() as u16 + 1, sum as f64)?;
-            totals[Category::ALL.len()] += sum;
+            ws.write_string(row, 0, &h.hamlet)?;
+            let mut numbers = h.confirmed.clone();
+            numbers.extend([h.confirmed_total(), h.waiting, h.people]);
+            write_row(ws, row, &numbers, &plain)?;
         }
-        let last = hamlets.len() as u32 + 1;
-        ws.write_string_with_format(last, 0, "Tổng", &Format::new().set_bold())?;
-        for (k, n) in totals.iter().enumerate() {
-            ws.write_number_with_format(last, k as u16 + 1, *n as f64, &Format::new().set_bold())?;
-        }
+        let last = tally.hamlets.len() as u32 + 1;
+        let bold = Format::new().set_bold();
+        ws.write_string_with_format(last, 0, "Tổng", &bold)?;
+        let mut numbers: Vec<i64> = Category::ALL.iter().map(|c| tally.confirmed(*c)).collect();
+        numbers.extend([
+            tally.confirmed_total(),
+            tally.waiting_total(),
+            tally.people_total(),
+        ]);
+        write_row(ws, last, &numbers, &bold)?;
+        ws.write_string(
+            last + 2,
+            0,
+            format!(
+                "Tính đến ngày {}: hộ mới thoát nghèo tính trong {} tháng kể từ ngày công nhận.",
+                format_date(today),
+                rules.escape_window().months
+            ),
+        )?;
     }
 
     // 2. The households.
@@ -114,7 +129,14 @@ pub async fn workbook(
                     }
                 })
                 .unwrap_or_default();
-            let category = t(h.category.message_id());
+            let mut category = t(h.category.message_id());
+            // A window closed by the report's day is said, not hidden.
+            if let (Category::NewlyEscaped, Some(on)) = (h.category, h.escaped_on) {
+                let ends = rules.escape_window().ends_on(on);
+                if ends <= today {
+                    category = format!("{category} (hết hạn {})", format_date(ends));
+                }
+            }
             ws.write_number(row, 0, h.id as f64)?;
             ws.write_string(row, 1, &h.head_name)?;
             ws.write_string(row, 2, &h.hamlet_name)?;
@@ -125,6 +147,31 @@ pub async fn workbook(
             ws.write_string(row, 7, h.escaped_on.map(format_date).unwrap_or_default())?;
             ws.write_string(row, 8, &cccd)?;
             ws.write_string(row, 9, t(h.status.message_id()))?;
+        }
+    }
+
+    // 2b. People with a disability without a stable livelihood, and where they live.
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Người khuyết tật")?;
+        header(ws, &["Số", "Họ tên", "Năm sinh", "Xóm", "Ở hộ"])?;
+        for (r, p) in disabled::in_commune(tx, commune.id)
+            .await?
+            .iter()
+            .enumerate()
+        {
+            let row = r as u32 + 1;
+            ws.write_number(row, 0, p.id as f64)?;
+            ws.write_string(row, 1, &p.full_name)?;
+            if let Some(y) = p.birth_year {
+                ws.write_number(row, 2, y as f64)?;
+            }
+            ws.write_string(row, 3, &p.hamlet_name)?;
+            let home = match (p.household_id, &p.household_head) {
+                (Some(id), Some(head)) => present::numbered(id, head),
+                _ => String::new(),
+            };
+            ws.write_string(row, 4, home)?;
         }
     }
 

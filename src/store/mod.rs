@@ -11,6 +11,7 @@ pub mod audit;
 pub mod communes;
 pub mod conversations;
 pub mod digests;
+pub mod disabled;
 pub mod file_links;
 pub mod files;
 pub mod groups;

@@ -2,6 +2,7 @@
 //! struct, applies the program's rules and permissions, and writes through the store. The
 //! field lists let the loader refuse a dialogue file whose answers an action cannot take.
 
+pub(crate) mod disabled;
 pub mod groups;
 pub mod households;
 pub mod invites;
@@ -61,7 +62,7 @@ const REGISTER_FIELDS: &[Field] = &[
     choice(
         "category",
         true,
-        &["poor", "near_poor", "newly_escaped", "disabled", "other"],
+        &["poor", "near_poor", "newly_escaped", "other"],
     ),
     field("escaped_on", Kind::Date, false),
     field("escape_decision", Kind::Text, false),
@@ -178,6 +179,13 @@ const REVOKE_FIELDS: &[Field] = &[
     field("sure", Kind::YesNo, true),
 ];
 
+const DISABLED_FIELDS: &[Field] = &[
+    field("hamlet", Kind::Choice, false),
+    field("household", Kind::Choice, true),
+    field("name", Kind::Name, true),
+    field("birth_year", Kind::Number, true),
+];
+
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
     choice(
@@ -223,6 +231,7 @@ impl Action {
             "invite" => Action::Invite,
             "show_staff" => Action::ShowStaff,
             "revoke_role" => Action::RevokeRole,
+            "add_disabled_person" => Action::AddDisabledPerson,
             _ => return None,
         })
     }
@@ -260,6 +269,7 @@ impl Action {
             Action::Invite => C::Invite,
             Action::ShowStaff => C::SeeStaff,
             Action::RevokeRole => C::RevokeRole,
+            Action::AddDisabledPerson => C::RecordDisabledPerson,
         }
     }
 
@@ -292,6 +302,7 @@ impl Action {
             Action::SetName => NAME_FIELDS,
             Action::Invite => INVITE_FIELDS,
             Action::RevokeRole => REVOKE_FIELDS,
+            Action::AddDisabledPerson => DISABLED_FIELDS,
         }
     }
 
@@ -341,6 +352,7 @@ impl Action {
             Action::Invite => self::invites::issue(ctx, tx, typed(answers)?).await,
             Action::ShowStaff => self::invites::staff(ctx, tx).await,
             Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
+            Action::AddDisabledPerson => disabled::add(ctx, tx, typed(answers)?).await,
         }
     }
 }
