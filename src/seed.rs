@@ -319,17 +319,51 @@ pub async fn deadlines(
     if list.is_empty() {
         return Ok("không có hạn chót nào (no open deadline)".into());
     }
+    let texts = crate::text::Texts::load()?;
     Ok(list
         .iter()
-        .map(|d| {
-            let left = (d.due_on - today).num_days();
-            format!(
-                "#{} {} – {} ({left:+} ngày)",
-                d.id,
-                d.title,
-                crate::domain::input::format_date(d.due_on)
-            )
-        })
+        .map(|d| deadline_line(&texts, d, today))
         .collect::<Vec<_>>()
         .join("\n"))
+}
+
+/// "#1 Báo cáo – 20/07/2026 – còn 3 ngày", or "… – QUÁ HẠN 2 ngày": the digest's words.
+fn deadline_line(
+    texts: &crate::text::Texts,
+    d: &crate::store::digests::Deadline,
+    today: chrono::NaiveDate,
+) -> String {
+    let lang = crate::text::Lang::Vi;
+    format!(
+        "#{} {} – {} – {}",
+        d.id,
+        d.title,
+        crate::domain::input::format_date(d.due_on),
+        crate::present::deadline_when(texts, lang, d.due_on, today)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::digests::Deadline;
+
+    #[test]
+    fn an_overdue_deadline_says_so_in_words() {
+        let texts = crate::text::Texts::load().unwrap();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let d = Deadline {
+            id: 1,
+            title: "Báo cáo".into(),
+            due_on: day(20),
+        };
+        assert_eq!(
+            deadline_line(&texts, &d, day(27)),
+            "#1 Báo cáo – 20/11/2026 – QUÁ HẠN 7 ngày"
+        );
+        assert_eq!(
+            deadline_line(&texts, &d, day(18)),
+            "#1 Báo cáo – 20/11/2026 – còn 2 ngày"
+        );
+    }
 }
