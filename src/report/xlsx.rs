@@ -38,6 +38,7 @@ pub async fn workbook(
 ) -> anyhow::Result<Vec<u8>> {
     let t = |id: &str| texts.get(Lang::Vi, id, &[]);
     let rules = CommuneRules::from_json(&commune.rules);
+    let hamlet = texts.hamlet_word(true);
     let mut wb = Workbook::new();
 
     // 1. Confirmed households by hamlet × category as of the report's day; waiting ones and
@@ -46,8 +47,8 @@ pub async fn workbook(
     let hamlets = communes::hamlets(tx, commune.id).await?;
     {
         let ws = wb.add_worksheet();
-        ws.set_name("Theo xóm")?;
-        let mut titles = vec!["Xóm".to_string()];
+        ws.set_name(format!("Theo {}", texts.hamlet_word(false)))?;
+        let mut titles = vec![texts.hamlet_word(true)];
         titles.extend(Category::ALL.iter().map(|c| t(c.message_id())));
         titles.push("Tổng hộ đã xác nhận".into());
         titles.push("Hộ chờ xác nhận".into());
@@ -102,7 +103,7 @@ pub async fn workbook(
             &[
                 "Số",
                 "Chủ hộ",
-                "Xóm",
+                &hamlet,
                 "Địa chỉ",
                 "Điện thoại",
                 "Số nhân khẩu",
@@ -154,7 +155,7 @@ pub async fn workbook(
     {
         let ws = wb.add_worksheet();
         ws.set_name("Người khuyết tật")?;
-        header(ws, &["Số", "Họ tên", "Năm sinh", "Xóm", "Ở hộ"])?;
+        header(ws, &["Số", "Họ tên", "Năm sinh", &hamlet, "Ở hộ"])?;
         for (r, p) in disabled::in_commune(tx, commune.id)
             .await?
             .iter()
@@ -185,7 +186,7 @@ pub async fn workbook(
             &[
                 "Số",
                 "Tên nhóm",
-                "Xóm",
+                &hamlet,
                 "Sản xuất",
                 "Trạng thái",
                 "Số hộ",
