@@ -189,6 +189,7 @@ impl Texts {
                 Arg::S(s) => fargs.set(*k, FluentValue::from(s.as_str())),
                 Arg::N(n) => fargs.set(*k, FluentValue::from(*n)),
                 Arg::T(id) => fargs.set(*k, FluentValue::from(self.get(lang, id, &[]))),
+                Arg::M(id, inner) => fargs.set(*k, FluentValue::from(self.get(lang, id, inner))),
             }
         }
         let mut errors = vec![];
@@ -214,6 +215,8 @@ pub enum Arg {
     N(i64),
     /// Another catalogue message, translated in the reader's language.
     T(&'static str),
+    /// Another catalogue message with arguments of its own ("đã trình { $upper }").
+    M(&'static str, Vec<(&'static str, Arg)>),
 }
 
 impl From<&str> for Arg {

@@ -367,3 +367,17 @@ fn group_rules_that_make_no_sense_are_refused_with_the_line_and_the_range() {
         assert!(err.contains(range), "{err}");
     }
 }
+
+/// The commune file names the level its proposals go up to; `init` takes it (what every
+/// message then says is in tests/proposals.rs).
+#[test]
+fn the_commune_file_names_its_upper_level() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xa.toml"),
+        "code = \"tan-cuong\"\nname = \"Xã Tân Cương\"\nprovince = \"Thái Nguyên\"\nhamlets = [\"Xóm Nam Đồng\"]\n\n[rules.words]\nupper_level = \"UBND tỉnh Thái Nguyên\"\n",
+    )
+    .unwrap();
+    let (out, _) = giamngheo(dir.path(), &["init", "--commune", "xa.toml"], "");
+    assert!(out.contains("Xã Tân Cương: 1 xóm"), "{out}");
+}

@@ -138,7 +138,8 @@ pub enum Source {
     RequestedGroups,
     /// The user's households in forming groups, as "group:household".
     MyMemberships,
-    /// Proposals waiting for the commune (officers).
+    /// Proposals waiting for the commune, then those waiting for the upper level's answer
+    /// (officers).
     OpenProposals,
     /// Every proposal of the commune for officers; one's own for others.
     VisibleProposals,

@@ -11,7 +11,7 @@ use crate::domain::input::format_date;
 use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, MemberFacts, Phone, ProposalKind};
 use crate::present;
 use crate::store::communes::{self, Commune};
-use crate::store::{Tx, audit, disabled, groups, households, proposals};
+use crate::store::{Tx, audit, disabled, groups, households, persons, proposals};
 
 use super::tally;
 use crate::text::{Lang, Texts};
@@ -228,7 +228,7 @@ pub async fn workbook(
         }
     }
 
-    // 4. Proposals with their history.
+    // 4. Proposals with who proposed them, the upper level's decision and their history.
     let all_proposals = proposals::all(tx, commune.id).await?;
     {
         let ws = wb.add_worksheet();
@@ -239,30 +239,65 @@ pub async fn workbook(
                 "Số",
                 "Tên dự án",
                 "Nội dung hỗ trợ",
+                "Người đề xuất",
+                "Đơn vị chủ trì liên kết",
                 "Tổng vốn (đ)",
                 "Hỗ trợ (đ)",
                 "Đối ứng (đ)",
                 "Trạng thái",
+                "Số quyết định",
+                "Ngày quyết định",
+                "Hỗ trợ được duyệt (đ)",
                 "Lịch sử",
             ],
         )?;
+        let words = &rules.words;
+        let upper = [("upper", present::upper_level(words))];
         for (r, p) in all_proposals.iter().enumerate() {
             let row = r as u32 + 1;
             let kind = t(p.kind.message_id());
-            let status = t(p.status.message_id());
+            let status = texts.get(Lang::Vi, p.status.message_id(), &upper);
             let history: Vec<String> = proposals::events(tx, p.id)
                 .await?
                 .into_iter()
-                .map(|e| present::proposal_event(texts, Lang::Vi, &e, &commune.time_zone))
+                .map(|e| present::proposal_event(texts, Lang::Vi, &e, &commune.time_zone, words))
                 .collect();
+            // A group proposes through its leader; a value chain is the lead business's, sent
+            // by the person who represents it.
+            let (proposer, lead) = match p.group_id {
+                Some(g) => {
+                    let name = groups::get(tx, g).await?.map(|g| g.name);
+                    (name.unwrap_or_default(), String::new())
+                }
+                None => {
+                    let lead = proposals::lead_business(tx, p.submitted_by).await?;
+                    let person = persons::by_id(tx, p.submitted_by).await?.display_name;
+                    let proposer = match lead == person {
+                        true => person,
+                        false => format!("{lead} ({person})"),
+                    };
+                    (proposer, lead)
+                }
+            };
             ws.write_number(row, 0, p.id as f64)?;
             ws.write_string(row, 1, &p.title)?;
             ws.write_string(row, 2, &kind)?;
-            ws.write_number(row, 3, p.total_cost as f64)?;
-            ws.write_number(row, 4, p.support as f64)?;
-            ws.write_number(row, 5, p.own_contribution as f64)?;
-            ws.write_string(row, 6, &status)?;
-            ws.write_string(row, 7, history.join("\n"))?;
+            ws.write_string(row, 3, &proposer)?;
+            ws.write_string(row, 4, &lead)?;
+            ws.write_number(row, 5, p.total_cost as f64)?;
+            ws.write_number(row, 6, p.support as f64)?;
+            ws.write_number(row, 7, p.own_contribution as f64)?;
+            ws.write_string(row, 8, &status)?;
+            if let Some(no) = &p.decision_no {
+                ws.write_string(row, 9, no)?;
+            }
+            if let Some(date) = p.decision_date {
+                ws.write_string(row, 10, format_date(date))?;
+            }
+            if let Some(amount) = p.approved_amount {
+                ws.write_number(row, 11, amount as f64)?;
+            }
+            ws.write_string(row, 12, history.join("\n"))?;
         }
     }
 

@@ -192,10 +192,13 @@ const ACT_FIELDS: &[Field] = &[
         "step",
         true,
         &[
-            "appraise", "forward", "return", "reject", "approve", "start", "finish",
+            "appraise", "forward", "return", "reject", "approve", "decline", "start", "finish",
         ],
     ),
     field("comment", Kind::Text, false),
+    field("decision_no", Kind::Text, false),
+    field("decision_date", Kind::Date, false),
+    field("amount", Kind::Money, false),
 ];
 
 impl Action {
