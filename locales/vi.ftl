@@ -54,13 +54,13 @@ disabled-no-household = Không ở hộ nào đã đăng ký
 disabled-saved = Đã ghi người khuyết tật #{ $id } { $name } ({ $year }), { $hamlet }, ở hộ: { $home }.
 disabled-duplicate = { $name } ({ $year }) đã được ghi (#{ $id }). Không ghi lại.
 disabled-people = Người khuyết tật không có sinh kế ổn định
-status-claimed = chờ trưởng xóm xác nhận
+status-claimed = chờ trưởng { $xom } xác nhận
 status-confirmed = đã xác nhận
 status-rejected = bị từ chối
-household-saved-claimed = Đã lưu hộ #{ $id } { $name } ({ $hamlet }). Trưởng xóm sẽ xác nhận; bạn sẽ được báo. Gõ /hocuatoi để xem.
+household-saved-claimed = Đã lưu hộ #{ $id } { $name } ({ $hamlet }). Trưởng { $xom } sẽ xác nhận; bạn sẽ được báo. Gõ /hocuatoi để xem.
 household-saved-own = Đã lưu hộ #{ $id } { $name } ({ $hamlet }). Hộ do bạn đăng ký nên công chức Văn hóa – Xã hội sẽ xác nhận; bạn sẽ được báo.
 household-duplicate = Hộ { $name } ({ $hamlet }) đã được đăng ký, số #{ $id }, { $status }. Không cần đăng ký lại.
-household-duplicate-checked = Hộ có họ tên và số điện thoại này đã được đăng ký. Không cần đăng ký lại; trưởng xóm sẽ kiểm tra.
+household-duplicate-checked = Hộ có họ tên và số điện thoại này đã được đăng ký. Không cần đăng ký lại; trưởng { $xom } sẽ kiểm tra.
 notice-duplicate-household = Có người vừa đăng ký lại hộ #{ $id } { $name } ({ $hamlet }), { $status }. Nếu cần, hãy gọi cho hộ để kiểm tra.
 household-phone = Hộ #{ $id } { $name } ({ $hamlet }): { $phone }
 household-line = { $category }, { $members } người, ĐT { $phone }
@@ -79,8 +79,8 @@ notice-household-rejected = Hộ #{ $id } { $name } bị từ chối. Lý do: { 
 review-confirmed = Đã xác nhận hộ #{ $id } { $name }.
 review-rejected = Đã từ chối hộ #{ $id } { $name }. Người đăng ký sẽ được báo.
 review-not-found = Không có hộ số #{ $id }.
-review-not-yours = Hộ #{ $id } không thuộc xóm bạn phụ trách.
-review-own = Bạn đã đăng ký hộ #{ $id } nên không tự xác nhận được. Trưởng xóm khác của xóm hoặc công chức Văn hóa – Xã hội sẽ xác nhận.
+review-not-yours = Hộ #{ $id } không thuộc { $xom } bạn phụ trách.
+review-own = Bạn đã đăng ký hộ #{ $id } nên không tự xác nhận được. Trưởng { $xom } khác của { $xom } hoặc công chức Văn hóa – Xã hội sẽ xác nhận.
 review-already = Hộ #{ $id } đã được duyệt trước đó ({ $status }).
 share-contact = 📱 Gửi số điện thoại của tôi
 menu-cancel = Dừng việc đang làm
@@ -125,7 +125,7 @@ missing-experienced = - { $have } hộ có kinh nghiệm sản xuất giỏi; c�
 group-members = Thành viên:
 group-joined = Đã thêm hộ { $name } vào nhóm "{ $group }" ({ $count } hộ).
 group-already-member = Hộ { $name } đã ở trong nhóm "{ $group }".
-group-not-your-hamlet = Chỉ thêm được hộ của xóm bạn vào nhóm của xóm bạn.
+group-not-your-hamlet = Chỉ thêm được hộ của { $xom } bạn vào nhóm của { $xom } bạn.
 group-left = Hộ { $name } đã rời nhóm "{ $group }".
 group-cannot-request = Nhóm "{ $group }" chưa xin thành lập được.
 group-requested-ok = Đã gửi đề nghị thành lập nhóm #{ $id } { $group }. Cán bộ xã sẽ xem xét; bạn sẽ được báo.
@@ -190,7 +190,7 @@ queue-groups = Nhóm xin thành lập (/thanhlap số):
 queue-group-line = #{ $id } { $group } – chờ { $days } ngày
 queue-proposals = Đề xuất (/xulyda số):
 group-meets-rules = Nhóm đủ điều kiện theo quy định của xã.
-chart-title = Hộ đã xác nhận theo xóm và diện – { $commune }, ngày { $day }
+chart-title = Hộ đã xác nhận theo { $xom } và diện – { $commune }, ngày { $day }
 chart-people = Người khuyết tật (người)
 digest-quiet = Bản tin { $day }: không có gì mới.
 digest-title = 📋 Bản tin ngày { $day } – { $commune }
@@ -230,7 +230,7 @@ pstep-finish = Đã hoàn thành
 proposal-money-over = Hỗ trợ cộng đối ứng ({ $sum }) lớn hơn tổng vốn ({ $total }). Vui lòng sửa.
 edit-cancelled = Đã bỏ sửa; các câu trả lời vẫn giữ nguyên.
 group-member-updated = Đã ghi lại việc công nhận của hộ { $name } trong nhóm "{ $group }".
-member-unchecked = { " " }(tự khai, chờ trưởng xóm ghi nhận)
+member-unchecked = { " " }(tự khai, chờ trưởng { $xom } ghi nhận)
 proposal-changed = Đề xuất #{ $id } vừa được người khác xử lý. Gõ /xulyda { $id } để xem lại.
 group-own-decide = Bạn là trưởng nhóm #{ $id } nên không tự quyết định thành lập được. Công chức Văn hóa – Xã hội hoặc lãnh đạo xã khác sẽ quyết định.
 proposal-own = Đề xuất #{ $id } do bạn gửi nên không tự xử lý được. Cán bộ khác của xã sẽ xử lý.
@@ -343,7 +343,7 @@ audit-masked = đã che SĐT, CCCD
 audit-unmasked = KHÔNG che SĐT, CCCD
 audit-at-time = lúc { $text }
 audit-role = { $role ->
-    [hamlet_head] trưởng xóm
+    [hamlet_head] trưởng { $xom }
     [culture_officer] công chức Văn hóa – Xã hội
     [agri_officer] cán bộ khuyến nông
     [leader] lãnh đạo xã
@@ -353,7 +353,7 @@ audit-role = { $role ->
 }
 dialogue-not-allowed = Bạn không còn quyền làm việc này. Việc đang làm đã dừng.
 role-name = { $role ->
-    [hamlet_head] Trưởng xóm
+    [hamlet_head] Trưởng { $xom }
     [culture_officer] Công chức Văn hóa – Xã hội
     [agri_officer] Viên chức Khuyến nông
     [leader] Lãnh đạo UBND xã

@@ -165,9 +165,10 @@ pub async fn init_commune(
     .await?;
     tx.commit().await?;
     Ok(format!(
-        "{}: {} xóm (hamlets)",
+        "{}: {} {} (hamlets)",
         file.name,
-        file.hamlets.len()
+        file.hamlets.len(),
+        file.rules.words.hamlet
     ))
 }
 

@@ -522,3 +522,57 @@ async fn the_migration_turns_the_old_category_into_a_person() {
         assert_eq!(people[0].birth_year, None);
     }
 }
+
+/// A commune whose hamlets are "bản" reads "bản" everywhere: questions, labels, notices, the
+/// role's name, the report's sheet and headers.
+#[tokio::test]
+async fn a_commune_of_ban_reads_ban_not_xom() {
+    use common::Account;
+    use giamngheo::domain::Role;
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("xa.toml");
+        std::fs::write(
+            &file,
+            "code = \"muong-phang\"\nname = \"Xã Mường Phăng\"\nprovince = \"Điện Biên\"\n\
+             hamlets = [\"Bản Nà Mòn\", \"Bản Pá Khoang\"]\n\n[rules.words]\nhamlet = \"bản\"\n",
+        )
+        .unwrap();
+        let clock = Arc::new(FixedClock::new(vn(2026, 11, 26, 10, 0)));
+        let now = clock.now();
+        seed::init_commune(&db.db.store, &file, now).await.unwrap();
+        let engine = common::engine(&db.db, clock.clone());
+        let code = Some("muong-phang");
+        let (head, nam) = (Role::HamletHead, Some("Bản Nà Mòn"));
+        seed::grant(engine.store(), "test:head", head, nam, None, code, now)
+            .await
+            .unwrap();
+        let mut resident = Account::new(&engine, "test", "lo-van-a");
+        let asked = resident.says(&["/dangky", "Lò Văn A"]).await;
+        assert!(asked.contains("Hộ ở bản nào?"), "{}: {asked}", db.name);
+        let summary = resident
+            .says(&["1", "Số 1", "0912000444", "4", "1", "bỏ qua"])
+            .await;
+        assert!(summary.contains("2. Bản: Bản Nà Mòn"), "{summary}");
+        let saved = resident.say("1").await;
+        assert!(saved.contains("Trưởng bản sẽ xác nhận"), "{saved}");
+        let mut head = Account::new(&engine, "test", "head");
+        let notice = head.inbox().await;
+        assert!(notice.contains("Lò Văn A"), "{notice}");
+        let said = head.says(&["/duyet 1", "Xác nhận"]).await;
+        assert!(said.contains("Đã xác nhận"), "{said}");
+        let mine = resident.say("/hocuatoi").await;
+        assert!(!mine.to_lowercase().contains("xóm"), "{mine}");
+
+        let bytes = giamngheo::report::export(&db.db.store, code, false, now)
+            .await
+            .unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names()[0], "Theo bản", "{}", db.name);
+        let sheet = book.worksheet_range("Theo bản").unwrap();
+        assert_eq!(cell(&sheet, 0, 0), "Bản");
+        assert_eq!(cell(&sheet, 1, 0), "Bản Nà Mòn");
+        let list = book.worksheet_range("Danh sách hộ").unwrap();
+        assert_eq!(cell(&list, 0, 2), "Bản");
+    }
+}
