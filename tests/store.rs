@@ -386,3 +386,30 @@ async fn a_chat_waiting_for_a_retry_is_not_due_until_its_time() {
         tx.commit().await.unwrap();
     }
 }
+
+/// A commit that fails after the database dropped the transaction by itself (what SQLite does
+/// at a full disk) must not leave the connection "inside" a transaction: once the cause is
+/// gone, every later transaction works, without a restart.
+#[tokio::test]
+async fn a_failed_commit_leaves_no_connection_stuck_in_a_transaction() {
+    for db in common::databases().await {
+        let store = &db.db.store;
+        let mut tx = store.begin().await.unwrap();
+        // The database ends the transaction behind the driver's back, as SQLite does when it
+        // rolls back on SQLITE_FULL; the commit then fails.
+        giamngheo::store::on_tx!(&mut tx, |conn| sqlx::query("ROLLBACK")
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))
+        .unwrap();
+        // (PostgreSQL only warns at a COMMIT outside a transaction.)
+        let committed = tx.commit().await;
+        assert!(db.name != "sqlite" || committed.is_err());
+        // Every pooled connection in turn: none may refuse to begin.
+        for i in 0..24 {
+            let tx = store.begin().await;
+            assert!(tx.is_ok(), "{} (try {i}): {:?}", db.name, tx.err());
+            tx.unwrap().commit().await.unwrap();
+        }
+    }
+}

@@ -32,7 +32,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 /// Runs `$body` with `$conn` bound to the transaction's connection, whatever the backend.
 #[macro_export]
@@ -133,9 +133,14 @@ impl Store {
             // FULL: a registration the user was told is saved survives a power cut too.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10));
+        // A connection still "inside" a transaction is closed rather than handed out: when
+        // a commit fails after SQLite rolled back by itself (a full disk), the driver's
+        // rollback fails too and the connection would refuse every later BEGIN until a
+        // restart. A new connection costs an open(); the same guard stands for PostgreSQL.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(15))
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(opts)
             .await
             .context("opening the SQLite database")?;
@@ -150,6 +155,7 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(15))
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(opts)
             .await
             .context("connecting to PostgreSQL")?;
