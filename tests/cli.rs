@@ -11,6 +11,15 @@ fn giamngheo(dir: &Path, args: &[&str], input: &str) -> (String, String) {
 }
 
 fn giamngheo_env(dir: &Path, args: &[&str], input: &str, env: &[(&str, &str)]) -> (String, String) {
+    giamngheo_bytes(dir, args, input.as_bytes(), env)
+}
+
+fn giamngheo_bytes(
+    dir: &Path,
+    args: &[&str],
+    input: &[u8],
+    env: &[(&str, &str)],
+) -> (String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(args)
         .current_dir(dir)
@@ -23,12 +32,7 @@ fn giamngheo_env(dir: &Path, args: &[&str], input: &str, env: &[(&str, &str)]) -
         .stderr(Stdio::piped())
         .spawn()
         .expect("run giamngheo");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -380,4 +384,19 @@ fn the_commune_file_names_its_upper_level() {
     .unwrap();
     let (out, _) = giamngheo(dir.path(), &["init", "--commune", "xa.toml"], "");
     assert!(out.contains("Xã Tân Cương: 1 xóm"), "{out}");
+}
+
+/// A byte that is not UTF-8 (a terminal in another encoding) is answered like any bad input,
+/// and the chat goes on: the lines after it are answered too.
+#[test]
+fn an_invalid_byte_does_not_end_the_console_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = giamngheo_bytes(
+        dir.path(),
+        &["chat"],
+        b"/dangky\n\xff\n/huy\n/hocuatoi\n",
+        &[],
+    );
+    assert!(out.contains("Họ và tên chủ hộ?"), "{out}");
+    assert!(out.contains("Bạn chưa đăng ký hộ nào"), "{out}");
 }
