@@ -544,3 +544,38 @@ async fn the_reports_proposals_say_who_proposed_them_and_the_decision() {
         assert_eq!(chain_row[9..12], ["123/QĐ-UBND", "01/11/2026", "300000000"]);
     }
 }
+
+/// A file whose name carries a NUL (or another control character) is kept without it: the
+/// proposal saves on both databases (PostgreSQL refuses byte 0 in text).
+#[tokio::test]
+async fn a_control_character_in_a_file_name_does_not_block_the_proposal() {
+    for db in common::databases().await {
+        let name = db.name;
+        let engine = setup(&db.db).await;
+        let mut htx = Account::new(&engine, "console", "htx");
+        htx.says(&[
+            "/dexuat",
+            "3",
+            "Nhóm ong xóm Đồng Tâm, 12 hộ",
+            "Chuỗi mật ong sạch",
+            "Mật ong, xóm Đồng Tâm",
+            "12",
+            "24",
+            "1 tỷ 2",
+            "500 triệu",
+            "400 triệu",
+            "12",
+            "20 triệu/hộ/năm",
+            "bỏ qua",
+            "bỏ qua",
+        ])
+        .await;
+        send_file(&mut htx, "bien\0ban.pdf").await;
+        send_file(&mut htx, "hop\u{1}dong.pdf").await;
+        let said = htx.say("1").await;
+        assert!(said.starts_with("Đã gửi đề xuất #1"), "{name}: {said}");
+        let shown = htx.say("/xemda 1").await;
+        assert!(shown.contains("📎 bienban.pdf"), "{name}: {shown}");
+        assert!(shown.contains("📎 hopdong.pdf"), "{name}: {shown}");
+    }
+}

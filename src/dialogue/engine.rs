@@ -119,6 +119,7 @@ impl Engine {
 
     /// Handles one inbound message in one transaction.
     pub async fn handle(&self, msg: &Inbound) -> Result<Handled, EngineError> {
+        let msg = &msg.printable();
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         // In a group chat each member has a conversation of their own, and the replies go to
