@@ -137,16 +137,32 @@ impl fmt::Debug for Settings {
 
 /// Hides the password in a database URL: `postgres://bot:***@host/db`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let (url, query) = match url.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (url, None),
     };
-    let Some((auth, host)) = rest.rsplit_once('@') else {
-        return url.to_string();
-    };
-    match auth.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((auth, host)) => match auth.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => format!("{scheme}://{auth}@{host}"),
+            },
+            None => format!("{scheme}://{rest}"),
+        },
         None => url.to_string(),
+    };
+    // A password can also ride in the query (`?password=…`, `sslpassword=…`).
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.to_ascii_lowercase().contains("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out = format!("{out}?{}", params.join("&"));
     }
+    out
 }
 
 #[cfg(test)]
@@ -160,6 +176,14 @@ mod tests {
             "postgres://bot:***@db:5432/x"
         );
         assert_eq!(redact_url("sqlite:giamngheo.db"), "sqlite:giamngheo.db");
+        assert_eq!(
+            redact_url("postgres://bot@db/x?sslmode=require&password=s3cret"),
+            "postgres://bot@db/x?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgresq://bot:s3cret@db/x"),
+            "postgresq://bot:***@db/x"
+        );
         let s = Settings {
             database_url: Some("postgres://a:hunter2@h/d".into()),
             ..Settings::default()

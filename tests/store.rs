@@ -413,3 +413,44 @@ async fn a_failed_commit_leaves_no_connection_stuck_in_a_transaction() {
         }
     }
 }
+
+/// What the binary prints about its database at start and when it cannot open it: where
+/// (path, host, port, database), never a password, wherever the password was written.
+#[tokio::test]
+async fn no_password_is_printed_at_start_or_on_a_failure() {
+    let run = |url: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(["staff"])
+            .current_dir(dir.path())
+            .env("DATABASE_URL", url)
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("GIAMNGHEO_CONFIG")
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("S3cret"), "{url}: {all}");
+        (out.status.success(), all)
+    };
+    // A mistyped scheme.
+    let (ok, said) = run("postgresq://bot:S3cret@127.0.0.1:5432/x");
+    assert!(
+        !ok && said.contains("postgresq://bot:***@127.0.0.1:5432/x"),
+        "{said}"
+    );
+    // A SQLite file that cannot be opened names its path.
+    let (ok, said) = run("sqlite:/nonexistent-dir/x.db");
+    assert!(!ok && said.contains("/nonexistent-dir/x.db"), "{said}");
+    for db in common::databases().await {
+        if db.name != "postgres" {
+            continue;
+        }
+        // A password in the query, at every start (trust auth ignores it).
+        let (_, said) = run(&format!("{}&password=S3cret", db.db.url()));
+        assert!(said.contains("password=***"), "{said}");
+    }
+}

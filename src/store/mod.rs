@@ -105,15 +105,32 @@ impl Store {
     /// brings the schema up to date.
     pub async fn open(url: &str) -> anyhow::Result<(Store, Opened)> {
         if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let opts = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
-            let store = Store::open_postgres(opts).await?;
+            // Errors name where (host, port, database), never the URL: it may hold a password.
+            let opts = PgConnectOptions::from_str(url).map_err(|e| {
+                anyhow::anyhow!(
+                    "parsing the PostgreSQL URL {}: {}",
+                    crate::config::redact_url(url),
+                    e.to_string().replace(url, "…")
+                )
+            })?;
+            let at = format!(
+                "{}:{}/{}",
+                opts.get_host(),
+                opts.get_port(),
+                opts.get_database().unwrap_or_default()
+            );
+            let store = Store::open_postgres(opts)
+                .await
+                .with_context(|| format!("PostgreSQL at {at}"))?;
             Ok((store, Opened::Postgres))
         } else if let Some(path) = url.strip_prefix("sqlite:") {
             let path = path.trim_start_matches("//");
             let existed = path == ":memory:" || std::path::Path::new(path).exists();
             let opts = SqliteConnectOptions::from_str(url)
                 .with_context(|| format!("parsing the SQLite URL {url}"))?;
-            let store = Store::open_sqlite(opts).await?;
+            let store = Store::open_sqlite(opts)
+                .await
+                .with_context(|| format!("SQLite database {path}"))?;
             let opened = if existed {
                 Opened::Sqlite(path.to_string())
             } else {
@@ -121,7 +138,10 @@ impl Store {
             };
             Ok((store, opened))
         } else {
-            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://, got {url:?}")
+            anyhow::bail!(
+                "DATABASE_URL must start with sqlite: or postgres://, got {:?}",
+                crate::config::redact_url(url)
+            )
         }
     }
 
