@@ -321,8 +321,10 @@ pub async fn main() -> anyhow::Result<()> {
             println!("{} dialogues OK", d.list.len());
         }
         Command::Init { commune } => {
+            // The file first: a mistake in it leaves no database behind.
+            let file = seed::read_commune(&commune)?;
             let store = app::open_store(&settings).await?;
-            let done = seed::init_commune(&store, &commune, clock.now()).await?;
+            let done = seed::add_commune(&store, &file, clock.now()).await?;
             println!("{done}");
         }
         Command::Grant {
@@ -394,6 +396,8 @@ pub async fn main() -> anyhow::Result<()> {
             println!("{done}");
         }
         Command::Chat { who } => {
+            // The dialogues first: broken files stop the chat before any database is made.
+            setup::dialogues(&settings)?;
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {
                 eprintln!(

@@ -115,6 +115,13 @@ pub async fn init_commune(
     path: &std::path::Path,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
+    let file = read_commune(path)?;
+    add_commune(store, &file, now).await
+}
+
+/// Reads and checks a commune file without touching any database, so that a file with a
+/// mistake leaves nothing behind (not even an empty database file).
+pub fn read_commune(path: &std::path::Path) -> anyhow::Result<CommuneFile> {
     let src =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let file: CommuneFile =
@@ -147,11 +154,20 @@ pub async fn init_commune(
     if file.time_zone.parse::<chrono_tz::Tz>().is_err() {
         anyhow::bail!("{}: unknown time zone {:?}", path.display(), file.time_zone);
     }
+    Ok(file)
+}
+
+/// Adds the commune a checked file describes.
+pub async fn add_commune(
+    store: &Store,
+    file: &CommuneFile,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
     let mut tx = store.begin().await?;
     if communes::by_code(&mut tx, &file.code).await?.is_some() {
         anyhow::bail!("commune {:?} already exists", file.code);
     }
-    let (id, _) = create_commune(&mut tx, &file, false, now).await?;
+    let (id, _) = create_commune(&mut tx, file, false, now).await?;
     let detail = serde_json::json!({ "code": file.code, "hamlets": file.hamlets.len() });
     audit::record(
         &mut tx,
@@ -172,9 +188,6 @@ pub async fn init_commune(
     ))
 }
 
-/// Gives `identity` ("console:NAME", "telegram:12345", "zalo:6ede9afa…") a role in a commune, creating the
-/// person if the bot has not met them yet.
-#[allow(clippy::too_many_arguments)]
 /// The commune the command line names with `--commune CODE`, or the default one; an error
 /// an operator can act on when there is none.
 pub(crate) async fn commune(tx: &mut Tx, code: Option<&str>) -> anyhow::Result<Commune> {
@@ -197,6 +210,9 @@ pub(crate) async fn hamlet_named(
         .with_context(|| format!("no hamlet {name:?} in {}", commune.name))
 }
 
+/// Gives `identity` ("console:NAME", "telegram:12345", "zalo:6ede9afa…") a role in a commune,
+/// creating the person if the bot has not met them yet.
+#[allow(clippy::too_many_arguments)]
 pub async fn grant(
     store: &Store,
     identity: &str,

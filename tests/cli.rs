@@ -400,3 +400,42 @@ fn an_invalid_byte_does_not_end_the_console_chat() {
     assert!(out.contains("Họ và tên chủ hộ?"), "{out}");
     assert!(out.contains("Bạn chưa đăng ký hộ nào"), "{out}");
 }
+
+/// A set-up that fails leaves nothing behind: no empty database from a bad commune file, no
+/// demo database from broken dialogue files.
+#[test]
+fn a_failed_set_up_leaves_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("GIAMNGHEO_DIALOGUES")
+            .envs(env.iter().copied())
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    std::fs::write(dir.path().join("xa.toml"), "code = \"x\"\nname = \"\"\n").unwrap();
+    let err = run(&["init", "--commune", "xa.toml"], &[]);
+    assert!(err.contains("xa.toml"), "{err}");
+    assert!(
+        !dir.path().join("giamngheo.db").exists(),
+        "init left a database"
+    );
+
+    let broken = dir.path().join("dialogues");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("x.toml"), "id = \"x\"\nthis is not toml\n").unwrap();
+    let dialogues = broken.to_str().unwrap();
+    let err = run(&["chat"], &[("GIAMNGHEO_DIALOGUES", dialogues)]);
+    assert!(err.contains("x.toml"), "{err}");
+    assert!(
+        !dir.path().join("giamngheo.db").exists(),
+        "chat left a database"
+    );
+}
