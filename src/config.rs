@@ -49,6 +49,11 @@ pub struct Settings {
     pub zalo_public_url: Option<String>,
     /// Zalo's rate limits; Zalo documents none, so the defaults are cautious.
     pub zalo_limits: Option<ChannelLimits>,
+    /// Days the record of messages seen and replies sent is kept (default 30).
+    pub retention_days: Option<u32>,
+    /// Days a conversation may sit idle before it is closed and its unfinished answers
+    /// dropped (default 30).
+    pub idle_days: Option<u32>,
 }
 
 /// Telegram's limits are set like any channel's.
@@ -64,6 +69,15 @@ pub struct ChannelLimits {
 }
 
 impl Settings {
+    /// How long pruned things are kept.
+    pub fn retention(&self) -> crate::store::retention::Periods {
+        let d = crate::store::retention::Periods::default();
+        crate::store::retention::Periods {
+            kept_days: self.retention_days.unwrap_or(d.kept_days).max(1),
+            idle_days: self.idle_days.unwrap_or(d.idle_days).max(1),
+        }
+    }
+
     /// Reads `file` (if it exists) and the environment; the environment wins.
     pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {
         // A file named on the command line must exist; the default one may not.
@@ -131,6 +145,8 @@ impl fmt::Debug for Settings {
                 &self.zalo_webhook_secret.as_ref().map(|_| "***"),
             )
             .field("zalo_public_url", &self.zalo_public_url)
+            .field("retention_days", &self.retention_days)
+            .field("idle_days", &self.idle_days)
             .finish()
     }
 }

@@ -454,3 +454,77 @@ async fn no_password_is_printed_at_start_or_on_a_failure() {
         assert!(said.contains("password=***"), "{said}");
     }
 }
+
+/// Retention: the record of messages seen and replies sent goes once older than the period,
+/// a reply still owed stays whatever its age, an idle conversation (with its unfinished
+/// answers) is closed; what is recent stays. A second pass finds nothing.
+#[tokio::test]
+async fn what_has_served_its_purpose_is_pruned_and_nothing_else() {
+    use giamngheo::store::retention::{self, Periods};
+    for db in common::databases().await {
+        let store = &db.db.store;
+        let long_ago = now() - Duration::days(40);
+        let lately = now() - Duration::days(2);
+        let mut tx = store.begin().await.unwrap();
+        for (id, at) in [("old", long_ago), ("new", lately)] {
+            inbox::record(&mut tx, "telegram", id, at).await.unwrap();
+            let r = Reply::text(format!("CCCD 019203004567 ({id})"));
+            let sent = outbox::enqueue(&mut tx, "telegram", id, &r, at)
+                .await
+                .unwrap();
+            outbox::mark_sent(&mut tx, sent, at).await.unwrap();
+            conversations::save(&mut tx, "telegram", id, "{\"cccd\":\"0192\"}", at)
+                .await
+                .unwrap();
+        }
+        // Owed for a month (the platform was down): still to send.
+        let owed = Reply::text("owed");
+        outbox::enqueue(&mut tx, "telegram", "owed", &owed, long_ago)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let p = retention::prune_all(store, Periods::default(), now())
+            .await
+            .unwrap();
+        assert_eq!(
+            (p.inbox, p.outbox, p.conversations),
+            (1, 1, 1),
+            "{}",
+            db.name
+        );
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            conversations::peek(&mut tx, "telegram", "old")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            conversations::peek(&mut tx, "telegram", "new")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // The old message id is forgotten, the recent one still known.
+        assert!(
+            inbox::record(&mut tx, "telegram", "old", now())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !inbox::record(&mut tx, "telegram", "new", now())
+                .await
+                .unwrap()
+        );
+        let owed = outbox::due(&mut tx, "telegram", Some("owed"), now(), 10)
+            .await
+            .unwrap();
+        assert_eq!(owed.len(), 1, "{}", db.name);
+        drop(tx);
+        let again = retention::prune_all(store, Periods::default(), now())
+            .await
+            .unwrap();
+        assert_eq!(again.total(), 0, "{}", db.name);
+    }
+}
