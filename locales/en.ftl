@@ -398,3 +398,4 @@ switch-no-household = You have no household to join with. Finish registering, th
 err-year-future = That year has not come yet. Type { $year } or earlier.
 err-day-past = That day has passed (today is { $today }). Type today or a later day.
 notice-member-rejected = The registration of household { $name } was rejected, so it has left group "{ $group }".
+file-not-sent = ⚠ The file { $names } could not be sent ({ $why }). Repeat the command to try again; if it fails again, tell the administrator.

@@ -395,3 +395,4 @@ switch-no-household = Bạn chưa có hộ nào để vào nhóm. Đăng ký h�
 err-year-future = Năm này chưa tới. Gõ một năm từ { $year } trở về trước.
 err-day-past = Ngày này đã qua (hôm nay là { $today }). Gõ một ngày từ hôm nay trở đi.
 notice-member-rejected = Đăng ký của hộ { $name } bị từ chối, nên hộ đã ra khỏi nhóm "{ $group }".
+file-not-sent = ⚠ Không gửi được tệp { $names } ({ $why }). Gõ lại lệnh vừa dùng để thử lại; nếu vẫn lỗi, báo người quản trị.

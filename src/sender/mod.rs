@@ -219,6 +219,15 @@ impl<P: Platform> Sender<P> {
                         // Sending it again cannot help, and it must not hold up the chat.
                         tracing::warn!(chat, channel, why, "a message was refused");
                         outbox::mark_failed(&mut tx, row.id, &why, now).await?;
+                        if !reply.files.is_empty() {
+                            // A file that cannot go (a proposal's minutes, say) is said in
+                            // the chat it was for, so nobody misses it without knowing.
+                            let names: Vec<&str> =
+                                reply.files.iter().map(|f| f.name.as_str()).collect();
+                            tracing::error!(chat, channel, why, ?names, "a file was not sent");
+                            let notice = file_not_sent(&names.join(", "), &why);
+                            outbox::enqueue(&mut tx, channel, chat, &notice, now).await?;
+                        }
                         false
                     }
                     Err(Failure::RetryAfter { after, whole_bot }) => {
@@ -260,4 +269,16 @@ impl<P: Platform> Sender<P> {
             tokio::time::sleep_until(at.into()).await;
         }
     }
+}
+
+/// What a person reads when a file meant for them could not be sent. The sender knows no
+/// reader's language: Vietnamese, which every user reads.
+fn file_not_sent(names: &str, why: &str) -> Reply {
+    static TEXTS: std::sync::OnceLock<Option<crate::text::Texts>> = std::sync::OnceLock::new();
+    let args = [("names", names.into()), ("why", why.into())];
+    let text = match TEXTS.get_or_init(|| crate::text::Texts::load().ok()) {
+        Some(t) => t.get(crate::text::Lang::Vi, "file-not-sent", &args),
+        None => format!("Không gửi được tệp {names}."),
+    };
+    Reply::text(text)
 }

@@ -25,6 +25,8 @@ pub enum Fault {
     Hang,
     /// HTTP 500 with Telegram's JSON error body.
     ServerError,
+    /// HTTP 400 "Bad Request: …": refused for good (a file id Telegram does not know).
+    BadRequest,
 }
 
 #[derive(Debug)]
@@ -264,6 +266,12 @@ async fn call(
             let error = json!({"ok": false, "error_code": 500,
                 "description": "Internal Server Error"});
             return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
+        }
+        Some(Fault::BadRequest) => {
+            refuse(&state, &method, body, 400);
+            let error = json!({"ok": false, "error_code": 400,
+                "description": "Bad Request: wrong file identifier/HTTP URL specified"});
+            return (StatusCode::BAD_REQUEST, axum::Json(error)).into_response();
         }
         Some(Fault::RetryAfter(after)) => {
             if let Some(chat) = chat {

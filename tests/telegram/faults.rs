@@ -340,3 +340,50 @@ async fn an_update_delivered_twice_is_answered_once_and_stalls_nothing() {
         running.abort();
     }
 }
+
+/// A file Telegram refuses for good (here an unknown file id) is not tried forever, and not
+/// lost in silence either: the chat it was for is told which file did not come.
+#[tokio::test]
+async fn a_file_refused_for_good_is_said_in_its_chat() {
+    for db in common::databases().await {
+        let mock = Mock::start().await;
+        let clock = Arc::new(FixedClock::on(
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        ));
+        seed::ensure_demo(&db.db.store, clock.now()).await.unwrap();
+        let engine = Arc::new(common::engine(&db.db, clock.clone()));
+        let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
+        let officer = 7601;
+        mock.fail_next("sendDocument", None, Fault::BadRequest);
+        let mut reply = giamngheo::message::Reply::text("Đề xuất #1 – tệp kèm:");
+        reply.files = vec![giamngheo::message::FileRef {
+            kind: "document".into(),
+            channel: "telegram".into(),
+            file_id: "BQACAgUAAxkBAAI".into(),
+            name: "bien-ban.pdf".into(),
+            data: None,
+        }];
+        let mut tx = db.db.store.begin().await.unwrap();
+        outbox::enqueue(
+            &mut tx,
+            "telegram",
+            &officer.to_string(),
+            &reply,
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        running.wake.ring();
+        let sent = mock.wait_sent(officer, 2).await;
+        let texts: Vec<&str> = sent.iter().filter_map(|m| m["text"].as_str()).collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("Không gửi được tệp bien-ban.pdf")),
+            "{}: {texts:?}",
+            db.name
+        );
+        running.abort();
+    }
+}
