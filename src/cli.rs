@@ -445,7 +445,8 @@ async fn prune_and_log(
     settings: &Settings,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<crate::store::retention::Pruned> {
-    let p = crate::store::retention::prune_all(store, settings.retention(), now).await?;
+    let (kept, idle) = (settings.retention_days(), settings.idle_days());
+    let p = crate::store::retention::prune_all(store, kept, idle, now).await?;
     if p.total() > 0 {
         tracing::info!(?p, "pruned");
     }

@@ -69,13 +69,14 @@ pub struct ChannelLimits {
 }
 
 impl Settings {
-    /// How long pruned things are kept.
-    pub fn retention(&self) -> crate::store::retention::Periods {
-        let d = crate::store::retention::Periods::default();
-        crate::store::retention::Periods {
-            kept_days: self.retention_days.unwrap_or(d.kept_days).max(1),
-            idle_days: self.idle_days.unwrap_or(d.idle_days).max(1),
-        }
+    /// Days the record of messages and replies is kept (at least one).
+    pub fn retention_days(&self) -> u32 {
+        self.retention_days.unwrap_or(30).max(1)
+    }
+
+    /// Days a conversation may sit idle (at least one).
+    pub fn idle_days(&self) -> u32 {
+        self.idle_days.unwrap_or(30).max(1)
     }
 
     /// Reads `file` (if it exists) and the environment; the environment wins.

@@ -137,9 +137,10 @@ impl Texts {
         })
     }
 
-    /// The same catalogue in a commune's words (the bundles are shared, not copied).
-    pub fn for_commune(&self, words: &crate::domain::CommuneWords) -> Texts {
-        let hamlet = words.hamlet.trim();
+    /// The same catalogue in a commune's words: its word for a hamlet (the commune rules'
+    /// `words.hamlet`). The bundles are shared, not copied.
+    pub fn for_commune(&self, hamlet_word: &str) -> Texts {
+        let hamlet = hamlet_word.trim();
         Texts {
             bundles: self.bundles.clone(),
             hamlet: if hamlet.is_empty() { HAMLET } else { hamlet }.to_lowercase(),

@@ -460,7 +460,7 @@ async fn no_password_is_printed_at_start_or_on_a_failure() {
 /// answers) is closed; what is recent stays. A second pass finds nothing.
 #[tokio::test]
 async fn what_has_served_its_purpose_is_pruned_and_nothing_else() {
-    use giamngheo::store::retention::{self, Periods};
+    use giamngheo::store::retention;
     for db in common::databases().await {
         let store = &db.db.store;
         let long_ago = now() - Duration::days(40);
@@ -484,9 +484,7 @@ async fn what_has_served_its_purpose_is_pruned_and_nothing_else() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let p = retention::prune_all(store, Periods::default(), now())
-            .await
-            .unwrap();
+        let p = retention::prune_all(store, 30, 30, now()).await.unwrap();
         assert_eq!(
             (p.inbox, p.outbox, p.conversations),
             (1, 1, 1),
@@ -522,9 +520,7 @@ async fn what_has_served_its_purpose_is_pruned_and_nothing_else() {
             .unwrap();
         assert_eq!(owed.len(), 1, "{}", db.name);
         drop(tx);
-        let again = retention::prune_all(store, Periods::default(), now())
-            .await
-            .unwrap();
+        let again = retention::prune_all(store, 30, 30, now()).await.unwrap();
         assert_eq!(again.total(), 0, "{}", db.name);
     }
 }

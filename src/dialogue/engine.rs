@@ -156,7 +156,7 @@ impl Engine {
         };
         let rules = CommuneRules::from_json(&commune.rules);
         // The commune's words, in its replies and in the notices it sends.
-        let texts = self.texts.for_commune(&rules.words);
+        let texts = self.texts.for_commune(&rules.words.hamlet);
         let ctx = Ctx {
             person: &person,
             channel: &msg.channel,

@@ -244,7 +244,7 @@ pub async fn build(
     p: Period,
     lang: Lang,
 ) -> anyhow::Result<Option<Reply>> {
-    let commune_texts = texts.for_commune(&CommuneRules::from_json(&commune.rules).words);
+    let commune_texts = texts.for_commune(&CommuneRules::from_json(&commune.rules).words.hamlet);
     let texts = &commune_texts;
     let grants = persons::grants(tx, person_id).await?;
     let key = (commune.id, p.from, p.to);

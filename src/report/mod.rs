@@ -24,7 +24,11 @@ pub async fn export(
         .await?
         .context("no commune in the database")?;
     let today = crate::clock::local_date(now, &commune.time_zone);
-    let texts = texts.for_commune(&crate::domain::CommuneRules::from_json(&commune.rules).words);
+    let texts = texts.for_commune(
+        &crate::domain::CommuneRules::from_json(&commune.rules)
+            .words
+            .hamlet,
+    );
     let bytes = xlsx::workbook(
         &mut tx,
         &commune,

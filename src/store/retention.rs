@@ -73,33 +73,19 @@ pub async fn prune(
     })
 }
 
-/// How long what is pruned is kept, in days (settings `retention_days`, `idle_days`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Periods {
-    pub kept_days: u32,
-    pub idle_days: u32,
-}
-
-impl Default for Periods {
-    fn default() -> Self {
-        Periods {
-            kept_days: 30,
-            idle_days: 30,
-        }
-    }
-}
-
 /// Rows removed per transaction.
 const BATCH: i64 = 500;
 
-/// Prunes everything due at `now`, a batch per transaction, and returns what went.
+/// Prunes everything due at `now`, a batch per transaction, and returns what went: what is
+/// older than `kept_days`, conversations idle for `idle_days`.
 pub async fn prune_all(
     store: &super::Store,
-    periods: Periods,
+    kept_days: u32,
+    idle_days: u32,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Pruned> {
-    let kept_from = now - chrono::Duration::days(periods.kept_days.into());
-    let idle_from = now - chrono::Duration::days(periods.idle_days.into());
+    let kept_from = now - chrono::Duration::days(kept_days.into());
+    let idle_from = now - chrono::Duration::days(idle_days.into());
     let mut all = Pruned::default();
     loop {
         let mut tx = store.begin().await?;
