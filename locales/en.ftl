@@ -27,6 +27,7 @@ err-empty = No answer yet.
 err-too-long = The answer is too long (at most { $max } characters).
 err-no-text = The answer needs letters or digits.
 err-name-chars = A name has letters only, e.g. Nguyễn Văn An.
+err-name-short = The name is too short. Type the full name, e.g. Nguyễn Văn An.
 err-phone = That is not a valid phone number. Example: 0912 345 678.
 err-cccd = A CCCD has exactly 12 digits.
 err-date-format = Please type the date as day/month/year, e.g. 15/03/2024.

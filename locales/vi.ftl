@@ -27,6 +27,7 @@ err-empty = Bạn chưa trả lời.
 err-too-long = Câu trả lời dài quá (tối đa { $max } ký tự).
 err-no-text = Câu trả lời cần có chữ hoặc số.
 err-name-chars = Họ tên chỉ gồm chữ cái, ví dụ: Nguyễn Văn An.
+err-name-short = Họ tên ngắn quá. Gõ đủ họ và tên, ví dụ: Nguyễn Văn An.
 err-phone = Số điện thoại không đúng. Ví dụ: 0912 345 678.
 err-cccd = Số CCCD phải có đúng 12 chữ số.
 err-date-format = Ngày chưa đúng dạng. Gõ ngày/tháng/năm, ví dụ 15/03/2024.

@@ -258,6 +258,34 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
     assert!(out.contains("bao-cao.xlsx"));
     let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+
+    // An existing file is not written over unasked: last month's report stays as it was.
+    std::fs::write(dir.path().join("bao-cao.xlsx"), b"thang truoc").unwrap();
+    let again = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["export", "--out", "bao-cao.xlsx"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let err = String::from_utf8(again.stderr).unwrap();
+    assert!(
+        err.contains("bao-cao.xlsx exists already: choose another name, or add --force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap(),
+        b"thang truoc"
+    );
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["export", "--out", "bao-cao.xlsx", "--force"],
+        "",
+    );
+    assert!(out.contains("bao-cao.xlsx"));
+    let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "replaced with --force");
 }
 
 #[test]
