@@ -97,11 +97,11 @@ async fn registers(chat: &mut Chat<'_>, name: &str, hamlet: &str, phone: &str, c
     assert!(saved.starts_with("Đã lưu hộ"), "{saved}");
 }
 
-/// Joins the group of `code` with one's only household, declaring no recognition and no
-/// experience; returns the last reply.
+/// Joins the group of `code` with one's only household (taken without asking), declaring no
+/// recognition and no experience; returns the last reply.
 async fn joins(chat: &mut Chat<'_>, code: &str) -> String {
     let join = format!("/thamgia {code}");
-    says(chat, &[&join, "1", "1", "khong", "1"]).await
+    says(chat, &[&join, "1", "khong", "1"]).await
 }
 
 /// The code the old program gave group `group` of commune `commune`: a hash anyone can
@@ -200,7 +200,11 @@ async fn a_computed_or_guessed_code_is_refused_and_the_tries_run_out() {
         );
         clock.advance(Duration::minutes(61));
         let said = stranger.say(&code.to_lowercase()).await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(
+            said.starts_with("Hộ: #1 Lạ Văn Khách – Xóm Đồng Tâm\nChủ hộ có được"),
+            "{}: {said}",
+            db.name
+        );
     }
 }
 
@@ -301,7 +305,11 @@ async fn a_new_code_stops_the_old_one() {
             db.name
         );
         let said = r.say(&new).await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(
+            said.starts_with("Hộ: #1 Lê Văn Ba – Xóm Đồng Tâm\nChủ hộ có được"),
+            "{}: {said}",
+            db.name
+        );
         // A resident cannot renew a code.
         r.say("/huy").await;
         let said = r.say("/doima").await;
@@ -346,14 +354,14 @@ async fn a_join_link_opened_mid_task_asks_before_leaving_it() {
         let said = r.say("/start").await;
         assert!(said.starts_with("Bạn đang làm dở"), "{}: {said}", db.name);
         let said = r.say("có").await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(said.starts_with("Hộ: #1 Lê Văn Ba"), "{}: {said}", db.name);
         // The same with the code typed.
         r.say("/huy").await;
         assert_eq!(r.say("/dangky").await, "Họ và tên chủ hộ?");
         let said = r.say(&format!("/thamgia {code}")).await;
         assert!(said.contains("Bỏ việc đó"), "{}: {said}", db.name);
         let said = r.say("1").await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(said.starts_with("Hộ: #1 Lê Văn Ba"), "{}: {said}", db.name);
     }
 }
 
@@ -408,21 +416,48 @@ async fn names_follow_the_platform_until_people_give_their_own() {
 }
 
 #[tokio::test]
-async fn a_head_of_two_hamlets_chooses_the_hamlet_and_a_head_of_one_is_not_asked() {
+async fn a_head_of_two_hamlets_chooses_the_hamlet_and_a_head_of_one_is_told_it() {
     for db in common::databases().await {
         let (engine, _) = setup(&db.db).await;
         head_of(&engine, "one", "Xóm Đồng Tâm").await;
         head_of(&engine, "two", "Xóm Đồng Tâm").await;
         head_of(&engine, "two", "Xóm Hồng Thái").await;
 
+        // The head of one hamlet is not asked which: it is said, and on the summary.
         let mut one = chat(&engine, "one");
         one.say("/dangky").await;
         assert_eq!(
             one.say("Lò Văn Một").await,
-            "Địa chỉ cụ thể (số nhà, đường, khu)?",
+            "Xóm: Xóm Đồng Tâm\nĐịa chỉ cụ thể (số nhà, đường, khu)?",
             "{}",
             db.name
         );
+        let summary = says(&mut one, &["Số 1", "0912000021", "3", "1", "bỏ qua"]).await;
+        assert!(
+            summary.contains("\n2. Xóm: Xóm Đồng Tâm\n"),
+            "{}: {summary}",
+            db.name
+        );
+        // Changed from the summary, the hamlet is asked, with its one option.
+        let asked = offered(&mut one, "Sửa một mục").await;
+        assert!(asked.contains("\n[2] Xóm"), "{}: {asked}", db.name);
+        let asked = offered(&mut one, "Xóm").await;
+        assert_eq!(
+            asked, "Hộ ở xóm nào?\n(Hiện tại: Xóm Đồng Tâm)\n[1] Xóm Đồng Tâm",
+            "{}",
+            db.name
+        );
+        let summary = one.say("1").await;
+        assert!(
+            summary.starts_with(
+                "Kiểm tra lại thông tin:\n1. Chủ hộ: Lò Văn Một\n2. Xóm: Xóm Đồng Tâm\n"
+            ),
+            "{}: {summary}",
+            db.name
+        );
+        // Back from the next question goes to the name, past the hamlet taken for them.
+        let back = says(&mut one, &["/huy", "/dangky", "Lò Văn Một", "/quaylai"]).await;
+        assert_eq!(back, "Họ và tên chủ hộ?", "{}", db.name);
 
         let mut two = chat(&engine, "two");
         two.say("/dangky").await;
@@ -536,7 +571,7 @@ async fn the_audit_command_lists_codes_joins_and_names() {
         let mut r = chat(&engine, "resident");
         registers(&mut r, "Lê Văn Ba", "1", "0912000013", "1").await;
         r.say("/thamgia ABCDEFGH").await;
-        says(&mut r, &[&code, "1", "1", "khong", "1"]).await;
+        says(&mut r, &[&code, "1", "khong", "1"]).await;
         says(&mut head, &["/doima", "1"]).await;
         says(&mut r, &["/ten", "Lê Văn Ba"]).await;
 
@@ -608,11 +643,7 @@ async fn a_declared_recognition_is_not_experience_until_it_is_checked() {
         registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
         says(&mut head, &["/duyet 1", "Xác nhận"]).await;
         // Joins declaring a commune-level recognition (the experience question is not asked).
-        let said = says(
-            &mut r,
-            &[&format!("/thamgia {code}"), "1", "xa", "2024", "1"],
-        )
-        .await;
+        let said = says(&mut r, &[&format!("/thamgia {code}"), "xa", "2024", "1"]).await;
         assert!(
             said.starts_with("Đã thêm hộ Lê Thị Lan"),
             "{}: {said}",
@@ -624,7 +655,7 @@ async fn a_declared_recognition_is_not_experience_until_it_is_checked() {
             db.name
         );
         // Checked by the hamlet head: now it counts.
-        let said = says(&mut head, &["/ghinhan 1", "1", "xa", "2024", "1"]).await;
+        let said = says(&mut head, &["/ghinhan 1", "xa", "2024", "1"]).await;
         assert!(
             said.starts_with("Đã ghi lại việc công nhận của hộ Lê Thị Lan"),
             "{}: {said}",
@@ -722,7 +753,7 @@ async fn a_future_year_is_refused_and_adding_a_member_again_changes_nothing() {
         let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
         let mut r = chat(&engine, "r");
         registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
-        says(&mut r, &[&format!("/thamgia {code}"), "1", "xa"]).await;
+        says(&mut r, &[&format!("/thamgia {code}"), "xa"]).await;
         let said = r.say("2031").await;
         assert_eq!(
             said, "Năm này chưa tới. Gõ một năm từ 2026 trở về trước.\nĐược công nhận năm nào?",
@@ -737,7 +768,8 @@ async fn a_future_year_is_refused_and_adding_a_member_again_changes_nothing() {
         );
 
         // The hamlet head adds her again, as not recognised: refused, her declaration kept.
-        let said = says(&mut head, &["/themho", "1", "#1", "1", "khong", "1"]).await;
+        // Her group and household are the only ones: taken, not asked.
+        let said = says(&mut head, &["/themho", "1", "khong", "1"]).await;
         assert_eq!(
             said, "Hộ Lê Thị Lan đã ở trong nhóm \"Tổ chè\".",
             "{}",

@@ -570,7 +570,12 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         }
         "/taonhom" => said.contains("Tên nhóm?"),
         // R1's household is in the group already: told so at the code, as a member.
-        "/thamgia" => said.contains("Hộ nào tham gia?") || said.contains("đã ở trong nhóm"),
+        // One's only household is taken at once: the next question is about it.
+        "/thamgia" => {
+            said.contains("Hộ nào tham gia?")
+                || said.contains("Chủ hộ có được Hội Nông dân công nhận")
+                || said.contains("đã ở trong nhóm")
+        }
         "/dexuat" => said.contains("Đề xuất theo nội dung hỗ trợ nào?"),
         "/nhom" => said.contains("Lò Văn Một"),
         "/suada" => said.contains("sửa các mục cần sửa"),

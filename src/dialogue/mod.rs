@@ -185,6 +185,12 @@ impl Source {
         })
     }
 
+    /// Whether its options are records (a group, a household, a hamlet) rather than things to
+    /// do: one record alone is taken for the person, a single thing to do is still asked.
+    pub fn lists_records(self) -> bool {
+        !matches!(self, Source::ProposalSteps | Source::LinkedAccounts)
+    }
+
     /// The values a source can give, when they are a fixed set (so a `when` can name them).
     pub fn fixed_values(self) -> Option<Vec<&'static str>> {
         match self {

@@ -88,16 +88,17 @@ pub(super) fn empty_list(ctx: &Ctx<'_>, step: &Step) -> Reply {
     Reply::text(empty.unwrap_or_default())
 }
 
-/// The answered questions in order, as (label, value) for the summary.
+/// The answered questions in order, as (label, value) for the summary. A record chosen from
+/// a list reads as its first line ("#3 Tổ chè – Xóm Đồng Tâm"): the rest of its card was
+/// shown when it was chosen.
 fn summary(ctx: &Ctx<'_>, d: &Dialogue, a: &Active) -> Vec<(String, String)> {
     d.steps
         .iter()
         .filter_map(|s| {
             let v = a.answers.get(&s.id)?;
-            Some((
-                s.label.get(ctx.lang).to_string(),
-                display(ctx, s, v, a.labels.get(&s.id)),
-            ))
+            let shown = display(ctx, s, v, a.labels.get(&s.id));
+            let first = shown.lines().next().unwrap_or_default().to_string();
+            Some((s.label.get(ctx.lang).to_string(), first))
         })
         .collect()
 }

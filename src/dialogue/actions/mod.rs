@@ -263,6 +263,27 @@ impl Action {
         }
     }
 
+    /// Whether running it changes records. A list with one option is not asked (its option
+    /// is taken), unless taking it would run such an action at once: choosing was then the
+    /// person's go-ahead (`/roinhom` with one membership still asks which).
+    pub fn writes(self) -> bool {
+        !matches!(
+            self,
+            Action::MyHouseholds
+                | Action::ShowGroup
+                | Action::ShowProposal
+                | Action::ShowPhone
+                | Action::OfficerQueue
+                | Action::ListDeadlines
+                | Action::AuditLog
+                | Action::ShowStaff
+                | Action::DigestNow
+                | Action::Report
+                // It hands over to the proposal's summary, where nothing is saved unasked.
+                | Action::ReviseProposal
+        )
+    }
+
     pub fn fields(self) -> &'static [Field] {
         match self {
             Action::RegisterHousehold => REGISTER_FIELDS,
