@@ -2,6 +2,7 @@
 
 menu = Hello { $name }! This is the poverty-reduction assistant of { $commune }. What would you like to do?
 help-title = Help
+menu-short = Type /help to see what you can do.
 help = Commands that work at any time: /cancel (stop what you are doing), /back (previous question), /help, /lang (tiếng Việt). Tasks:
 help-step = Answer the question below. Type /back to change the previous answer, /cancel to stop.
 no-commune = No commune is set up yet. Please tell the commune officer.
@@ -114,6 +115,7 @@ group-requested = asked to be established, waiting for the commune
 group-established = established
 group-created = Created group #{ $id } "{ $name }" ({ $hamlet }). Join code: { $code }. Households type /join { $code } to join.
 group-line = Represented by: { $org } · Produces: { $product } · { $members } households
+group-line-no-org = Produces: { $product } · { $members } households
 group-status-line = Status: { $status } · Code: { $code }
 group-decision = Decision no. { $no } of { $date }
 group-ready = The group meets the rules. The leader types /establish to ask for establishment.
@@ -158,7 +160,8 @@ proposal-bad-step = Proposal #{ $id } is now: { $status }. That step is not poss
 proposal-needs-comment = A reason is needed.
 proposal-moved = Proposal #{ $id } "{ $title }": { $status }.
 notice-proposal-submitted = New proposal #{ $id } "{ $title }". Type /proposal { $id } to view it, /act { $id } to act on it.
-notice-proposal-moved = Your proposal #{ $id } "{ $title }": { $status }. Note: { $comment }
+notice-proposal-moved = Your proposal #{ $id } "{ $title }": { $status }.
+notice-proposal-moved-note = Your proposal #{ $id } "{ $title }": { $status }. Note: { $comment }
 notice-proposal-returned = Your proposal #{ $id } "{ $title }" was sent back for revision: { $comment }. Type /revise to change and resend it.
 proposal-line = #{ $id } { $title } – { $status } – { $days } days
 proposal-by-group = Proposed by group: { $group }

@@ -2,6 +2,7 @@
 
 menu = Xin chào { $name }! Đây là trợ lý giảm nghèo của { $commune }. Bạn muốn làm gì?
 help-title = Trợ giúp
+menu-short = Gõ /trogiup để xem các việc bạn làm được.
 help = Các lệnh dùng được bất cứ lúc nào: /huy (dừng việc đang làm), /quaylai (câu trước), /trogiup, /lang (English). Các việc:
 help-step = Trả lời câu hỏi dưới đây. Gõ /quaylai để sửa câu trước, /huy để dừng.
 no-commune = Hệ thống chưa có xã nào. Vui lòng báo cán bộ xã.
@@ -112,6 +113,7 @@ group-requested = đã xin thành lập, chờ xã quyết định
 group-established = đã thành lập
 group-created = Đã tạo nhóm #{ $id } "{ $name }" ({ $hamlet }). Mã tham gia: { $code }. Các hộ gõ /thamgia { $code } để vào nhóm.
 group-line = Đại diện: { $org } · Sản xuất: { $product } · { $members } hộ
+group-line-no-org = Sản xuất: { $product } · { $members } hộ
 group-status-line = Trạng thái: { $status } · Mã: { $code }
 group-decision = Quyết định số { $no } ngày { $date }
 group-ready = Nhóm đủ điều kiện. Trưởng nhóm gõ /xinthanhlap để xin thành lập.
@@ -156,7 +158,8 @@ proposal-bad-step = Đề xuất #{ $id } hiện: { $status }. Bước này chư
 proposal-needs-comment = Cần ghi lý do.
 proposal-moved = Đề xuất #{ $id } "{ $title }": { $status }.
 notice-proposal-submitted = Có đề xuất mới #{ $id } "{ $title }". Gõ /xemda { $id } để xem, /xulyda { $id } để xử lý.
-notice-proposal-moved = Đề xuất #{ $id } "{ $title }" của bạn: { $status }. Ghi chú: { $comment }
+notice-proposal-moved = Đề xuất #{ $id } "{ $title }" của bạn: { $status }.
+notice-proposal-moved-note = Đề xuất #{ $id } "{ $title }" của bạn: { $status }. Ghi chú: { $comment }
 notice-proposal-returned = Đề xuất #{ $id } "{ $title }" bị trả lại để sửa: { $comment }. Gõ /suada để sửa và gửi lại.
 proposal-line = #{ $id } { $title } – { $status } – { $days } ngày
 proposal-by-group = Nhóm đề xuất: { $group }

@@ -842,3 +842,25 @@ async fn a_rejected_household_leaves_its_forming_group_and_only_confirmed_ones_c
         );
     }
 }
+
+#[tokio::test]
+async fn a_group_no_organisation_represents_says_nothing_of_one() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let created = says(&mut head, &["/taonhom", "Tổ rau", "khong", "rau", "1", "1"]).await;
+        assert!(
+            created.starts_with("Đã tạo nhóm #1"),
+            "{}: {created}",
+            db.name
+        );
+        let seen = head.say("/nhom 1").await;
+        assert!(
+            seen.contains("\nSản xuất: rau · 0 hộ\n"),
+            "{}: {seen}",
+            db.name
+        );
+        assert!(!seen.contains("Đại diện"), "{}: {seen}", db.name);
+    }
+}

@@ -67,7 +67,7 @@ impl<'a> Turn<'a> {
             && self.dialogues.get(&a.dialogue).is_none()
         {
             self.state.active = None;
-            self.say_menu(Some("dialogue-gone"));
+            self.say_note("dialogue-gone");
             return Ok(());
         }
         // A role taken back (`/thuhoi`) counts from the holder's next message: what they had
@@ -77,7 +77,7 @@ impl<'a> Turn<'a> {
         {
             self.state.active = None;
             self.state.switch = None;
-            self.say_menu(Some("dialogue-not-allowed"));
+            self.say_note("dialogue-not-allowed");
             return Ok(());
         }
         if let Some(d) = self.dialogue()
@@ -174,6 +174,12 @@ impl<'a> Turn<'a> {
                 }
                 return self.start(d, "").await;
             }
+            // An empty line (a console's Enter) asks for nothing.
+            if let Said::Text(text) = &said
+                && text.trim().is_empty()
+            {
+                return Ok(());
+            }
             self.say_menu(None);
             return Ok(());
         }
@@ -190,8 +196,15 @@ impl<'a> Turn<'a> {
         self.state.active.as_ref()?.current_step(self.dialogue()?)
     }
 
+    /// The menu, when the person needs it: at the start, or after what the bot cannot use.
     pub(super) fn say_menu(&mut self, note: Option<&str>) {
         let r = render::menu(&self.ctx, self.dialogues, note);
+        self.out.replies.push(r);
+    }
+
+    /// A note, with the menu after it only as a convenience (see `Reply::short`).
+    pub(super) fn say_note(&mut self, note: &str) {
+        let r = render::menu_after(&self.ctx, self.dialogues, note);
         self.out.replies.push(r);
     }
 
@@ -268,7 +281,7 @@ impl<'a> Turn<'a> {
                     "edit" => a.at = At::PickEdit,
                     _ => {
                         self.state.active = None;
-                        self.say_menu(Some("cancelled"));
+                        self.say_note("cancelled");
                         return Ok(());
                     }
                 }

@@ -229,8 +229,13 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
         g.name,
         place(ctx, g.commune_wide, &g.hamlet_name)
     );
+    // A group no organisation represents says nothing of it ("Đại diện: không có").
+    let line = match g.org.as_str() {
+        "none" => "group-line-no-org",
+        _ => "group-line",
+    };
     s.push_str(&ctx.t(
-        "group-line",
+        line,
         &[
             ("org", Arg::T(org_message(&g.org))),
             ("product", g.product.clone().into()),

@@ -302,10 +302,11 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     ];
     let mut out = Outcome::reply(ctx.t("proposal-moved", &args));
     if p.submitted_by != ctx.person.id {
-        let message = if to == ProposalStatus::Returned {
-            "notice-proposal-returned"
-        } else {
-            "notice-proposal-moved"
+        // A note only when the officer wrote one: "Ghi chú: —" says nothing.
+        let message = match (to, comment) {
+            (ProposalStatus::Returned, _) => "notice-proposal-returned",
+            (_, Some(_)) => "notice-proposal-moved-note",
+            (_, None) => "notice-proposal-moved",
         };
         out.notices.push(Notice {
             person_id: p.submitted_by,
