@@ -620,7 +620,7 @@ async fn nobody_confirms_establishes_or_moves_their_own_record() {
                 product: "chè",
                 join_code: "CANCAN23",
                 commune_wide: false,
-                leader_id: leader,
+                created_by: leader,
             },
             now,
         )

@@ -864,3 +864,212 @@ async fn a_group_no_organisation_represents_says_nothing_of_one() {
         assert!(!seen.contains("Đại diện"), "{}: {seen}", db.name);
     }
 }
+
+/// The group's chosen leader, as the report names it.
+async fn leader_in_report(engine: &Engine) -> String {
+    use calamine::{Reader, Xlsx};
+    let now = engine.clock().now();
+    let bytes = giamngheo::report::export(engine.store(), None, false, now)
+        .await
+        .unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Nhóm").unwrap();
+    assert_eq!(
+        sheet.get_value((0, 11)).map(|v| v.to_string()).as_deref(),
+        Some("Trưởng nhóm")
+    );
+    sheet
+        .get_value((1, 11))
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_group_chooses_its_leader_and_that_household_s_account_leads_it() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        head_of(&engine, "far", "Xóm Nam Sơn").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut lan = chat(&engine, "lan");
+        registers(&mut lan, "Lê Thị Lan", "1", "0912000031", "1").await;
+        let mut ba = chat(&engine, "ba");
+        registers(&mut ba, "Trần Văn Ba", "1", "0912000032", "2").await;
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        for m in [&mut lan, &mut ba] {
+            joins(m, &code).await;
+        }
+        assert_eq!(leader_in_report(&engine).await, "chưa chọn", "{}", db.name);
+
+        // Neither a member, nor the head of another hamlet, records the choice.
+        let said = lan.say("/truongnhom").await;
+        assert!(
+            said.starts_with("Bạn không có quyền làm việc này."),
+            "{}: {said}",
+            db.name
+        );
+        let mut far = chat(&engine, "far");
+        assert_eq!(
+            far.say("/truongnhom").await,
+            "Bạn không quản lý nhóm nào. Gõ /taonhom để tạo nhóm.",
+            "{}",
+            db.name
+        );
+        // The head of its hamlet, who created it: its only group is taken, and the only member
+        // confirmed (Trần Văn Ba still waits), straight to the summary.
+        let asked = offered(&mut head, "/truongnhom").await;
+        assert!(
+            asked.starts_with(
+                "Kiểm tra lại thông tin:\n1. Nhóm: #1 Tổ chè\n2. Trưởng nhóm: #1 Lê Thị Lan\n"
+            ),
+            "{}: {asked}",
+            db.name
+        );
+        let said = head.say("1").await;
+        assert_eq!(
+            said, "Đã ghi: hộ Lê Thị Lan là trưởng nhóm \"Tổ chè\".",
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            lan.say("/menu").await.lines().next(),
+            Some(
+                "Hộ Lê Thị Lan của bạn được chọn làm trưởng nhóm \"Tổ chè\". Gõ /nhom để xem nhóm."
+            ),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            leader_in_report(&engine).await,
+            "#1 Lê Thị Lan",
+            "{}",
+            db.name
+        );
+        let log = giamngheo(&db.db, &["audit"]);
+        assert!(
+            log.lines()
+                .any(|l| l.contains("head #") && l.ends_with("chọn trưởng cho nhóm #1 – hộ #1")),
+            "{}: {log}",
+            db.name
+        );
+
+        // The leader's account acts as the group's leader: its tasks are offered, it is told
+        // who joins, and it sees which members are target households.
+        let menu = offered(&mut lan, "/menu").await;
+        for task in ["/xinthanhlap", "/doima", "/dexuat"] {
+            assert!(menu.contains(task), "{}: {menu}", db.name);
+        }
+        let mut tu = chat(&engine, "tu");
+        registers(&mut tu, "Phạm Thị Tư", "1", "0912000033", "5").await;
+        joins(&mut tu, &code).await;
+        let told = common::replies(engine.store(), "lan").await;
+        assert!(
+            told.iter()
+                .any(|r| r.text.starts_with("Hộ Phạm Thị Tư đã vào nhóm \"Tổ chè\"")),
+            "{}: {told:?}",
+            db.name
+        );
+        let seen = lan.say("/nhom").await;
+        assert!(
+            seen.contains("\nTrưởng nhóm: #1 Lê Thị Lan\n"),
+            "{}: {seen}",
+            db.name
+        );
+        assert!(
+            seen.contains("• #1 Lê Thị Lan: – (hộ thuộc diện)"),
+            "{}: {seen}",
+            db.name
+        );
+        let seen = ba.say("/nhom").await;
+        assert!(
+            !seen.contains("thuộc diện"),
+            "a member only: {}: {seen}",
+            db.name
+        );
+
+        // The leader leaves the group: the group has no leader, and its account leads no more.
+        let said = says(&mut lan, &["/roinhom", "1"]).await;
+        assert!(
+            said.starts_with("Hộ Lê Thị Lan đã rời nhóm"),
+            "{}: {said}",
+            db.name
+        );
+        let seen = head.say("/nhom 1").await;
+        assert!(
+            seen.contains("\nTrưởng nhóm: chưa chọn\n"),
+            "{}: {seen}",
+            db.name
+        );
+        let menu = offered(&mut lan, "/menu").await;
+        assert!(!menu.contains("/xinthanhlap"), "{}: {menu}", db.name);
+        assert_eq!(leader_in_report(&engine).await, "chưa chọn", "{}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn an_organisation_s_representative_records_the_leader_of_the_group_they_created() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        let now = engine.clock().now();
+        seed::grant(
+            engine.store(),
+            "test:org",
+            Role::OrgRep,
+            None,
+            Some("Hội Phụ nữ"),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut org = chat(&engine, "org");
+        let created = says(&mut org, &["/taonhom", "Tổ may", "1", "2", "may", "2", "1"]).await;
+        assert!(
+            created.starts_with("Đã tạo nhóm #1"),
+            "{}: {created}",
+            db.name
+        );
+        let code = {
+            let mut tx = engine.store().begin().await.unwrap();
+            let g = groups::get(&mut tx, 1).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
+            g.join_code
+        };
+        let mut hoa = chat(&engine, "hoa");
+        registers(&mut hoa, "Hà Thị Hoa", "1", "0912000034", "1").await;
+        let mut head = chat(&engine, "head");
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        joins(&mut hoa, &code).await;
+        // Its one member is taken too: the summary says who.
+        let said = org.say("/truongnhom").await;
+        assert!(
+            said.contains(
+                "Kiểm tra lại thông tin:\n1. Nhóm: #1 Tổ may\n2. Trưởng nhóm: #1 Hà Thị Hoa\n"
+            ),
+            "{}: {said}",
+            db.name
+        );
+        assert_eq!(
+            org.say("1").await,
+            "Đã ghi: hộ Hà Thị Hoa là trưởng nhóm \"Tổ may\".",
+            "{}",
+            db.name
+        );
+        // Recorded again: nothing changes.
+        let said = says(&mut org, &["/truongnhom", "1"]).await;
+        assert_eq!(
+            said, "Hộ Hà Thị Hoa đã là trưởng nhóm \"Tổ may\".",
+            "{}",
+            db.name
+        );
+        // The hamlet head of the group's hamlet records it too.
+        let said = says(&mut head, &["/truongnhom"]).await;
+        assert!(
+            said.starts_with("Kiểm tra lại thông tin:"),
+            "{}: {said}",
+            db.name
+        );
+    }
+}

@@ -563,7 +563,7 @@ async fn groups_and_proposals_follow_the_account_that_joins() {
             product: "chè",
             join_code: "CHNDC234",
             commune_wide: false,
-            leader_id: leader,
+            created_by: leader,
         };
         groups::insert(&mut tx, &group, clock.now()).await.unwrap();
         let proposal = NewProposal {

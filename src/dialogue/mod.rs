@@ -65,6 +65,7 @@ pub enum Action {
     Invite,
     ShowStaff,
     RevokeRole,
+    ChooseLeader,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -122,15 +123,23 @@ pub enum Source {
     /// Households the user may look up: of the hamlets they head, every hamlet for officers
     /// (not rejected).
     CommuneHouseholds,
-    /// Forming groups the user leads, or (hamlet heads) of the user's hamlet.
+    /// Forming groups the user leads (as their creator or its chosen leader's account), or
+    /// (hamlet heads) of the user's hamlet.
     ManagedFormingGroups,
     /// Forming groups the user leads.
     MyFormingGroups,
-    /// Forming groups whose members' recognition the user records: those they manage, and
-    /// every forming group of the commune for the Farmers' Association's representative.
+    /// Forming groups whose members' recognition the user records: those they created or
+    /// (hamlet heads) of their hamlet, and every forming group of the commune for the
+    /// Farmers' Association's representative.
     RecognisableGroups,
     /// Established groups the user leads.
     MyEstablishedGroups,
+    /// Groups whose choice of leader the user records, whatever their status: those they
+    /// created, and (hamlet heads) those of their hamlet.
+    ManagedGroups,
+    /// The confirmed member households of the group chosen in the step before: who may be
+    /// its leader.
+    LeaderCandidates,
     /// Groups the user leads or has a household in; every group, for officers.
     VisibleGroups,
     /// Groups waiting for the committee's decision (officers).
@@ -170,6 +179,8 @@ impl Source {
             "my_forming_groups" => Source::MyFormingGroups,
             "recognisable_groups" => Source::RecognisableGroups,
             "my_established_groups" => Source::MyEstablishedGroups,
+            "managed_groups" => Source::ManagedGroups,
+            "leader_candidates" => Source::LeaderCandidates,
             "visible_groups" => Source::VisibleGroups,
             "requested_groups" => Source::RequestedGroups,
             "my_memberships" => Source::MyMemberships,

@@ -5,6 +5,7 @@
 pub mod groups;
 pub mod households;
 pub mod invites;
+mod leaders;
 pub mod links;
 pub(crate) mod members;
 pub mod officer;
@@ -173,6 +174,10 @@ const INVITE_FIELDS: &[Field] = &[
     field("hamlet", Kind::Choice, false),
     field("org", Kind::Text, false),
 ];
+const LEADER_FIELDS: &[Field] = &[
+    field("group", Kind::Choice, true),
+    field("household", Kind::Choice, true),
+];
 const REVOKE_FIELDS: &[Field] = &[
     field("target", Kind::Choice, true),
     field("sure", Kind::YesNo, true),
@@ -223,6 +228,7 @@ impl Action {
             "invite" => Action::Invite,
             "show_staff" => Action::ShowStaff,
             "revoke_role" => Action::RevokeRole,
+            "choose_leader" => Action::ChooseLeader,
             _ => return None,
         })
     }
@@ -260,6 +266,7 @@ impl Action {
             Action::Invite => C::Invite,
             Action::ShowStaff => C::SeeStaff,
             Action::RevokeRole => C::RevokeRole,
+            Action::ChooseLeader => C::ChooseLeader,
         }
     }
 
@@ -313,6 +320,7 @@ impl Action {
             Action::SetName => NAME_FIELDS,
             Action::Invite => INVITE_FIELDS,
             Action::RevokeRole => REVOKE_FIELDS,
+            Action::ChooseLeader => LEADER_FIELDS,
         }
     }
 
@@ -362,6 +370,7 @@ impl Action {
             Action::Invite => self::invites::issue(ctx, tx, typed(answers)?).await,
             Action::ShowStaff => self::invites::staff(ctx, tx).await,
             Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
+            Action::ChooseLeader => self::leaders::choose(ctx, tx, typed(answers)?).await,
         }
     }
 }

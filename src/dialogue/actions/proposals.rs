@@ -82,7 +82,14 @@ pub(super) async fn submit(
                 .unwrap_or(0);
             let g = groups::get(tx, id).await?;
             match g {
-                Some(g) if g.leader_id == ctx.person.id && g.status == GroupStatus::Established => {
+                Some(g)
+                    if g.status == GroupStatus::Established
+                        && ctx.access.leads_group(
+                            ctx.person.id,
+                            g.created_by,
+                            g.leader_account,
+                        ) =>
+                {
                     Some(g.id)
                 }
                 _ => return Ok(Outcome::retry(ctx.t("proposal-group-not-established", &[]))),
@@ -443,7 +450,7 @@ pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
     // What one leads or submitted oneself waits for another officer, not for oneself.
     let me = ctx.person.id;
     let mut requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
-    requested.retain(|g| g.leader_id != me);
+    requested.retain(|g| !g.led_by(me));
     let mut open = proposals::open(tx, ctx.commune.id).await?;
     open.retain(|p| p.submitted_by != me);
     if requested.is_empty() && open.is_empty() {
