@@ -94,6 +94,9 @@ pub enum Command {
     Run,
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
+    /// Forget what has served its purpose (old message records, idle conversations, expired
+    /// file links); `run` does this every hour by itself.
+    Prune,
     /// Copy the SQLite database to a new file, safely, while the bot runs.
     Backup {
         #[arg(long)]
@@ -247,6 +250,16 @@ pub async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                 }
             });
+            // Retention: every hour, in small batches.
+            let (store, keep) = (engine.store().clone(), settings.clone());
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = prune_and_log(&store, &keep, chrono::Utc::now()).await {
+                        tracing::error!(error = %e, "pruning");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            });
             let serving: Vec<&str> = [
                 running.telegram.as_ref().map(|_| "Telegram"),
                 running.zalo.as_ref().map(|_| "Zalo"),
@@ -336,6 +349,14 @@ pub async fn main() -> anyhow::Result<()> {
             };
             println!("{out}");
         }
+        Command::Prune => {
+            let store = app::open_store(&settings).await?;
+            let p = prune_and_log(&store, &settings, clock.now()).await?;
+            println!(
+                "pruned: {} inbox, {} outbox, {} conversations, {} file links",
+                p.inbox, p.outbox, p.conversations, p.file_links
+            );
+        }
         Command::Backup { out } => {
             let store = app::open_store(&settings).await?;
             store.backup(&out).await?;
@@ -346,8 +367,10 @@ pub async fn main() -> anyhow::Result<()> {
             println!("{} dialogues OK", d.list.len());
         }
         Command::Init { commune } => {
+            // The file first: a mistake in it leaves no database behind.
+            let file = seed::read_commune(&commune)?;
             let store = app::open_store(&settings).await?;
-            let done = seed::init_commune(&store, &commune, clock.now()).await?;
+            let done = seed::add_commune(&store, &file, clock.now()).await?;
             println!("{done}");
         }
         Command::Grant {
@@ -419,6 +442,8 @@ pub async fn main() -> anyhow::Result<()> {
             println!("{done}");
         }
         Command::Chat { who } => {
+            // The dialogues first: broken files stop the chat before any database is made.
+            setup::dialogues(&settings)?;
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {
                 eprintln!(
@@ -437,6 +462,19 @@ pub async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Prunes what is due and logs what went.
+async fn prune_and_log(
+    store: &crate::store::Store,
+    settings: &Settings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<crate::store::retention::Pruned> {
+    let p = crate::store::retention::prune_all(store, settings.retention(), now).await?;
+    if p.total() > 0 {
+        tracing::info!(?p, "pruned");
+    }
+    Ok(p)
 }
 
 /// A day on the command line: dd/mm/yyyy, as a commune writes it, or YYYY-MM-DD.

@@ -49,6 +49,11 @@ pub struct Settings {
     pub zalo_public_url: Option<String>,
     /// Zalo's rate limits; Zalo documents none, so the defaults are cautious.
     pub zalo_limits: Option<ChannelLimits>,
+    /// Days the record of messages seen and replies sent is kept (default 30).
+    pub retention_days: Option<u32>,
+    /// Days a conversation may sit idle before it is closed and its unfinished answers
+    /// dropped (default 30).
+    pub idle_days: Option<u32>,
 }
 
 /// Telegram's limits are set like any channel's.
@@ -64,6 +69,15 @@ pub struct ChannelLimits {
 }
 
 impl Settings {
+    /// How long pruned things are kept.
+    pub fn retention(&self) -> crate::store::retention::Periods {
+        let d = crate::store::retention::Periods::default();
+        crate::store::retention::Periods {
+            kept_days: self.retention_days.unwrap_or(d.kept_days).max(1),
+            idle_days: self.idle_days.unwrap_or(d.idle_days).max(1),
+        }
+    }
+
     /// Reads `file` (if it exists) and the environment; the environment wins.
     pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Settings> {
         // A file named on the command line must exist; the default one may not.
@@ -131,22 +145,40 @@ impl fmt::Debug for Settings {
                 &self.zalo_webhook_secret.as_ref().map(|_| "***"),
             )
             .field("zalo_public_url", &self.zalo_public_url)
+            .field("retention_days", &self.retention_days)
+            .field("idle_days", &self.idle_days)
             .finish()
     }
 }
 
 /// Hides the password in a database URL: `postgres://bot:***@host/db`.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let (url, query) = match url.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (url, None),
     };
-    let Some((auth, host)) = rest.rsplit_once('@') else {
-        return url.to_string();
-    };
-    match auth.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((auth, host)) => match auth.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => format!("{scheme}://{auth}@{host}"),
+            },
+            None => format!("{scheme}://{rest}"),
+        },
         None => url.to_string(),
+    };
+    // A password can also ride in the query (`?password=…`, `sslpassword=…`).
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.to_ascii_lowercase().contains("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out = format!("{out}?{}", params.join("&"));
     }
+    out
 }
 
 #[cfg(test)]
@@ -160,6 +192,14 @@ mod tests {
             "postgres://bot:***@db:5432/x"
         );
         assert_eq!(redact_url("sqlite:giamngheo.db"), "sqlite:giamngheo.db");
+        assert_eq!(
+            redact_url("postgres://bot@db/x?sslmode=require&password=s3cret"),
+            "postgres://bot@db/x?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("postgresq://bot:s3cret@db/x"),
+            "postgresq://bot:***@db/x"
+        );
         let s = Settings {
             database_url: Some("postgres://a:hunter2@h/d".into()),
             ..Settings::default()

@@ -24,6 +24,34 @@ pub struct Inbound {
     pub content: Content,
 }
 
+impl Inbound {
+    /// The message without control characters in anything a person or platform named: a
+    /// file's name and id, the sender's name, a button's data (a NUL cannot even be stored by
+    /// PostgreSQL, and nothing a person reads needs the others). Typed text keeps its line
+    /// breaks here; the dialogue decides what they mean.
+    pub fn printable(&self) -> Inbound {
+        let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).collect() };
+        let mut m = self.clone();
+        m.sender_name = m.sender_name.as_deref().map(clean);
+        m.content = match m.content {
+            Content::Text(t) => Content::Text(
+                t.chars()
+                    .filter(|c| !c.is_control() || *c == '\n')
+                    .collect(),
+            ),
+            Content::Choice(d) => Content::Choice(clean(&d)),
+            Content::File(mut f) => {
+                f.name = clean(&f.name);
+                // Platforms' ids never hold one; the console's id is the typed name.
+                f.file_id = clean(&f.file_id);
+                Content::File(f)
+            }
+            other => other,
+        };
+        m
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Content {
     Text(String),

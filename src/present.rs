@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::clock::local_date;
-use crate::domain::Missing;
 use crate::domain::input::format_date;
+use crate::domain::{CommuneWords, Missing, ProposalStatus};
 use crate::store::proposals::Event;
 use crate::text::{Arg, Lang, Texts};
 
@@ -53,10 +53,34 @@ pub fn missing_items(texts: &Texts, lang: Lang, missing: &[Missing]) -> Vec<Stri
         .collect()
 }
 
+/// The level above the commune, as the commune names it ("UBND tỉnh Thái Nguyên"), else the
+/// catalogue's words for it ("cấp trên"): the `upper` of every message that names it.
+pub fn upper_level(words: &CommuneWords) -> Arg {
+    match words.upper_level.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => Arg::S(name.to_string()),
+        _ => Arg::T("upper-level"),
+    }
+}
+
+/// A proposal's status as the reader reads it ("đã trình UBND tỉnh Thái Nguyên, chờ trả lời").
+pub fn proposal_status(status: ProposalStatus, words: &CommuneWords) -> Arg {
+    Arg::M(status.message_id(), vec![("upper", upper_level(words))])
+}
+
 /// One step of a proposal's history: "27/11/2026: Trả lại – thiếu biên bản".
-pub fn proposal_event(texts: &Texts, lang: Lang, e: &Event, time_zone: &str) -> String {
+pub fn proposal_event(
+    texts: &Texts,
+    lang: Lang,
+    e: &Event,
+    time_zone: &str,
+    words: &CommuneWords,
+) -> String {
     let when = format_date(local_date(e.at, time_zone));
-    let to = texts.get(lang, e.to_status.message_id(), &[]);
+    let to = texts.get(
+        lang,
+        e.to_status.message_id(),
+        &[("upper", upper_level(words))],
+    );
     match &e.comment {
         Some(c) => format!("{when}: {to} – {c}"),
         None => format!("{when}: {to}"),

@@ -115,6 +115,13 @@ pub async fn init_commune(
     path: &std::path::Path,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
+    let file = read_commune(path)?;
+    add_commune(store, &file, now).await
+}
+
+/// Reads and checks a commune file without touching any database, so that a file with a
+/// mistake leaves nothing behind (not even an empty database file).
+pub fn read_commune(path: &std::path::Path) -> anyhow::Result<CommuneFile> {
     let src =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let file: CommuneFile =
@@ -147,11 +154,20 @@ pub async fn init_commune(
     if file.time_zone.parse::<chrono_tz::Tz>().is_err() {
         anyhow::bail!("{}: unknown time zone {:?}", path.display(), file.time_zone);
     }
+    Ok(file)
+}
+
+/// Adds the commune a checked file describes.
+pub async fn add_commune(
+    store: &Store,
+    file: &CommuneFile,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
     let mut tx = store.begin().await?;
     if communes::by_code(&mut tx, &file.code).await?.is_some() {
         anyhow::bail!("commune {:?} already exists", file.code);
     }
-    let (id, _) = create_commune(&mut tx, &file, false, now).await?;
+    let (id, _) = create_commune(&mut tx, file, false, now).await?;
     let detail = serde_json::json!({ "code": file.code, "hamlets": file.hamlets.len() });
     audit::record(
         &mut tx,
@@ -165,15 +181,13 @@ pub async fn init_commune(
     .await?;
     tx.commit().await?;
     Ok(format!(
-        "{}: {} xóm (hamlets)",
+        "{}: {} {} (hamlets)",
         file.name,
-        file.hamlets.len()
+        file.hamlets.len(),
+        file.rules.words.hamlet
     ))
 }
 
-/// Gives `identity` ("console:NAME", "telegram:12345", "zalo:6ede9afa…") a role in a commune, creating the
-/// person if the bot has not met them yet.
-#[allow(clippy::too_many_arguments)]
 /// The commune the command line names with `--commune CODE`, or the default one; an error
 /// an operator can act on when there is none.
 pub(crate) async fn commune(tx: &mut Tx, code: Option<&str>) -> anyhow::Result<Commune> {
@@ -196,6 +210,9 @@ pub(crate) async fn hamlet_named(
         .with_context(|| format!("no hamlet {name:?} in {}", commune.name))
 }
 
+/// Gives `identity` ("console:NAME", "telegram:12345", "zalo:6ede9afa…") a role in a commune,
+/// creating the person if the bot has not met them yet.
+#[allow(clippy::too_many_arguments)]
 pub async fn grant(
     store: &Store,
     identity: &str,
@@ -322,17 +339,51 @@ pub async fn deadlines(
     if list.is_empty() {
         return Ok("không có hạn chót nào (no open deadline)".into());
     }
+    let texts = crate::text::Texts::load()?;
     Ok(list
         .iter()
-        .map(|d| {
-            let left = (d.due_on - today).num_days();
-            format!(
-                "#{} {} – {} ({left:+} ngày)",
-                d.id,
-                d.title,
-                crate::domain::input::format_date(d.due_on)
-            )
-        })
+        .map(|d| deadline_line(&texts, d, today))
         .collect::<Vec<_>>()
         .join("\n"))
+}
+
+/// "#1 Báo cáo – 20/07/2026 – còn 3 ngày", or "… – QUÁ HẠN 2 ngày": the digest's words.
+fn deadline_line(
+    texts: &crate::text::Texts,
+    d: &crate::store::digests::Deadline,
+    today: chrono::NaiveDate,
+) -> String {
+    let lang = crate::text::Lang::Vi;
+    format!(
+        "#{} {} – {} – {}",
+        d.id,
+        d.title,
+        crate::domain::input::format_date(d.due_on),
+        crate::present::deadline_when(texts, lang, d.due_on, today)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::digests::Deadline;
+
+    #[test]
+    fn an_overdue_deadline_says_so_in_words() {
+        let texts = crate::text::Texts::load().unwrap();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let d = Deadline {
+            id: 1,
+            title: "Báo cáo".into(),
+            due_on: day(20),
+        };
+        assert_eq!(
+            deadline_line(&texts, &d, day(27)),
+            "#1 Báo cáo – 20/11/2026 – QUÁ HẠN 7 ngày"
+        );
+        assert_eq!(
+            deadline_line(&texts, &d, day(18)),
+            "#1 Báo cáo – 20/11/2026 – còn 2 ngày"
+        );
+    }
 }

@@ -1,8 +1,10 @@
 //! Text the user sees and types: languages, the message catalogue (Fluent) and the folding
 //! that makes "ho ngheo" match "Hộ Nghèo".
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -88,10 +90,17 @@ impl Localized {
 }
 
 /// The catalogue of fixed messages (errors, prompts, notifications), one Fluent file per
-/// language, compiled in: these belong to the program, not to a commune.
+/// language, compiled in: these belong to the program, not to a commune; only the commune's
+/// word for a hamlet (`xóm`, `thôn`, `bản`…) is its own, given to every message as `$xom`
+/// (and `$Xom` at the start of a sentence).
+#[derive(Clone)]
 pub struct Texts {
-    bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+    bundles: Arc<HashMap<Lang, FluentBundle<FluentResource>>>,
+    hamlet: String,
 }
+
+/// The word for a hamlet where no commune says otherwise.
+const HAMLET: &str = "xóm";
 
 const VI_FTL: &str = include_str!("../locales/vi.ftl");
 const EN_FTL: &str = include_str!("../locales/en.ftl");
@@ -122,7 +131,42 @@ impl Texts {
         if let Some(missing) = en.iter().find(|id| !vi.contains(id)) {
             anyhow::bail!("locales/vi.ftl: message `{missing}` is missing");
         }
-        Ok(Texts { bundles })
+        Ok(Texts {
+            bundles: Arc::new(bundles),
+            hamlet: HAMLET.into(),
+        })
+    }
+
+    /// The same catalogue in a commune's words (the bundles are shared, not copied).
+    pub fn for_commune(&self, words: &crate::domain::CommuneWords) -> Texts {
+        let hamlet = words.hamlet.trim();
+        Texts {
+            bundles: self.bundles.clone(),
+            hamlet: if hamlet.is_empty() { HAMLET } else { hamlet }.to_lowercase(),
+        }
+    }
+
+    /// The commune's word for a hamlet, lower case ("xóm") or capitalised ("Xóm").
+    pub fn hamlet_word(&self, capital: bool) -> String {
+        if !capital {
+            return self.hamlet.clone();
+        }
+        let mut c = self.hamlet.chars();
+        c.next()
+            .map(|first| first.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    }
+
+    /// Text written outside the catalogue (the dialogue files) in the commune's words: `{xom}`
+    /// and `{Xom}` become its word for a hamlet.
+    pub fn words<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if !s.contains("{xom}") && !s.contains("{Xom}") {
+            return Cow::Borrowed(s);
+        }
+        Cow::Owned(
+            s.replace("{xom}", &self.hamlet_word(false))
+                .replace("{Xom}", &self.hamlet_word(true)),
+        )
     }
 
     pub fn has(&self, id: &str) -> bool {
@@ -138,11 +182,14 @@ impl Texts {
             return id.to_string();
         };
         let mut fargs = FluentArgs::new();
+        fargs.set("xom", FluentValue::from(self.hamlet_word(false)));
+        fargs.set("Xom", FluentValue::from(self.hamlet_word(true)));
         for (k, v) in args {
             match v {
                 Arg::S(s) => fargs.set(*k, FluentValue::from(s.as_str())),
                 Arg::N(n) => fargs.set(*k, FluentValue::from(*n)),
                 Arg::T(id) => fargs.set(*k, FluentValue::from(self.get(lang, id, &[]))),
+                Arg::M(id, inner) => fargs.set(*k, FluentValue::from(self.get(lang, id, inner))),
             }
         }
         let mut errors = vec![];
@@ -168,6 +215,8 @@ pub enum Arg {
     N(i64),
     /// Another catalogue message, translated in the reader's language.
     T(&'static str),
+    /// Another catalogue message with arguments of its own ("đã trình { $upper }").
+    M(&'static str, Vec<(&'static str, Arg)>),
 }
 
 impl From<&str> for Arg {

@@ -11,6 +11,15 @@ fn giamngheo(dir: &Path, args: &[&str], input: &str) -> (String, String) {
 }
 
 fn giamngheo_env(dir: &Path, args: &[&str], input: &str, env: &[(&str, &str)]) -> (String, String) {
+    giamngheo_bytes(dir, args, input.as_bytes(), env)
+}
+
+fn giamngheo_bytes(
+    dir: &Path,
+    args: &[&str],
+    input: &[u8],
+    env: &[(&str, &str)],
+) -> (String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(args)
         .current_dir(dir)
@@ -23,12 +32,7 @@ fn giamngheo_env(dir: &Path, args: &[&str], input: &str, env: &[(&str, &str)]) -
         .stderr(Stdio::piped())
         .spawn()
         .expect("run giamngheo");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -447,4 +451,72 @@ fn group_rules_that_make_no_sense_are_refused_with_the_line_and_the_range() {
         assert!(err.contains("line 7"), "{err}");
         assert!(err.contains(range), "{err}");
     }
+}
+
+/// The commune file names the level its proposals go up to; `init` takes it (what every
+/// message then says is in tests/proposals.rs).
+#[test]
+fn the_commune_file_names_its_upper_level() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xa.toml"),
+        "code = \"tan-cuong\"\nname = \"Xã Tân Cương\"\nprovince = \"Thái Nguyên\"\nhamlets = [\"Xóm Nam Đồng\"]\n\n[rules.words]\nupper_level = \"UBND tỉnh Thái Nguyên\"\n",
+    )
+    .unwrap();
+    let (out, _) = giamngheo(dir.path(), &["init", "--commune", "xa.toml"], "");
+    assert!(out.contains("Xã Tân Cương: 1 xóm"), "{out}");
+}
+
+/// A byte that is not UTF-8 (a terminal in another encoding) is answered like any bad input,
+/// and the chat goes on: the lines after it are answered too.
+#[test]
+fn an_invalid_byte_does_not_end_the_console_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = giamngheo_bytes(
+        dir.path(),
+        &["chat"],
+        b"/dangky\n\xff\n/huy\n/hocuatoi\n",
+        &[],
+    );
+    assert!(out.contains("Họ và tên chủ hộ?"), "{out}");
+    assert!(out.contains("Bạn chưa đăng ký hộ nào"), "{out}");
+}
+
+/// A set-up that fails leaves nothing behind: no empty database from a bad commune file, no
+/// demo database from broken dialogue files.
+#[test]
+fn a_failed_set_up_leaves_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("GIAMNGHEO_DIALOGUES")
+            .envs(env.iter().copied())
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    std::fs::write(dir.path().join("xa.toml"), "code = \"x\"\nname = \"\"\n").unwrap();
+    let err = run(&["init", "--commune", "xa.toml"], &[]);
+    assert!(err.contains("xa.toml"), "{err}");
+    assert!(
+        !dir.path().join("giamngheo.db").exists(),
+        "init left a database"
+    );
+
+    let broken = dir.path().join("dialogues");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("x.toml"), "id = \"x\"\nthis is not toml\n").unwrap();
+    let dialogues = broken.to_str().unwrap();
+    let err = run(&["chat"], &[("GIAMNGHEO_DIALOGUES", dialogues)]);
+    assert!(err.contains("x.toml"), "{err}");
+    assert!(
+        !dir.path().join("giamngheo.db").exists(),
+        "chat left a database"
+    );
 }

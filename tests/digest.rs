@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use giamngheo::app::AppState;
 use giamngheo::channels::console::Session;
 use giamngheo::clock::{Clock, FixedClock};
@@ -312,6 +312,7 @@ async fn the_report_workbook_reads_back_masked_unless_asked() {
                 [
                     "Theo xóm",
                     "Danh sách hộ",
+                    "Người khuyết tật",
                     "Nhóm",
                     "Đề xuất",
                     "Số cộng đồng đăng ký"
@@ -323,8 +324,13 @@ async fn the_report_workbook_reads_back_masked_unless_asked() {
             assert_eq!(cell(&by_hamlet, 0, 0), "Xóm");
             assert_eq!(cell(&by_hamlet, 0, 2), "Hộ cận nghèo");
             assert_eq!(cell(&by_hamlet, 1, 0), "Xóm Đồng Tâm");
-            assert_eq!(cell(&by_hamlet, 1, 2), "1");
+            // Lan's registration waits for the hamlet head: not counted as near-poor yet,
+            // but in its own column.
+            assert_eq!(cell(&by_hamlet, 1, 2), "0");
+            assert_eq!(cell(&by_hamlet, 0, 6), "Hộ chờ xác nhận");
+            assert_eq!(cell(&by_hamlet, 1, 6), "1");
             assert_eq!(cell(&by_hamlet, 4, 0), "Tổng");
+            assert_eq!(cell(&by_hamlet, 4, 5), "0");
             assert_eq!(cell(&by_hamlet, 4, 6), "1");
             let list = book.worksheet_range("Danh sách hộ").unwrap();
             assert_eq!(cell(&list, 0, 4), "Điện thoại");
@@ -349,6 +355,13 @@ async fn the_report_workbook_reads_back_masked_unless_asked() {
 async fn the_chart_is_a_png_of_the_households() {
     for db in common::databases().await {
         let w = world(&db.db).await;
+        // Nothing confirmed yet: nothing to draw.
+        let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let preview = digest::preview(&w.app, 4, day).await.unwrap();
+        assert!(preview.files.is_empty(), "{}", db.name);
+        let mut head = common::Account::new(&w.engine, "console", "truongxom1");
+        let said = head.says(&["/duyet 1", "Xác nhận"]).await;
+        assert!(said.contains("Đã xác nhận"), "{said}");
         let preview = digest::preview(&w.app, 4, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap())
             .await
             .unwrap();
@@ -362,5 +375,204 @@ async fn the_chart_is_a_png_of_the_households() {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         let img = image::load_from_memory(&png).unwrap();
         assert_eq!((img.width(), img.height()), (800, 500));
+    }
+}
+
+/// The report, the chart and the digest count the same households, as of their day: only
+/// confirmed ones by category (a rejected one nowhere, a waiting one apart), a newly escaped
+/// household as such only while its window is open, and people with a disability in people.
+#[tokio::test]
+async fn report_chart_and_digest_count_the_same_households_as_of_their_day() {
+    use common::Account;
+    use giamngheo::report::{chart::Bars, tally};
+    for db in common::databases().await {
+        let w = world(&db.db).await;
+        // Lan (near-poor, waiting) is in the world; a newly escaped household whose window
+        // closes on 01/12/2026, one to reject and one left waiting.
+        let register = |name: &'static str, phone: &'static str, category: &'static str| {
+            vec!["/dangky", name, "1", "Số 1", phone, "4", category]
+        };
+        let mut hoa = Account::new(&w.engine, "console", "ba-hoa");
+        let mut lines = register("Lò Thị Hoa", "0912000111", "3");
+        lines.extend(["01/12/2023", "bỏ qua", "bỏ qua", "1"]);
+        let said = hoa.says(&lines).await;
+        assert!(said.contains("Đã lưu hộ #2"), "{said}");
+        for (who, name, phone) in [
+            ("ba-minh", "Trần Văn Minh", "0912000222"),
+            ("ba-tu", "Lê Văn Tư", "0912000333"),
+        ] {
+            let mut lines = register(name, phone, "1");
+            lines.extend(["bỏ qua", "1"]);
+            let said = Account::new(&w.engine, "console", who).says(&lines).await;
+            assert!(said.contains("Đã lưu hộ"), "{said}");
+        }
+        let mut head = Account::new(&w.engine, "console", "truongxom1");
+        for line in ["/duyet 1", "/duyet 2"] {
+            let said = head.says(&[line, "Xác nhận"]).await;
+            assert!(said.contains("Đã xác nhận"), "{said}");
+        }
+        let said = head.says(&["/duyet 3", "Từ chối", "Không ở xóm"]).await;
+        assert!(said.contains("từ chối"), "{said}");
+        // Two people with a disability: one in Lan's household, one in none registered.
+        let said = head
+            .says(&["/khuyettat", "1", "Trần Văn Út", "1985", "1"])
+            .await;
+        assert!(
+            said.contains("Đã ghi người khuyết tật #1 Trần Văn Út"),
+            "{said}"
+        );
+        let said = head
+            .says(&["/khuyettat", "khong o ho nao", "Hà Thị Bé", "2001", "1"])
+            .await;
+        assert!(said.contains("Không ở hộ nào đã đăng ký"), "{said}");
+
+        for (day, newly, other) in [((2026, 11, 27), 1, 0), ((2026, 12, 5), 0, 1)] {
+            let day = NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap();
+            w.clock.set(vn(day.year(), day.month(), day.day(), 8, 0));
+            let now = w.clock.now();
+            // The report.
+            let bytes = giamngheo::report::export(&db.db.store, None, false, now)
+                .await
+                .unwrap();
+            let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+            let sheet = book.worksheet_range("Theo xóm").unwrap();
+            let row: Vec<String> = (0..8).map(|c| cell(&sheet, 1, c)).collect();
+            let expected: Vec<String> = [
+                "Xóm Đồng Tâm".to_string(),
+                "0".into(),
+                "1".into(),
+                newly.to_string(),
+                other.to_string(),
+                "2".into(),
+                "1".into(),
+                "2".into(),
+            ]
+            .to_vec();
+            assert_eq!(row, expected, "{} {day}", db.name);
+            assert_eq!(cell(&sheet, 0, 6), "Hộ chờ xác nhận");
+            assert_eq!(cell(&sheet, 4, 5), "2", "the total row");
+            // The chart.
+            let mut tx = db.db.store.begin().await.unwrap();
+            let commune = giamngheo::store::communes::default_commune(&mut tx, None)
+                .await
+                .unwrap()
+                .unwrap();
+            let t = tally::of_commune(&mut tx, &commune, day).await.unwrap();
+            tx.commit().await.unwrap();
+            let texts = giamngheo::text::Texts::load().unwrap();
+            let bars = Bars::of(&t, &commune.name, &texts, giamngheo::text::Lang::Vi);
+            let drawn = |label: &str| {
+                bars.households
+                    .iter()
+                    .find(|(l, _)| l == label)
+                    .map(|(_, v)| v[0])
+                    .unwrap()
+            };
+            assert_eq!(drawn("Hộ cận nghèo"), 1);
+            assert_eq!(drawn("Hộ mới thoát nghèo"), newly);
+            assert_eq!(drawn("Hộ khác (không thuộc diện)"), other);
+            assert_eq!(bars.people.1[0], 2);
+            // The digest.
+            let preview = digest::preview(&w.app, 4, day).await.unwrap();
+            assert!(
+                preview
+                    .text
+                    .contains("Tổng: 2 hộ đã xác nhận, 1 chờ xác nhận · 2 người khuyết tật"),
+                "{}: {}",
+                db.name,
+                preview.text
+            );
+        }
+    }
+}
+
+/// A household registered under the old fifth category ("Người khuyết tật…") becomes an other
+/// household with its head recorded as the person, so nobody counted before is lost.
+#[tokio::test]
+async fn the_migration_turns_the_old_category_into_a_person() {
+    for mut db in common::databases().await {
+        let w = world(&db.db).await;
+        drop(w);
+        db.db
+            .execute(
+                "UPDATE households SET category = 'disabled' WHERE id = 1;
+                 DROP TABLE disabled_persons;
+                 DELETE FROM _sqlx_migrations WHERE version = 13;",
+            )
+            .await
+            .unwrap();
+        db.db.reopen().await.unwrap();
+        let mut tx = db.db.store.begin().await.unwrap();
+        let h = giamngheo::store::households::get(&mut tx, 1)
+            .await
+            .unwrap()
+            .unwrap();
+        let people = giamngheo::store::disabled::in_household(&mut tx, 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            h.category,
+            giamngheo::domain::Category::Other,
+            "{}",
+            db.name
+        );
+        assert_eq!(people.len(), 1, "{}", db.name);
+        assert_eq!(people[0].full_name, "Nguyễn Thị Lan");
+        assert_eq!(people[0].birth_year, None);
+    }
+}
+
+/// A commune whose hamlets are "bản" reads "bản" everywhere: questions, labels, notices, the
+/// role's name, the report's sheet and headers.
+#[tokio::test]
+async fn a_commune_of_ban_reads_ban_not_xom() {
+    use common::Account;
+    use giamngheo::domain::Role;
+    for db in common::databases().await {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("xa.toml");
+        std::fs::write(
+            &file,
+            "code = \"muong-phang\"\nname = \"Xã Mường Phăng\"\nprovince = \"Điện Biên\"\n\
+             hamlets = [\"Bản Nà Mòn\", \"Bản Pá Khoang\"]\n\n[rules.words]\nhamlet = \"bản\"\n",
+        )
+        .unwrap();
+        let clock = Arc::new(FixedClock::new(vn(2026, 11, 26, 10, 0)));
+        let now = clock.now();
+        seed::init_commune(&db.db.store, &file, now).await.unwrap();
+        let engine = common::engine(&db.db, clock.clone());
+        let code = Some("muong-phang");
+        let (head, nam) = (Role::HamletHead, Some("Bản Nà Mòn"));
+        seed::grant(engine.store(), "test:head", head, nam, None, code, now)
+            .await
+            .unwrap();
+        let mut resident = Account::new(&engine, "test", "lo-van-a");
+        let asked = resident.says(&["/dangky", "Lò Văn A"]).await;
+        assert!(asked.contains("Hộ ở bản nào?"), "{}: {asked}", db.name);
+        let summary = resident
+            .says(&["1", "Số 1", "0912000444", "4", "1", "bỏ qua"])
+            .await;
+        assert!(summary.contains("2. Bản: Bản Nà Mòn"), "{summary}");
+        let saved = resident.say("1").await;
+        assert!(saved.contains("Trưởng bản sẽ xác nhận"), "{saved}");
+        let mut head = Account::new(&engine, "test", "head");
+        let notice = head.inbox().await;
+        assert!(notice.contains("Lò Văn A"), "{notice}");
+        let said = head.says(&["/duyet 1", "Xác nhận"]).await;
+        assert!(said.contains("Đã xác nhận"), "{said}");
+        let mine = resident.say("/hocuatoi").await;
+        assert!(!mine.to_lowercase().contains("xóm"), "{mine}");
+
+        let bytes = giamngheo::report::export(&db.db.store, code, false, now)
+            .await
+            .unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names()[0], "Theo bản", "{}", db.name);
+        let sheet = book.worksheet_range("Theo bản").unwrap();
+        assert_eq!(cell(&sheet, 0, 0), "Bản");
+        assert_eq!(cell(&sheet, 1, 0), "Bản Nà Mòn");
+        let list = book.worksheet_range("Danh sách hộ").unwrap();
+        assert_eq!(cell(&list, 0, 2), "Bản");
     }
 }

@@ -514,6 +514,41 @@ async fn back_after_a_change_from_the_summary_returns_to_the_changed_question() 
     }
 }
 
+/// /huy during a change from the summary drops the change; /huy again, at the summary, ends
+/// the task: nobody is trapped answering "Đã bỏ sửa" forever.
+#[tokio::test]
+async fn a_second_cancel_after_dropping_a_change_ends_the_task() {
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let mut chat = Chat {
+            engine: &engine,
+            who: "huy",
+            n: 0,
+        };
+        for line in [
+            "/dangky",
+            "Lý Văn Huy",
+            "1",
+            "Số 1",
+            "0912000555",
+            "3",
+            "1",
+            "bỏ qua",
+            "Sửa một mục",
+            "Diện",
+        ] {
+            chat.say(line).await;
+        }
+        let said = chat.say("/huy").await;
+        assert!(said.starts_with("Đã bỏ sửa"), "{}: {said}", db.name);
+        let said = chat.say("/huy").await;
+        assert!(said.starts_with("Đã hủy"), "{}: {said}", db.name);
+        // Free again: a new task starts at once.
+        let said = chat.say("/dangky").await;
+        assert!(said.starts_with("Họ và tên chủ hộ?"), "{}: {said}", db.name);
+    }
+}
+
 #[tokio::test]
 async fn an_old_keyboard_cannot_confirm_another_household() {
     for db in common::databases().await {

@@ -248,7 +248,7 @@ async fn members_see_each_others_names_but_not_who_is_a_target_household() {
         let mut poor = chat(&engine, "poor");
         registers(&mut poor, "Nghèo Văn Một", "1", "0912000011", "1").await;
         let mut other = chat(&engine, "other");
-        registers(&mut other, "Khá Văn Hai", "1", "0912000012", "5").await;
+        registers(&mut other, "Khá Văn Hai", "1", "0912000012", "4").await;
         let said = says(&mut head, &["/duyet 1", "Xác nhận"]).await;
         assert_eq!(said, "Đã xác nhận hộ #1 Nghèo Văn Một.", "{}", db.name);
         for m in [&mut poor, &mut other] {
@@ -961,7 +961,7 @@ async fn the_group_chooses_its_leader_and_that_household_s_account_leads_it() {
             assert!(menu.contains(task), "{}: {menu}", db.name);
         }
         let mut tu = chat(&engine, "tu");
-        registers(&mut tu, "Phạm Thị Tư", "1", "0912000033", "5").await;
+        registers(&mut tu, "Phạm Thị Tư", "1", "0912000033", "ho khac").await;
         joins(&mut tu, &code).await;
         let told = common::replies(engine.store(), "lan").await;
         assert!(

@@ -386,3 +386,145 @@ async fn a_chat_waiting_for_a_retry_is_not_due_until_its_time() {
         tx.commit().await.unwrap();
     }
 }
+
+/// A commit that fails after the database dropped the transaction by itself (what SQLite does
+/// at a full disk) must not leave the connection "inside" a transaction: once the cause is
+/// gone, every later transaction works, without a restart.
+#[tokio::test]
+async fn a_failed_commit_leaves_no_connection_stuck_in_a_transaction() {
+    for db in common::databases().await {
+        let store = &db.db.store;
+        let mut tx = store.begin().await.unwrap();
+        // The database ends the transaction behind the driver's back, as SQLite does when it
+        // rolls back on SQLITE_FULL; the commit then fails.
+        giamngheo::store::on_tx!(&mut tx, |conn| sqlx::query("ROLLBACK")
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))
+        .unwrap();
+        // (PostgreSQL only warns at a COMMIT outside a transaction.)
+        let committed = tx.commit().await;
+        assert!(db.name != "sqlite" || committed.is_err());
+        // Every pooled connection in turn: none may refuse to begin.
+        for i in 0..24 {
+            let tx = store.begin().await;
+            assert!(tx.is_ok(), "{} (try {i}): {:?}", db.name, tx.err());
+            tx.unwrap().commit().await.unwrap();
+        }
+    }
+}
+
+/// What the binary prints about its database at start and when it cannot open it: where
+/// (path, host, port, database), never a password, wherever the password was written.
+#[tokio::test]
+async fn no_password_is_printed_at_start_or_on_a_failure() {
+    let run = |url: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(["staff"])
+            .current_dir(dir.path())
+            .env("DATABASE_URL", url)
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("GIAMNGHEO_CONFIG")
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("S3cret"), "{url}: {all}");
+        (out.status.success(), all)
+    };
+    // A mistyped scheme.
+    let (ok, said) = run("postgresq://bot:S3cret@127.0.0.1:5432/x");
+    assert!(
+        !ok && said.contains("postgresq://bot:***@127.0.0.1:5432/x"),
+        "{said}"
+    );
+    // A SQLite file that cannot be opened names its path.
+    let (ok, said) = run("sqlite:/nonexistent-dir/x.db");
+    assert!(!ok && said.contains("/nonexistent-dir/x.db"), "{said}");
+    for db in common::databases().await {
+        if db.name != "postgres" {
+            continue;
+        }
+        // A password in the query, at every start (trust auth ignores it).
+        let (_, said) = run(&format!("{}&password=S3cret", db.db.url()));
+        assert!(said.contains("password=***"), "{said}");
+    }
+}
+
+/// Retention: the record of messages seen and replies sent goes once older than the period,
+/// a reply still owed stays whatever its age, an idle conversation (with its unfinished
+/// answers) is closed; what is recent stays. A second pass finds nothing.
+#[tokio::test]
+async fn what_has_served_its_purpose_is_pruned_and_nothing_else() {
+    use giamngheo::store::retention::{self, Periods};
+    for db in common::databases().await {
+        let store = &db.db.store;
+        let long_ago = now() - Duration::days(40);
+        let lately = now() - Duration::days(2);
+        let mut tx = store.begin().await.unwrap();
+        for (id, at) in [("old", long_ago), ("new", lately)] {
+            inbox::record(&mut tx, "telegram", id, at).await.unwrap();
+            let r = Reply::text(format!("CCCD 019203004567 ({id})"));
+            let sent = outbox::enqueue(&mut tx, "telegram", id, &r, at)
+                .await
+                .unwrap();
+            outbox::mark_sent(&mut tx, sent, at).await.unwrap();
+            conversations::save(&mut tx, "telegram", id, "{\"cccd\":\"0192\"}", at)
+                .await
+                .unwrap();
+        }
+        // Owed for a month (the platform was down): still to send.
+        let owed = Reply::text("owed");
+        outbox::enqueue(&mut tx, "telegram", "owed", &owed, long_ago)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let p = retention::prune_all(store, Periods::default(), now())
+            .await
+            .unwrap();
+        assert_eq!(
+            (p.inbox, p.outbox, p.conversations),
+            (1, 1, 1),
+            "{}",
+            db.name
+        );
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            conversations::peek(&mut tx, "telegram", "old")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            conversations::peek(&mut tx, "telegram", "new")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // The old message id is forgotten, the recent one still known.
+        assert!(
+            inbox::record(&mut tx, "telegram", "old", now())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !inbox::record(&mut tx, "telegram", "new", now())
+                .await
+                .unwrap()
+        );
+        let owed = outbox::due(&mut tx, "telegram", Some("owed"), now(), 10)
+            .await
+            .unwrap();
+        assert_eq!(owed.len(), 1, "{}", db.name);
+        drop(tx);
+        let again = retention::prune_all(store, Periods::default(), now())
+            .await
+            .unwrap();
+        assert_eq!(again.total(), 0, "{}", db.name);
+    }
+}

@@ -519,6 +519,11 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
         .await;
         // A household registers on Telegram, so the digest has something to say.
         registers(&mock, 9102, "Lò Văn Sinh", "0912555666").await;
+        // Its hamlet head confirms it, so the chart (of confirmed households) has a bar.
+        let said = common::Account::new(&engine, "console", "truongxom2")
+            .says(&["/duyet 1", "Xác nhận"])
+            .await;
+        assert!(said.contains("Đã xác nhận"), "{said}");
         clock.set(clock.now() + chrono::Duration::days(1));
         let app = common::app(db.db.store.clone(), clock.clone());
         assert!(giamngheo::digest::tick(&app).await.unwrap() >= 1);

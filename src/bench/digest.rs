@@ -13,8 +13,9 @@ use super::script::Plan;
 use super::standin::StandIn;
 use crate::app::AppState;
 use crate::clock::Clock;
-use crate::domain::Role;
+use crate::domain::{Category, HouseholdStatus, Role};
 use crate::sender::Wake;
+use crate::store::households::{self, NewHousehold};
 use crate::store::{Store, communes, digests, on_tx, persons};
 
 /// With no new message for this long, the rest is not coming.
@@ -53,7 +54,8 @@ impl Digest {
 /// Makes the recipients, each reached on Telegram: hamlet heads of a hamlet where the bench's
 /// residents do not register (the script answers "2"), so that no registration notifies
 /// them and no other measurement sends them anything. A deadline of the commune gives every
-/// digest something to say (a digest with nothing to say is not sent).
+/// digest something to say (a digest with nothing to say is not sent), and a confirmed
+/// household of that hamlet something to draw (the chart counts confirmed households).
 pub(super) async fn prepare(store: &Store, plan: &Plan) -> anyhow::Result<()> {
     let now = Utc::now();
     let mut tx = store.begin().await?;
@@ -65,6 +67,7 @@ pub(super) async fn prepare(store: &Store, plan: &Plan) -> anyhow::Result<()> {
     // Within the digest's 30-day horizon at first, overdue (and so still shown) later.
     let due = now.date_naive() + chrono::Days::new(20);
     digests::add_deadline(&mut tx, commune.id, "Báo cáo quý", due, None, now).await?;
+    let mut first_head = None;
     for i in 0..plan.recipients {
         let chat = recipient(i).to_string();
         let name = format!("Trưởng xóm {i}");
@@ -72,6 +75,24 @@ pub(super) async fn prepare(store: &Store, plan: &Plan) -> anyhow::Result<()> {
         persons::link_identity(&mut tx, "telegram", &chat, id, &chat, Some(now)).await?;
         let head = Role::HamletHead;
         persons::grant(&mut tx, id, commune.id, head, Some(hamlet.id), None, now).await?;
+        first_head.get_or_insert(id);
+    }
+    if let Some(head) = first_head {
+        let household = NewHousehold {
+            commune_id: commune.id,
+            hamlet_id: hamlet.id,
+            head_name: "Hộ Mẫu",
+            address: "Số 1",
+            phone: "0912000000",
+            members: 4,
+            category: Category::Poor,
+            escaped_on: None,
+            escape_decision: None,
+            cccd: None,
+            status: HouseholdStatus::Confirmed,
+            registered_by: head,
+        };
+        households::insert(&mut tx, &household, now).await?;
     }
     tx.commit().await?;
     Ok(())

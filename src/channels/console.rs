@@ -27,16 +27,27 @@ where
     W: AsyncWrite + Unpin,
 {
     let mut session = Session::open_saving(engine, identity, output, save_dir).await?;
-    let mut lines = input.lines();
+    let mut input = input;
+    let mut line = vec![];
     loop {
         if prompt {
             session.output.write_all(b"> ").await?;
             session.output.flush().await?;
         }
-        let Some(line) = lines.next_line().await.context("reading input")? else {
+        line.clear();
+        if input
+            .read_until(b'\n', &mut line)
+            .await
+            .context("reading input")?
+            == 0
+        {
             break;
-        };
-        session.send(&line).await?;
+        }
+        // Bytes that are not UTF-8 (a terminal in another encoding, a stray byte in a pipe)
+        // are read as well as they can be, and answered like any bad input: one such line
+        // must not end the chat and lose the lines after it.
+        let text = String::from_utf8_lossy(&line);
+        session.send(text.trim_end_matches(['\n', '\r'])).await?;
     }
     Ok(())
 }

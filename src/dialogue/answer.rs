@@ -74,12 +74,12 @@ pub(super) async fn parse_answer(
                     let mut ids = spec.split(" - ").map(str::trim);
                     let first = ids.next()?;
                     let mut cap = a.answers.get(first)?.as_i64()?;
-                    let mut label = d.step(first)?.label.get(ctx.lang).to_string();
+                    let mut label = ctx.l(&d.step(first)?.label);
                     for id in ids {
                         // Not answered (skipped): nothing to take away.
                         if let Some(v) = a.answers.get(id).and_then(Value::as_i64) {
                             cap -= v;
-                            let minus = d.step(id)?.label.get(ctx.lang).to_lowercase();
+                            let minus = ctx.l(&d.step(id)?.label).to_lowercase();
                             label = format!("{label} − {minus}");
                         }
                     }

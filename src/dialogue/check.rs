@@ -204,7 +204,9 @@ pub(super) fn check_dialogue(
             &mut err,
         );
         for name in placeholders(&s.ask.get_ref().vi).chain(placeholders(&s.ask.get_ref().en)) {
-            if !steps.iter().any(|x| x.id == name) {
+            // `{xom}`, `{Xom}`: the commune's word for a hamlet (`Texts::words`).
+            let word = name == "xom" || name == "Xom";
+            if !word && !steps.iter().any(|x| x.id == name) {
                 err(
                     s.ask.span().start,
                     format!("step `{sid}`: `{{{name}}}` is not an earlier step"),

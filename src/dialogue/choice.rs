@@ -174,7 +174,7 @@ pub(super) fn edit_options(ctx: &Ctx<'_>, d: &Dialogue, a: &Active) -> Vec<Opt> 
         .enumerate()
         .map(|(i, s)| Opt {
             value: s.id.clone(),
-            label: s.label.get(ctx.lang).to_string(),
+            label: ctx.l(&s.label),
             key: (i + 1).to_string(),
             aliases: vec![],
             detail: None,
@@ -215,7 +215,7 @@ impl Fetched {
                 .enumerate()
                 .map(|(i, o)| Opt {
                     value: o.value.clone(),
-                    label: o.label.get(ctx.lang).to_string(),
+                    label: ctx.l(&o.label),
                     key: (i + 1).to_string(),
                     aliases: o.aliases.clone(),
                     detail: None,
@@ -280,7 +280,6 @@ mod tests {
             "Hộ nghèo",
             "Hộ cận nghèo",
             "Hộ mới thoát nghèo",
-            "Người khuyết tật không có sinh kế ổn định",
             "Hộ khác (không thuộc diện)",
         ]);
         let typed = |t: &str| pick(&Input::Typed(t.into()), &categories);

@@ -95,7 +95,7 @@ impl Turn<'_> {
                     let help = self
                         .current_step()
                         .and_then(|s| s.help.as_ref())
-                        .map(|h| h.get(self.ctx.lang).to_string())
+                        .map(|h| self.ctx.l(h))
                         .unwrap_or_else(|| self.ctx.t("help-step", &[]));
                     let mut r = self.prompt().await?;
                     r.text = format!("{help}\n\n{}", r.text);

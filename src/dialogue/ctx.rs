@@ -38,6 +38,11 @@ impl Ctx<'_> {
         self.texts.get(self.lang, id, args)
     }
 
+    /// A dialogue file's text in the user's language and the commune's words.
+    pub fn l(&self, text: &crate::text::Localized) -> String {
+        self.texts.words(text.get(self.lang)).into_owned()
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.access.has_role(role)
     }

@@ -119,6 +119,7 @@ impl Engine {
 
     /// Handles one inbound message in one transaction.
     pub async fn handle(&self, msg: &Inbound) -> Result<Handled, EngineError> {
+        let msg = &msg.printable();
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         // In a group chat each member has a conversation of their own, and the replies go to
@@ -153,17 +154,20 @@ impl Engine {
             tx.commit().await?;
             return Ok(Handled::Done);
         };
+        let rules = CommuneRules::from_json(&commune.rules);
+        // The commune's words, in its replies and in the notices it sends.
+        let texts = self.texts.for_commune(&rules.words);
         let ctx = Ctx {
             person: &person,
             channel: &msg.channel,
             sender_id: &msg.sender_id,
-            rules: CommuneRules::from_json(&commune.rules),
+            rules,
             commune: &commune,
             access: Access::new(grants),
             lang: Lang::parse(&person.lang).unwrap_or_default(),
             now,
             today: local_date(now, &commune.time_zone),
-            texts: &self.texts,
+            texts: &texts,
             telegram_bot: self.telegram_bot(),
         };
         let state: ChatState = match raw.as_deref().map(serde_json::from_str) {
@@ -188,7 +192,7 @@ impl Engine {
         for n in &out.notices {
             let to = persons::by_id(&mut tx, n.person_id).await?;
             let lang = Lang::parse(&to.lang).unwrap_or_default();
-            let reply = Reply::text(self.texts.get(lang, n.message, &n.args));
+            let reply = Reply::text(texts.get(lang, n.message, &n.args));
             // One channel, not all of them: the one the person chose, else the one they
             // used last.
             if let Some(c) = persons::notice_contact(&mut tx, n.person_id).await? {
@@ -198,7 +202,7 @@ impl Engine {
         for a in &out.to_accounts {
             let to = persons::by_id(&mut tx, a.notice.person_id).await?;
             let lang = Lang::parse(&to.lang).unwrap_or_default();
-            let reply = Reply::text(self.texts.get(lang, a.notice.message, &a.notice.args));
+            let reply = Reply::text(texts.get(lang, a.notice.message, &a.notice.args));
             outbox::enqueue(&mut tx, &a.channel, &a.chat_id, &reply, now).await?;
         }
         tx.commit().await?;

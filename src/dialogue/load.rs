@@ -133,6 +133,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "revoke_role.toml",
         include_str!("../../dialogues/revoke_role.toml"),
     ),
+    (
+        "add_disabled_person.toml",
+        include_str!("../../dialogues/add_disabled_person.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {
@@ -320,7 +324,7 @@ confirm = false
     #[test]
     fn an_answer_the_action_cannot_take_is_refused() {
         let shipped = SHIPPED[0].1;
-        let broken = shipped.replace("value = \"disabled\"", "value = \"rich\"");
+        let broken = shipped.replace("value = \"near_poor\"", "value = \"rich\"");
         let errs = load_one(&broken).unwrap_err();
         assert!(
             errs.iter()

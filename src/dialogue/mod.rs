@@ -66,6 +66,7 @@ pub enum Action {
     ShowStaff,
     RevokeRole,
     ChooseLeader,
+    AddDisabledPerson,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -146,7 +147,8 @@ pub enum Source {
     RequestedGroups,
     /// The user's households in forming groups, as "group:household".
     MyMemberships,
-    /// Proposals waiting for the commune (officers).
+    /// Proposals waiting for the commune, then those waiting for the upper level's answer
+    /// (officers).
     OpenProposals,
     /// Every proposal of the commune for officers; one's own for others.
     VisibleProposals,
@@ -164,6 +166,9 @@ pub enum Source {
     /// The roles others hold in the commune and the invites not taken yet: what the user
     /// may revoke.
     StaffRoles,
+    /// The households of the hamlet chosen in the step before (or of the user's only
+    /// hamlet), and "none of them".
+    HamletHomes,
 }
 
 impl Source {
@@ -192,6 +197,7 @@ impl Source {
             "group_members" => Source::GroupMembers,
             "linked_accounts" => Source::LinkedAccounts,
             "staff_roles" => Source::StaffRoles,
+            "hamlet_homes" => Source::HamletHomes,
             _ => return None,
         })
     }

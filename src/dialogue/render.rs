@@ -44,7 +44,7 @@ pub(super) fn prompt(ctx: &Ctx<'_>, d: &Dialogue, a: &Active, seq: u32, opts: &[
         },
         At::Step(id) => {
             let step = d.step(id).expect("current step exists");
-            let mut text = fill(step.ask.get(ctx.lang), |name| {
+            let mut text = fill(&ctx.l(&step.ask), |name| {
                 let s = d.step(name)?;
                 Some(display(ctx, s, a.answers.get(name)?, a.labels.get(name)))
             });
@@ -87,7 +87,7 @@ pub(super) fn prompt(ctx: &Ctx<'_>, d: &Dialogue, a: &Active, seq: u32, opts: &[
 
 /// What a list with nothing in it says (the dialogue ends there): the file's `empty` text.
 pub(super) fn empty_list(ctx: &Ctx<'_>, step: &Step) -> Reply {
-    let empty = step.empty.as_ref().map(|e| e.get(ctx.lang).to_string());
+    let empty = step.empty.as_ref().map(|e| ctx.l(e));
     Reply::text(empty.unwrap_or_default())
 }
 
@@ -101,7 +101,7 @@ fn summary(ctx: &Ctx<'_>, d: &Dialogue, a: &Active) -> Vec<(String, String)> {
             let v = a.answers.get(&s.id)?;
             let shown = display(ctx, s, v, a.labels.get(&s.id));
             let first = shown.lines().next().unwrap_or_default().to_string();
-            Some((s.label.get(ctx.lang).to_string(), first))
+            Some((ctx.l(&s.label), first))
         })
         .collect()
 }
@@ -116,7 +116,7 @@ fn display(ctx: &Ctx<'_>, step: &Step, v: &Value, label: Option<&Value>) -> Stri
             .options
             .iter()
             .find(|o| o.value == *s)
-            .map(|o| o.label.get(ctx.lang).to_string())
+            .map(|o| ctx.l(&o.label))
             .unwrap_or_else(|| s.clone()),
         (Kind::Date | Kind::Day, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(format_date)
@@ -160,7 +160,7 @@ pub(super) fn menu_with(ctx: &Ctx<'_>, dialogues: &Dialogues, note: Option<Strin
         .iter()
         .filter(|d| allowed(ctx, d))
         .map(|d| Choice {
-            label: d.title.get(ctx.lang).to_string(),
+            label: ctx.l(&d.title),
             data: command_for(d, ctx.lang),
             key: None,
         })

@@ -44,6 +44,11 @@ pub(crate) async fn options(
             .into_iter()
             .map(|(value, label)| opt(value, label, None))
             .collect(),
+        Source::HamletHomes => actions::disabled::homes(ctx, tx, answers)
+            .await?
+            .into_iter()
+            .map(|(value, label)| opt(value, label, None))
+            .collect(),
         Source::LinkedAccounts => actions::links::options(ctx, tx)
             .await?
             .into_iter()
@@ -85,11 +90,21 @@ pub(crate) async fn options(
                         .into_iter()
                         .filter(|s| from.after(*s).is_some())
                         .map(|s| {
-                            let mut o = opt(s.code(), ctx.t(s.message_id(), &[]), None);
+                            // "Trình UBND tỉnh Thái Nguyên": the commune's own upper level.
+                            let upper = present::upper_level(&ctx.rules.words);
+                            let mut o =
+                                opt(s.code(), ctx.t(s.message_id(), &[("upper", upper)]), None);
                             // Words officers say for the steps, besides the labels.
                             o.aliases = match s {
                                 ProposalStep::Reject => vec!["tu choi".into(), "reject".into()],
-                                ProposalStep::Approve => vec!["duyet".into(), "approve".into()],
+                                ProposalStep::Approve => {
+                                    vec!["duyet".into(), "phe duyet".into(), "approve".into()]
+                                }
+                                ProposalStep::Decline => vec![
+                                    "khong duyet".into(),
+                                    "khong phe duyet".into(),
+                                    "decline".into(),
+                                ],
                                 ProposalStep::Forward => vec!["trinh".into(), "forward".into()],
                                 ProposalStep::Finish => vec!["xong".into(), "finish".into()],
                                 _ => vec![],
@@ -306,8 +321,12 @@ pub(crate) async fn options(
             .collect(),
         Source::OpenProposals | Source::VisibleProposals | Source::ReturnedProposals => {
             let list = match source {
+                // The commune's queue, then those waiting for the upper level's answer,
+                // which an officer records here too.
                 Source::OpenProposals if ctx.is_officer() => {
-                    proposals::open(tx, ctx.commune.id).await?
+                    let mut list = proposals::open(tx, ctx.commune.id).await?;
+                    list.extend(proposals::forwarded(tx, ctx.commune.id).await?);
+                    list
                 }
                 Source::OpenProposals => vec![],
                 Source::VisibleProposals if ctx.is_officer() => {

@@ -289,7 +289,9 @@ impl Active {
     /// back to the summary. False when no change is under way.
     pub fn cancel_change(&mut self) -> bool {
         if self.editing || self.from_summary || self.at == At::PickEdit {
+            // Back at the summary with no change under way: the next /huy ends the task.
             self.editing = false;
+            self.from_summary = false;
             self.at = At::Confirm;
             return true;
         }

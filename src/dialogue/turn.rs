@@ -469,7 +469,7 @@ impl<'a> Turn<'a> {
         a.take(d, &step.id, value, label, access);
         let line = match &only.detail {
             Some(detail) => detail.clone(),
-            None => format!("{}: {}", step.label.get(self.ctx.lang), only.label),
+            None => format!("{}: {}", self.ctx.l(&step.label), only.label),
         };
         Some((step.id.clone(), line))
     }

@@ -4,11 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::input::format_date;
-use crate::domain::{
-    Access, Capability, Category, Grant, GroupStatus, HouseholdStatus, Phone, Role,
-};
+use crate::domain::{Access, Capability, Category, Grant, GroupStatus, Phone, Role};
 use crate::message::Reply;
 use crate::present;
+use crate::report::tally::{self, Tally};
 use crate::store::digests::{self, Count, Deadline};
 use crate::store::{Tx, communes::Commune, groups, households, persons, proposals};
 use crate::text::{Arg, Lang, Texts};
@@ -33,11 +32,36 @@ pub struct Data {
     pub waiting: Vec<Waiting>,
     pub deadlines: Vec<Deadline>,
     pub totals: Vec<Count>,
+    /// People with a disability recorded in the period.
+    pub people_recorded: i64,
+    /// Households and people now, counted as the report and the chart count them.
+    pub now: Counted,
+}
+
+/// The commune's households and people now, as `report::tally` counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counted {
+    pub confirmed: i64,
+    pub waiting: i64,
+    pub people: i64,
+}
+
+impl Counted {
+    pub fn of(t: &Tally) -> Counted {
+        Counted {
+            confirmed: t.confirmed_total(),
+            waiting: t.waiting_total(),
+            people: t.people_total(),
+        }
+    }
 }
 
 impl Data {
     pub fn nothing_new(&self) -> bool {
-        self.registered.is_empty() && self.confirmed.is_empty() && self.changes.is_empty()
+        self.registered.is_empty()
+            && self.confirmed.is_empty()
+            && self.changes.is_empty()
+            && self.people_recorded == 0
     }
 }
 
@@ -51,6 +75,8 @@ pub struct CommuneDay {
     confirmed: Vec<Count>,
     changes: Vec<Count>,
     totals: Vec<Count>,
+    people_recorded: i64,
+    now: Counted,
     deadlines: Vec<Deadline>,
     requested: Vec<groups::Group>,
     open: Vec<proposals::Proposal>,
@@ -75,6 +101,8 @@ impl CommuneDay {
             confirmed: digests::confirmed_between(tx, commune.id, from, to).await?,
             changes: digests::changes_between(tx, commune.id, from, to).await?,
             totals: digests::totals(tx, commune.id).await?,
+            people_recorded: digests::disabled_people_between(tx, commune.id, from, to).await?,
+            now: Counted::of(&tally::of_commune(tx, commune, today).await?),
             deadlines,
             requested: groups::with_status(tx, commune.id, GroupStatus::Requested).await?,
             open: proposals::open(tx, commune.id).await?,
@@ -171,6 +199,8 @@ pub async fn for_person(
         waiting,
         deadlines: shared.deadlines.clone(),
         totals: shared.totals.clone(),
+        people_recorded: shared.people_recorded,
+        now: shared.now,
     })
 }
 
@@ -262,6 +292,9 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
         if !d.confirmed.is_empty() {
             out.push(t("digest-confirmed", &[("n", sum(&d.confirmed).into())]));
         }
+        if d.people_recorded > 0 {
+            out.push(t("digest-people", &[("n", d.people_recorded.into())]));
+        }
         let g = |action: &str| count_of(&d.changes, "group", action);
         if g("create") + g("request") + g("establish") + g("join") > 0 {
             out.push(t(
@@ -311,19 +344,15 @@ pub fn render(d: &Data, texts: &Texts, lang: Lang) -> String {
             ));
         }
     }
-    // The totals are counted by status code; these are the codes they are read by.
-    let households = |s: HouseholdStatus| count_of(&d.totals, "household", s.code());
+    // Groups and proposals are counted by status code; these are the codes they are read by.
     let all_of =
         |entity: &str| -> i64 { d.totals.iter().filter(|c| c.a == entity).map(|c| c.n).sum() };
-    let confirmed = households(HouseholdStatus::Confirmed);
     out.push(t(
         "digest-totals",
         &[
-            (
-                "households",
-                (confirmed + households(HouseholdStatus::Claimed)).into(),
-            ),
-            ("confirmed", confirmed.into()),
+            ("confirmed", d.now.confirmed.into()),
+            ("waiting", d.now.waiting.into()),
+            ("people", d.now.people.into()),
             ("groups", all_of("group").into()),
             (
                 "established",
@@ -372,7 +401,13 @@ mod tests {
                 title: "Báo cáo".into(),
                 due_on: day(27),
             }],
-            totals: vec![count("household", "claimed", 3)],
+            totals: vec![],
+            people_recorded: 0,
+            now: Counted {
+                confirmed: 0,
+                waiting: 3,
+                people: 0,
+            },
         }
     }
 
@@ -389,6 +424,35 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("• Báo cáo – 27/11/2026 – hôm nay"), "{text}");
+        assert!(
+            text.contains("Tổng: 0 hộ đã xác nhận, 3 chờ xác nhận"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn people_with_a_disability_are_counted_in_people_not_households() {
+        let texts = Texts::load().unwrap();
+        let d = Data {
+            registered: vec![],
+            changes: vec![],
+            people_recorded: 2,
+            now: Counted {
+                confirmed: 4,
+                waiting: 1,
+                people: 2,
+            },
+            ..data()
+        };
+        let text = render(&d, &texts, Lang::Vi);
+        assert!(
+            text.contains("• Người khuyết tật được ghi: 2 người"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Tổng: 4 hộ đã xác nhận, 1 chờ xác nhận · 2 người khuyết tật"),
+            "{text}"
+        );
     }
 
     #[test]

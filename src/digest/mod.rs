@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::app::AppState;
-use crate::domain::parse_time;
+use crate::domain::{CommuneRules, parse_time};
 use crate::message::{FileRef, Reply};
 use crate::store::digests::{self, Recipient};
 use crate::store::{Tx, communes, files, outbox, persons};
@@ -213,9 +213,11 @@ impl Cache {
         let chart = match made {
             Some((id, name)) => Some(FileRef::stored("photo", &name, id)),
             None if self.inline => {
-                crate::report::chart::households_png(tx, commune, texts, lang).await?
+                crate::report::chart::households_png(tx, commune, p.today, texts, lang).await?
             }
-            None => match crate::report::chart::households_png(tx, commune, texts, lang).await? {
+            None => match crate::report::chart::households_png(tx, commune, p.today, texts, lang)
+                .await?
+            {
                 Some(png) => {
                     let bytes = png.bytes().unwrap_or_default();
                     let id = files::put(tx, &stored, "photo", &png.name, &bytes, p.to).await?;
@@ -239,6 +241,8 @@ pub async fn build(
     p: Period,
     lang: Lang,
 ) -> anyhow::Result<Option<Reply>> {
+    let commune_texts = texts.for_commune(&CommuneRules::from_json(&commune.rules).words);
+    let texts = &commune_texts;
     let grants = persons::grants(tx, person_id).await?;
     let key = (commune.id, p.from, p.to);
     if let Entry::Vacant(e) = cache.days.entry(key) {

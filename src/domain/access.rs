@@ -79,6 +79,9 @@ pub enum Capability {
     SeeStaff,
     /// Take a role back, or revoke an invite not taken yet.
     RevokeRole,
+    /// Record a person with a disability without a stable livelihood: the hamlet head of
+    /// their hamlet, or the culture-social officer (any hamlet).
+    RecordDisabledPerson,
 }
 
 use Capability as C;
@@ -125,6 +128,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::Invite, STAFF_MANAGERS),
     (C::SeeStaff, OFFICERS),
     (C::RevokeRole, STAFF_MANAGERS),
+    (C::RecordDisabledPerson, &[R::HamletHead, R::CultureOfficer]),
 ];
 
 impl Capability {
@@ -296,6 +300,7 @@ mod tests {
             C::Invite,
             C::SeeStaff,
             C::RevokeRole,
+            C::RecordDisabledPerson,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {

@@ -86,8 +86,9 @@ pub struct MemberFacts {
     pub recognised: bool,
     /// Recognised, or otherwise experienced in good economic production.
     pub experienced: bool,
-    /// From a confirmed target household (poor, near-poor, newly escaped in its window, or
-    /// a person with a disability without a stable livelihood).
+    /// From a confirmed target household: poor, near-poor, newly escaped in its window, or
+    /// one where a person with a disability without a stable livelihood lives (the person is
+    /// the program's beneficiary, whatever the household's category).
     pub target: bool,
     /// The household's registration is confirmed: only those count toward the group's size
     /// and its shares (one still waiting may join, and counts once the hamlet head confirms).
@@ -107,6 +108,7 @@ pub struct MemberRecord<'a> {
     pub household_status: HouseholdStatus,
     pub category: Category,
     pub escaped_on: Option<NaiveDate>,
+    pub has_disabled_person: bool,
 }
 
 impl MemberFacts {
@@ -119,7 +121,8 @@ impl MemberFacts {
         MemberFacts {
             recognised,
             experienced: recognised || m.experienced,
-            target: confirmed && m.category.is_target(m.escaped_on, window, today),
+            target: confirmed
+                && (m.has_disabled_person || m.category.is_target(m.escaped_on, window, today)),
             confirmed,
         }
     }
@@ -240,6 +243,7 @@ mod tests {
             household_status: HouseholdStatus::Claimed,
             category: Category::NewlyEscaped,
             escaped_on: NaiveDate::from_ymd_opt(2024, 2, 29),
+            has_disabled_person: false,
         };
         let window = EscapeWindow::default();
         let facts = MemberFacts::of(&declared, window, today);
@@ -256,6 +260,33 @@ mod tests {
             ..checked
         };
         assert!(!MemberFacts::of(&none, window, today).recognised);
+    }
+
+    #[test]
+    fn a_household_counts_as_a_target_for_the_disabled_person_living_in_it() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let other = MemberRecord {
+            recognised_level: None,
+            recognition_checked: false,
+            experienced: true,
+            household_status: HouseholdStatus::Confirmed,
+            category: Category::Other,
+            escaped_on: None,
+            has_disabled_person: false,
+        };
+        let window = EscapeWindow::default();
+        assert!(!MemberFacts::of(&other, window, today).target);
+        let with_person = MemberRecord {
+            has_disabled_person: true,
+            ..other
+        };
+        assert!(MemberFacts::of(&with_person, window, today).target);
+        // Still only once the household is confirmed.
+        let waiting = MemberRecord {
+            household_status: HouseholdStatus::Claimed,
+            ..with_person
+        };
+        assert!(!MemberFacts::of(&waiting, window, today).target);
     }
 
     #[test]

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::codes::codes;
 
 codes! {
-    /// The four kinds of beneficiary named in the commune's letter.
+    /// The three kinds of beneficiary household named in the commune's letter, and the rest.
+    /// The letter's fourth kind, people with a disability without a stable livelihood, are
+    /// people, whatever their household (`store::disabled`).
     #[derive(Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     pub enum Category {
@@ -16,8 +18,6 @@ codes! {
         NearPoor => "near_poor",
         /// hộ mới thoát nghèo, within the window after the escape was recognised
         NewlyEscaped => "newly_escaped",
-        /// người khuyết tật không có sinh kế ổn định
-        Disabled => "disabled",
         /// Any other household: not a beneficiary, but welcome in a community group (the good
         /// producers a group needs are often not poor).
         Other => "other",
@@ -31,7 +31,6 @@ impl Category {
             Category::Poor => "cat-poor",
             Category::NearPoor => "cat-near-poor",
             Category::NewlyEscaped => "cat-newly-escaped",
-            Category::Disabled => "cat-disabled",
             Category::Other => "cat-other",
         }
     }
@@ -43,10 +42,22 @@ impl Category {
         window: EscapeWindow,
         today: NaiveDate,
     ) -> bool {
+        self.as_of(escaped_on, window, today) != Category::Other
+    }
+
+    /// The category a household counts under on `day`: a newly escaped household whose
+    /// window has closed is an "other" household from then on, in every count.
+    pub fn as_of(
+        self,
+        escaped_on: Option<NaiveDate>,
+        window: EscapeWindow,
+        today: NaiveDate,
+    ) -> Category {
         match self {
-            Category::Other => false,
-            Category::NewlyEscaped => escaped_on.is_some_and(|d| window.is_open(d, today)),
-            _ => true,
+            Category::NewlyEscaped if !escaped_on.is_some_and(|d| window.is_open(d, today)) => {
+                Category::Other
+            }
+            c => c,
         }
     }
 }

@@ -43,8 +43,11 @@ codes! {
         UnderAppraisal => "under_appraisal",
         Returned => "returned",
         Rejected => "rejected",
+        /// Sent to the upper level: waits for its answer, no longer for the commune.
         Forwarded => "forwarded",
         Approved => "approved",
+        /// The upper level did not approve it.
+        NotApproved => "not_approved",
         InProgress => "in_progress",
         Finished => "finished",
     }
@@ -59,7 +62,10 @@ codes! {
         Forward => "forward",
         Return => "return",
         Reject => "reject",
+        /// The upper level approved it (its decision is recorded).
         Approve => "approve",
+        /// The upper level did not approve it (its reason is recorded).
+        Decline => "decline",
         Start => "start",
         Finish => "finish",
     }
@@ -74,26 +80,34 @@ impl ProposalStatus {
             Self::Rejected => "pstatus-rejected",
             Self::Forwarded => "pstatus-forwarded",
             Self::Approved => "pstatus-approved",
+            Self::NotApproved => "pstatus-not-approved",
             Self::InProgress => "pstatus-in-progress",
             Self::Finished => "pstatus-finished",
         }
     }
-    /// Waiting for somebody at the commune to act.
+    /// Waiting for somebody at the commune to act. A forwarded proposal waits for the upper
+    /// level instead.
     pub fn is_open(self) -> bool {
-        !matches!(self, Self::Returned | Self::Rejected | Self::Finished)
+        !matches!(
+            self,
+            Self::Returned | Self::Rejected | Self::Finished | Self::Forwarded | Self::NotApproved
+        )
     }
 
     /// The lifecycle in the letter: submitted → appraised → forwarded to the competent level
-    /// → approved (or not) → carried out. Returned proposals come back as submitted.
+    /// → approved (or not) → carried out. Returned proposals come back as submitted. Once
+    /// forwarded, the answer is the upper level's: the commune records it, and can no longer
+    /// send the proposal back or reject it itself.
     pub fn after(self, step: ProposalStep) -> Option<ProposalStatus> {
         use ProposalStatus as S;
         use ProposalStep as P;
         Some(match (self, step) {
             (S::Submitted, P::Appraise) => S::UnderAppraisal,
             (S::Submitted | S::UnderAppraisal, P::Return) => S::Returned,
-            (S::Submitted | S::UnderAppraisal | S::Forwarded, P::Reject) => S::Rejected,
+            (S::Submitted | S::UnderAppraisal, P::Reject) => S::Rejected,
             (S::UnderAppraisal, P::Forward) => S::Forwarded,
             (S::Forwarded, P::Approve) => S::Approved,
+            (S::Forwarded, P::Decline) => S::NotApproved,
             (S::Approved, P::Start) => S::InProgress,
             (S::InProgress, P::Finish) => S::Finished,
             _ => return None,
@@ -110,14 +124,21 @@ impl ProposalStep {
             Self::Return => "pstep-return",
             Self::Reject => "pstep-reject",
             Self::Approve => "pstep-approve",
+            Self::Decline => "pstep-decline",
             Self::Start => "pstep-start",
             Self::Finish => "pstep-finish",
         }
     }
 
-    /// Sending back and rejecting need a reason the submitter can act on.
+    /// Sending back and rejecting need a reason the submitter can act on, and so does the
+    /// upper level's refusal.
     pub fn needs_comment(self) -> bool {
-        matches!(self, Self::Return | Self::Reject)
+        matches!(self, Self::Return | Self::Reject | Self::Decline)
+    }
+
+    /// Approval records the upper level's decision: its number, date and the support granted.
+    pub fn needs_decision(self) -> bool {
+        self == Self::Approve
     }
 }
 
@@ -147,5 +168,18 @@ mod tests {
         assert_eq!(S::UnderAppraisal.after(P::Return), Some(S::Returned));
         assert_eq!(S::Finished.after(P::Reject), None);
         assert!(!S::Returned.is_open());
+    }
+
+    #[test]
+    fn a_forwarded_proposal_waits_for_the_upper_level_only() {
+        assert!(!S::Forwarded.is_open(), "out of the commune's queue");
+        let steps: Vec<P> = P::ALL
+            .into_iter()
+            .filter(|p| S::Forwarded.after(*p).is_some())
+            .collect();
+        assert_eq!(steps, [P::Approve, P::Decline]);
+        assert_eq!(S::Forwarded.after(P::Decline), Some(S::NotApproved));
+        assert!(!S::NotApproved.is_open());
+        assert_eq!(S::NotApproved.after(P::Approve), None);
     }
 }

@@ -6,71 +6,89 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+use chrono::NaiveDate;
+
+use super::tally::{self, Tally};
 use crate::domain::Category;
+use crate::domain::input::format_date;
 use crate::message::FileRef;
-use crate::store::communes::{self, Commune};
-use crate::store::{Tx, digests};
+use crate::store::Tx;
+use crate::store::communes::Commune;
 use crate::text::{Lang, Texts};
 
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
 
-const COLOURS: [RGBColor; 5] = [
+const COLOURS: [RGBColor; 4] = [
     RGBColor(198, 40, 40),
     RGBColor(239, 108, 0),
     RGBColor(46, 125, 50),
-    RGBColor(21, 101, 192),
     RGBColor(117, 117, 117),
 ];
+const PEOPLE: RGBColor = RGBColor(21, 101, 192);
 
-/// The chart for a commune, or None when it has no household yet.
+/// What the chart shows, as numbers: one place per hamlet, confirmed households stacked by
+/// category, and beside them the people with a disability (counted in people, not
+/// households).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bars {
+    pub title: String,
+    pub hamlets: Vec<String>,
+    /// (label, count per hamlet) per category.
+    pub households: Vec<(String, Vec<i64>)>,
+    /// (label, count per hamlet).
+    pub people: (String, Vec<i64>),
+}
+
+impl Bars {
+    pub fn of(tally: &Tally, commune: &str, texts: &Texts, lang: Lang) -> Bars {
+        let households = Category::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, cat)| {
+                let values = tally.hamlets.iter().map(|h| h.confirmed[k]).collect();
+                (texts.get(lang, cat.message_id(), &[]), values)
+            })
+            .collect();
+        Bars {
+            title: texts.get(
+                lang,
+                "chart-title",
+                &[
+                    ("commune", commune.to_string().into()),
+                    ("day", format_date(tally.day).into()),
+                ],
+            ),
+            hamlets: tally.hamlets.iter().map(|h| h.hamlet.clone()).collect(),
+            households,
+            people: (
+                texts.get(lang, "chart-people", &[]),
+                tally.hamlets.iter().map(|h| h.people).collect(),
+            ),
+        }
+    }
+}
+
+/// The chart for a commune on `day`, or None when it has nothing to count yet.
 pub async fn households_png(
     tx: &mut Tx,
     commune: &Commune,
+    day: NaiveDate,
     texts: &Texts,
     lang: Lang,
 ) -> anyhow::Result<Option<FileRef>> {
-    let counts = digests::households_by_hamlet(tx, commune.id).await?;
-    if counts.is_empty() {
+    let tally = tally::of_commune(tx, commune, day).await?;
+    if tally.confirmed_total() + tally.people_total() == 0 {
         return Ok(None);
     }
-    // Every hamlet gets its place, an empty one too: a gap is information.
-    let hamlets: Vec<String> = communes::hamlets(tx, commune.id)
-        .await?
-        .into_iter()
-        .map(|h| h.name)
-        .collect();
-    let series: Vec<(String, Vec<i64>)> = Category::ALL
-        .iter()
-        .map(|cat| {
-            let values = hamlets
-                .iter()
-                .map(|h| {
-                    counts
-                        .iter()
-                        .filter(|c| &c.a == h && c.b == cat.code())
-                        .map(|c| c.n)
-                        .sum()
-                })
-                .collect();
-            (texts.get(lang, cat.message_id(), &[]), values)
-        })
-        .collect();
-    let title = texts.get(
-        lang,
-        "chart-title",
-        &[("commune", commune.name.clone().into())],
-    );
-    let png = draw(&title, &hamlets, &series)?;
+    let png = draw(&Bars::of(&tally, &commune.name, texts, lang))?;
     Ok(Some(FileRef::inline("photo", "ho-theo-xom.png", &png)))
 }
 
-/// Draws stacked bars, one per hamlet, a colour per category; returns PNG bytes.
-pub fn draw(
-    title: &str,
-    hamlets: &[String],
-    series: &[(String, Vec<i64>)],
-) -> anyhow::Result<Vec<u8>> {
+/// Draws stacked bars, one per hamlet, a colour per category, with a narrow bar of people
+/// beside each; returns PNG bytes.
+pub fn draw(bars: &Bars) -> anyhow::Result<Vec<u8>> {
+    let (title, hamlets, series) = (&bars.title, &bars.hamlets, &bars.households);
     REGISTER.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     });
@@ -80,11 +98,21 @@ pub fn draw(
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
         root.fill(&WHITE)?;
         let max = (0..hamlets.len())
-            .map(|i| series.iter().map(|(_, v)| v[i]).sum::<i64>())
+            .map(|i| {
+                series
+                    .iter()
+                    .map(|(_, v)| v[i])
+                    .sum::<i64>()
+                    .max(bars.people.1[i])
+            })
             .max()
             .unwrap_or(1)
             .max(1);
         let n = hamlets.len() as i32;
+        // A hamlet's place, in pixels (the plot is the width less margins and the y labels):
+        // the households' bar takes its left half, the people's a narrow bar on the right.
+        let place = (w - 2 * 15 - 40) as f64 / n.max(1) as f64;
+        let px = |share: f64| (place * share) as u32;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
             .margin(15)
@@ -116,7 +144,9 @@ pub fn draw(
                         ],
                         colour.filled(),
                     );
-                    r.set_margin(0, 0, 25, 25);
+                    // The households' bar on the left of the hamlet's place, the people's
+                    // on the right.
+                    r.set_margin(0, 0, px(0.1), px(0.4));
                     base[i as usize] += v;
                     r
                 })
@@ -128,6 +158,28 @@ pub fn draw(
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
                 });
         }
+        let (name, values) = &bars.people;
+        let people: Vec<_> = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > 0)
+            .map(|(i, v)| {
+                let i = i as i32;
+                let mut r = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0),
+                        (SegmentValue::Exact(i + 1), *v),
+                    ],
+                    PEOPLE.filled(),
+                );
+                r.set_margin(0, 0, px(0.65), px(0.1));
+                r
+            })
+            .collect();
+        chart
+            .draw_series(people)?
+            .label(name.clone())
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], PEOPLE.filled()));
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

@@ -1,8 +1,9 @@
-//! Reports for the city and the commune: the XLSX workbook, the chart of households, and the
-//! audit log as people read it.
+//! Reports for the city and the commune: the XLSX workbook, the chart of households, the
+//! counts both read, and the audit log as people read it.
 
 pub mod audit;
 pub mod chart;
+pub mod tally;
 pub mod xlsx;
 
 use anyhow::Context;
@@ -23,6 +24,7 @@ pub async fn export(
         .await?
         .context("no commune in the database")?;
     let today = crate::clock::local_date(now, &commune.time_zone);
+    let texts = texts.for_commune(&crate::domain::CommuneRules::from_json(&commune.rules).words);
     let bytes = xlsx::workbook(
         &mut tx,
         &commune,

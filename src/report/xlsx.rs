@@ -11,7 +11,9 @@ use crate::domain::input::format_date;
 use crate::domain::{Category, Cccd, CommuneRules, GroupStatus, MemberFacts, Phone, ProposalKind};
 use crate::present;
 use crate::store::communes::{self, Commune};
-use crate::store::{Tx, audit, digests, groups, households, proposals};
+use crate::store::{Tx, audit, disabled, groups, households, persons, proposals};
+
+use super::tally;
 use crate::text::{Lang, Texts};
 
 fn header(ws: &mut Worksheet, titles: &[&str]) -> anyhow::Result<()> {
@@ -36,41 +38,55 @@ pub async fn workbook(
 ) -> anyhow::Result<Vec<u8>> {
     let t = |id: &str| texts.get(Lang::Vi, id, &[]);
     let rules = CommuneRules::from_json(&commune.rules);
+    let hamlet = texts.hamlet_word(true);
     let mut wb = Workbook::new();
 
-    // 1. Households by hamlet × category.
-    let counts = digests::households_by_hamlet(tx, commune.id).await?;
+    // 1. Confirmed households by hamlet × category as of the report's day; waiting ones and
+    // people with a disability in their own, labelled columns.
+    let tally = tally::of_commune(tx, commune, today).await?;
     let hamlets = communes::hamlets(tx, commune.id).await?;
     {
         let ws = wb.add_worksheet();
-        ws.set_name("Theo xóm")?;
-        let mut titles = vec!["Xóm".to_string()];
+        ws.set_name(format!("Theo {}", texts.hamlet_word(false)))?;
+        let mut titles = vec![texts.hamlet_word(true)];
         titles.extend(Category::ALL.iter().map(|c| t(c.message_id())));
-        titles.push("Tổng".into());
+        titles.push("Tổng hộ đã xác nhận".into());
+        titles.push("Hộ chờ xác nhận".into());
+        titles.push(format!("{} (người)", t("disabled-people")));
         header(ws, &titles.iter().map(String::as_str).collect::<Vec<_>>())?;
-        let mut totals = vec![0i64; Category::ALL.len() + 1];
-        for (r, h) in hamlets.iter().enumerate() {
+        let write_row = |ws: &mut Worksheet, row: u32, numbers: &[i64], format: &Format| {
+            numbers.iter().enumerate().try_for_each(|(k, n)| {
+                ws.write_number_with_format(row, k as u16 + 1, *n as f64, format)
+                    .map(|_| ())
+            })
+        };
+        let plain = Format::new();
+        for (r, h) in tally.hamlets.iter().enumerate() {
             let row = r as u32 + 1;
-            ws.write_string(row, 0, &h.name)?;
-            let mut sum = 0;
-            for (k, c) in Category::ALL.iter().enumerate() {
-                let n: i64 = counts
-                    .iter()
-                    .filter(|x| x.a == h.name && x.b == c.code())
-                    .map(|x| x.n)
-                    .sum();
-                ws.write_number(row, k as u16 + 1, n as f64)?;
-                totals[k] += n;
-                sum += n;
-            }
-            ws.write_number(row, Category::ALL.len() as u16 + 1, sum as f64)?;
-            totals[Category::ALL.len()] += sum;
+            ws.write_string(row, 0, &h.hamlet)?;
+            let mut numbers = h.confirmed.clone();
+            numbers.extend([h.confirmed_total(), h.waiting, h.people]);
+            write_row(ws, row, &numbers, &plain)?;
         }
-        let last = hamlets.len() as u32 + 1;
-        ws.write_string_with_format(last, 0, "Tổng", &Format::new().set_bold())?;
-        for (k, n) in totals.iter().enumerate() {
-            ws.write_number_with_format(last, k as u16 + 1, *n as f64, &Format::new().set_bold())?;
-        }
+        let last = tally.hamlets.len() as u32 + 1;
+        let bold = Format::new().set_bold();
+        ws.write_string_with_format(last, 0, "Tổng", &bold)?;
+        let mut numbers: Vec<i64> = Category::ALL.iter().map(|c| tally.confirmed(*c)).collect();
+        numbers.extend([
+            tally.confirmed_total(),
+            tally.waiting_total(),
+            tally.people_total(),
+        ]);
+        write_row(ws, last, &numbers, &bold)?;
+        ws.write_string(
+            last + 2,
+            0,
+            format!(
+                "Tính đến ngày {}: hộ mới thoát nghèo tính trong {} tháng kể từ ngày công nhận.",
+                format_date(today),
+                rules.escape_window().months
+            ),
+        )?;
     }
 
     // 2. The households.
@@ -87,7 +103,7 @@ pub async fn workbook(
             &[
                 "Số",
                 "Chủ hộ",
-                "Xóm",
+                &hamlet,
                 "Địa chỉ",
                 "Điện thoại",
                 "Số nhân khẩu",
@@ -114,7 +130,14 @@ pub async fn workbook(
                     }
                 })
                 .unwrap_or_default();
-            let category = t(h.category.message_id());
+            let mut category = t(h.category.message_id());
+            // A window closed by the report's day is said, not hidden.
+            if let (Category::NewlyEscaped, Some(on)) = (h.category, h.escaped_on) {
+                let ends = rules.escape_window().ends_on(on);
+                if ends <= today {
+                    category = format!("{category} (hết hạn {})", format_date(ends));
+                }
+            }
             ws.write_number(row, 0, h.id as f64)?;
             ws.write_string(row, 1, &h.head_name)?;
             ws.write_string(row, 2, &h.hamlet_name)?;
@@ -128,6 +151,31 @@ pub async fn workbook(
         }
     }
 
+    // 2b. People with a disability without a stable livelihood, and where they live.
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("Người khuyết tật")?;
+        header(ws, &["Số", "Họ tên", "Năm sinh", &hamlet, "Ở hộ"])?;
+        for (r, p) in disabled::in_commune(tx, commune.id)
+            .await?
+            .iter()
+            .enumerate()
+        {
+            let row = r as u32 + 1;
+            ws.write_number(row, 0, p.id as f64)?;
+            ws.write_string(row, 1, &p.full_name)?;
+            if let Some(y) = p.birth_year {
+                ws.write_number(row, 2, y as f64)?;
+            }
+            ws.write_string(row, 3, &p.hamlet_name)?;
+            let home = match (p.household_id, &p.household_head) {
+                (Some(id), Some(head)) => present::numbered(id, head),
+                _ => String::new(),
+            };
+            ws.write_string(row, 4, home)?;
+        }
+    }
+
     // 3. Groups, with readiness and members.
     let all_groups = groups::all(tx, commune.id).await?;
     {
@@ -138,7 +186,7 @@ pub async fn workbook(
             &[
                 "Số",
                 "Tên nhóm",
-                "Xóm",
+                &hamlet,
                 "Sản xuất",
                 "Trạng thái",
                 "Số hộ",
@@ -187,7 +235,7 @@ pub async fn workbook(
         }
     }
 
-    // 4. Proposals with their history.
+    // 4. Proposals with who proposed them, the upper level's decision and their history.
     let all_proposals = proposals::all(tx, commune.id).await?;
     {
         let ws = wb.add_worksheet();
@@ -198,30 +246,65 @@ pub async fn workbook(
                 "Số",
                 "Tên dự án",
                 "Nội dung hỗ trợ",
+                "Người đề xuất",
+                "Đơn vị chủ trì liên kết",
                 "Tổng vốn (đ)",
                 "Hỗ trợ (đ)",
                 "Đối ứng (đ)",
                 "Trạng thái",
+                "Số quyết định",
+                "Ngày quyết định",
+                "Hỗ trợ được duyệt (đ)",
                 "Lịch sử",
             ],
         )?;
+        let words = &rules.words;
+        let upper = [("upper", present::upper_level(words))];
         for (r, p) in all_proposals.iter().enumerate() {
             let row = r as u32 + 1;
             let kind = t(p.kind.message_id());
-            let status = t(p.status.message_id());
+            let status = texts.get(Lang::Vi, p.status.message_id(), &upper);
             let history: Vec<String> = proposals::events(tx, p.id)
                 .await?
                 .into_iter()
-                .map(|e| present::proposal_event(texts, Lang::Vi, &e, &commune.time_zone))
+                .map(|e| present::proposal_event(texts, Lang::Vi, &e, &commune.time_zone, words))
                 .collect();
+            // A group proposes through its leader; a value chain is the lead business's, sent
+            // by the person who represents it.
+            let (proposer, lead) = match p.group_id {
+                Some(g) => {
+                    let name = groups::get(tx, g).await?.map(|g| g.name);
+                    (name.unwrap_or_default(), String::new())
+                }
+                None => {
+                    let lead = proposals::lead_business(tx, p.submitted_by).await?;
+                    let person = persons::by_id(tx, p.submitted_by).await?.display_name;
+                    let proposer = match lead == person {
+                        true => person,
+                        false => format!("{lead} ({person})"),
+                    };
+                    (proposer, lead)
+                }
+            };
             ws.write_number(row, 0, p.id as f64)?;
             ws.write_string(row, 1, &p.title)?;
             ws.write_string(row, 2, &kind)?;
-            ws.write_number(row, 3, p.total_cost as f64)?;
-            ws.write_number(row, 4, p.support as f64)?;
-            ws.write_number(row, 5, p.own_contribution as f64)?;
-            ws.write_string(row, 6, &status)?;
-            ws.write_string(row, 7, history.join("\n"))?;
+            ws.write_string(row, 3, &proposer)?;
+            ws.write_string(row, 4, &lead)?;
+            ws.write_number(row, 5, p.total_cost as f64)?;
+            ws.write_number(row, 6, p.support as f64)?;
+            ws.write_number(row, 7, p.own_contribution as f64)?;
+            ws.write_string(row, 8, &status)?;
+            if let Some(no) = &p.decision_no {
+                ws.write_string(row, 9, no)?;
+            }
+            if let Some(date) = p.decision_date {
+                ws.write_string(row, 10, format_date(date))?;
+            }
+            if let Some(amount) = p.approved_amount {
+                ws.write_number(row, 11, amount as f64)?;
+            }
+            ws.write_string(row, 12, history.join("\n"))?;
         }
     }
 

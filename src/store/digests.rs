@@ -216,26 +216,68 @@ pub async fn changes_between(
     .await)
 }
 
-/// Households of a commune now, by hamlet and category (confirmed and claimed).
-pub async fn households_by_hamlet(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Count>> {
+/// Households of a commune (rejected ones left out), grouped by what the counts read: hamlet,
+/// category, status and the day an escape was recognised (the category a household counts
+/// under depends on the day of the count).
+#[derive(Debug, Clone, FromRow)]
+pub struct HouseholdGroup {
+    pub hamlet_id: i64,
+    #[sqlx(try_from = "String")]
+    pub category: crate::domain::Category,
+    #[sqlx(try_from = "String")]
+    pub status: crate::domain::HouseholdStatus,
+    pub escaped_on: Option<NaiveDate>,
+    pub n: i64,
+}
+
+pub async fn household_groups(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<HouseholdGroup>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT m.name AS a, h.category AS b, COUNT(h.id) AS n
-         FROM hamlets m JOIN households h ON h.hamlet_id = m.id AND h.status <> 'rejected'
-         WHERE m.commune_id = $1
-         GROUP BY m.name, m.position, h.category ORDER BY m.position, h.category"
+        "SELECT hamlet_id, category, status, escaped_on, COUNT(*) AS n FROM households
+         WHERE commune_id = $1 AND status <> 'rejected'
+         GROUP BY hamlet_id, category, status, escaped_on"
     )
     .bind(commune_id)
     .fetch_all(conn)
     .await)
 }
 
-/// Totals by status: ("household" | "group" | "proposal", status, count).
+/// People with a disability recorded, by hamlet id: (hamlet_id, count).
+pub async fn disabled_people_by_hamlet(
+    tx: &mut Tx,
+    commune_id: i64,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT hamlet_id, COUNT(*) FROM disabled_persons WHERE commune_id = $1
+         GROUP BY hamlet_id"
+    )
+    .bind(commune_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// People with a disability recorded in a period.
+pub async fn disabled_people_between(
+    tx: &mut Tx,
+    commune_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM disabled_persons
+         WHERE commune_id = $1 AND created_at > $2 AND created_at <= $3"
+    )
+    .bind(commune_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await)
+}
+
+/// Groups and proposals by status: ("group" | "proposal", status, count). Households are
+/// counted by `report::tally`, as of a day.
 pub async fn totals(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Count>> {
     on_tx!(tx, |conn| sqlx::query_as(
-        "SELECT 'household' AS a, status AS b, COUNT(*) AS n FROM households
-            WHERE commune_id = $1 GROUP BY status
-         UNION ALL
-         SELECT 'group' AS a, status AS b, COUNT(*) AS n FROM groups
+        "SELECT 'group' AS a, status AS b, COUNT(*) AS n FROM groups
             WHERE commune_id = $1 GROUP BY status
          UNION ALL
          SELECT 'proposal' AS a, status AS b, COUNT(*) AS n FROM proposals

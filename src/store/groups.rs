@@ -75,6 +75,8 @@ pub struct Member {
     pub experienced: bool,
     /// False while a recognition is only the member's own word.
     pub recognition_checked: bool,
+    /// A person with a disability without a stable livelihood is recorded in the household.
+    pub has_disabled_person: bool,
 }
 
 impl Member {
@@ -87,6 +89,7 @@ impl Member {
             household_status: self.household_status,
             category: self.category,
             escaped_on: self.escaped_on,
+            has_disabled_person: self.has_disabled_person,
         }
     }
 }
@@ -183,7 +186,9 @@ pub async fn members(tx: &mut Tx, group_id: i64) -> sqlx::Result<Vec<Member>> {
     on_tx!(tx, |conn| sqlx::query_as(
         "SELECT gm.household_id, h.head_name, h.category, h.status AS household_status,
             h.escaped_on, h.registered_by, gm.recognised_level, gm.recognised_year,
-            gm.experienced, gm.recognition_checked
+            gm.experienced, gm.recognition_checked,
+            EXISTS (SELECT 1 FROM disabled_persons d WHERE d.household_id = h.id)
+                AS has_disabled_person
          FROM group_members gm JOIN households h ON h.id = gm.household_id
          WHERE gm.group_id = $1 ORDER BY gm.joined_at, gm.household_id"
     )

@@ -131,6 +131,7 @@ pub const PERSON_COLUMNS: &[(&str, &str, OnJoin)] = &[
     ("proposals", "submitted_by", OnJoin::Move),
     ("proposal_events", "actor_id", OnJoin::Move),
     ("deadlines", "created_by", OnJoin::Move),
+    ("disabled_persons", "recorded_by", OnJoin::Move),
     // The survivor's digest time stays; a day's digest either of them got counts as sent.
     (
         "officer_prefs",

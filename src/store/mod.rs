@@ -11,6 +11,7 @@ pub mod audit;
 pub mod communes;
 pub mod conversations;
 pub mod digests;
+pub mod disabled;
 pub mod file_links;
 pub mod files;
 pub mod groups;
@@ -22,6 +23,7 @@ pub mod links;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;
+pub mod retention;
 pub mod scratch;
 pub mod staff;
 
@@ -31,7 +33,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 /// Runs `$body` with `$conn` bound to the transaction's connection, whatever the backend.
 #[macro_export]
@@ -104,15 +106,32 @@ impl Store {
     /// brings the schema up to date.
     pub async fn open(url: &str) -> anyhow::Result<(Store, Opened)> {
         if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let opts = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
-            let store = Store::open_postgres(opts).await?;
+            // Errors name where (host, port, database), never the URL: it may hold a password.
+            let opts = PgConnectOptions::from_str(url).map_err(|e| {
+                anyhow::anyhow!(
+                    "parsing the PostgreSQL URL {}: {}",
+                    crate::config::redact_url(url),
+                    e.to_string().replace(url, "…")
+                )
+            })?;
+            let at = format!(
+                "{}:{}/{}",
+                opts.get_host(),
+                opts.get_port(),
+                opts.get_database().unwrap_or_default()
+            );
+            let store = Store::open_postgres(opts)
+                .await
+                .with_context(|| format!("PostgreSQL at {at}"))?;
             Ok((store, Opened::Postgres))
         } else if let Some(path) = url.strip_prefix("sqlite:") {
             let path = path.trim_start_matches("//");
             let existed = path == ":memory:" || std::path::Path::new(path).exists();
             let opts = SqliteConnectOptions::from_str(url)
                 .with_context(|| format!("parsing the SQLite URL {url}"))?;
-            let store = Store::open_sqlite(opts).await?;
+            let store = Store::open_sqlite(opts)
+                .await
+                .with_context(|| format!("SQLite database {path}"))?;
             let opened = if existed {
                 Opened::Sqlite(path.to_string())
             } else {
@@ -120,7 +139,10 @@ impl Store {
             };
             Ok((store, opened))
         } else {
-            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://, got {url:?}")
+            anyhow::bail!(
+                "DATABASE_URL must start with sqlite: or postgres://, got {:?}",
+                crate::config::redact_url(url)
+            )
         }
     }
 
@@ -132,9 +154,14 @@ impl Store {
             // FULL: a registration the user was told is saved survives a power cut too.
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10));
+        // A connection still "inside" a transaction is closed rather than handed out: when
+        // a commit fails after SQLite rolled back by itself (a full disk), the driver's
+        // rollback fails too and the connection would refuse every later BEGIN until a
+        // restart. A new connection costs an open(); the same guard stands for PostgreSQL.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(15))
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(opts)
             .await
             .context("opening the SQLite database")?;
@@ -149,6 +176,7 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(15))
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(opts)
             .await
             .context("connecting to PostgreSQL")?;

@@ -1,10 +1,10 @@
 //! Project proposals, their attachments, and every change of status with who, when and why.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{Tx, execute, on_tx};
-use crate::domain::{ProposalKind, ProposalStatus};
+use super::{Tx, execute, on_tx, persons};
+use crate::domain::{ProposalKind, ProposalStatus, Role};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Proposal {
@@ -25,6 +25,10 @@ pub struct Proposal {
     pub status: ProposalStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The upper level's decision approving it, and the support it grants.
+    pub decision_no: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub approved_amount: Option<i64>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -34,6 +38,22 @@ pub struct Attachment {
     pub channel: String,
     pub file_id: String,
     pub name: String,
+}
+
+/// A file a revision replaced, kept as an earlier version.
+#[derive(Debug, Clone, FromRow)]
+pub struct Earlier {
+    #[sqlx(flatten)]
+    pub file: Attachment,
+    pub superseded_at: DateTime<Utc>,
+}
+
+/// The upper level's decision approving a proposal.
+pub struct Decision<'a> {
+    pub no: &'a str,
+    pub date: NaiveDate,
+    /// The support granted, in đồng: at most the support requested.
+    pub amount: i64,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -62,7 +82,8 @@ macro_rules! select {
     ($rest:literal) => {
         concat!(
             "SELECT id, commune_id, kind, group_id, partners, submitted_by, answers, title,
-                total_cost, support, own_contribution, status, created_at, updated_at
+                total_cost, support, own_contribution, status, created_at, updated_at,
+                decision_no, decision_date, approved_amount
              FROM proposals ",
             $rest
         )
@@ -124,12 +145,23 @@ pub async fn get(tx: &mut Tx, id: i64) -> sqlx::Result<Option<Proposal>> {
         .await)
 }
 
-/// Proposals of a commune waiting for the commune, the longest waiting first.
+/// Proposals of a commune waiting for the commune, the longest waiting first (those
+/// forwarded wait for the upper level instead: `forwarded`).
 pub async fn open(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Proposal>> {
     on_tx!(tx, |conn| sqlx::query_as(select!(
-        "WHERE commune_id = $1 AND status IN ('submitted', 'under_appraisal', 'forwarded',
-            'approved', 'in_progress')
+        "WHERE commune_id = $1 AND status IN ('submitted', 'under_appraisal', 'approved',
+            'in_progress')
          ORDER BY updated_at, id"
+    ))
+    .bind(commune_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Proposals of a commune waiting for the upper level's answer, the longest waiting first.
+pub async fn forwarded(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Proposal>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE commune_id = $1 AND status = 'forwarded' ORDER BY updated_at, id"
     ))
     .bind(commune_id)
     .fetch_all(conn)
@@ -173,6 +205,28 @@ pub async fn set_status(
     Ok(n == 1)
 }
 
+/// Records the upper level's approval of a forwarded proposal; false if it was no longer
+/// forwarded.
+pub async fn approve(
+    tx: &mut Tx,
+    id: i64,
+    d: &Decision<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let n = execute!(
+        tx,
+        "UPDATE proposals SET status = 'approved', decision_no = $1, decision_date = $2,
+            approved_amount = $3, updated_at = $4
+         WHERE id = $5 AND status = 'forwarded'",
+        d.no,
+        d.date,
+        d.amount,
+        now,
+        id
+    )?;
+    Ok(n == 1)
+}
+
 pub async fn add_event(
     tx: &mut Tx,
     proposal_id: i64,
@@ -206,19 +260,40 @@ pub async fn events(tx: &mut Tx, proposal_id: i64) -> sqlx::Result<Vec<Event>> {
     .await)
 }
 
-/// Replaces the attachments of a proposal (a revision brings its own set).
+/// Sets the current attachments of a proposal. A revision brings its own set: a file it no
+/// longer carries stays as an earlier version, superseded now; one it carries again stays
+/// as it was.
 pub async fn set_attachments(
     tx: &mut Tx,
     proposal_id: i64,
     list: &[Attachment],
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    execute!(
-        tx,
-        "DELETE FROM proposal_attachments WHERE proposal_id = $1",
-        proposal_id
-    )?;
-    for a in list {
+    let current: Vec<(i64, String, String, String)> = on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, role, channel, file_id FROM proposal_attachments
+         WHERE proposal_id = $1 AND superseded_at IS NULL"
+    )
+    .bind(proposal_id)
+    .fetch_all(conn)
+    .await)?;
+    let kept = |a: &Attachment| {
+        current
+            .iter()
+            .find(|(_, role, channel, file_id)| {
+                *role == a.role && *channel == a.channel && *file_id == a.file_id
+            })
+            .map(|c| c.0)
+    };
+    let keep: Vec<i64> = list.iter().filter_map(kept).collect();
+    for (id, ..) in current.iter().filter(|c| !keep.contains(&c.0)) {
+        execute!(
+            tx,
+            "UPDATE proposal_attachments SET superseded_at = $1 WHERE id = $2",
+            now,
+            *id
+        )?;
+    }
+    for a in list.iter().filter(|a| kept(a).is_none()) {
         execute!(
             tx,
             "INSERT INTO proposal_attachments (proposal_id, role, kind, channel, file_id, name,
@@ -235,12 +310,48 @@ pub async fn set_attachments(
     Ok(())
 }
 
+/// The files a proposal carries now.
 pub async fn attachments(tx: &mut Tx, proposal_id: i64) -> sqlx::Result<Vec<Attachment>> {
     on_tx!(tx, |conn| sqlx::query_as(
         "SELECT role, kind, channel, file_id, name FROM proposal_attachments
-         WHERE proposal_id = $1 ORDER BY id"
+         WHERE proposal_id = $1 AND superseded_at IS NULL ORDER BY id"
     )
     .bind(proposal_id)
     .fetch_all(conn)
     .await)
+}
+
+/// The files revisions replaced, oldest first.
+pub async fn earlier_attachments(tx: &mut Tx, proposal_id: i64) -> sqlx::Result<Vec<Earlier>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT role, kind, channel, file_id, name, superseded_at FROM proposal_attachments
+         WHERE proposal_id = $1 AND superseded_at IS NOT NULL ORDER BY superseded_at, id"
+    )
+    .bind(proposal_id)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Why the proposal was last sent back (the officer's words), if it ever was.
+pub async fn return_reason(tx: &mut Tx, proposal_id: i64) -> sqlx::Result<Option<String>> {
+    Ok(events(tx, proposal_id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|e| e.to_status == ProposalStatus::Returned)
+        .and_then(|e| e.comment))
+}
+
+/// Who leads a value chain: the organisation its submitter represents as a business, else
+/// the submitter's name.
+pub async fn lead_business(tx: &mut Tx, person_id: i64) -> sqlx::Result<String> {
+    let org = persons::grants(tx, person_id)
+        .await?
+        .into_iter()
+        .find(|g| g.role == Role::BusinessRep)
+        .and_then(|g| g.org);
+    match org {
+        Some(org) => Ok(org),
+        None => Ok(persons::by_id(tx, person_id).await?.display_name),
+    }
 }

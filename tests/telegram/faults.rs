@@ -192,8 +192,12 @@ async fn a_failed_chart_upload_is_sent_again_and_the_text_only_once() {
             clock.now(),
         )
         .await;
-        // A household registers, so the digest has a chart to draw.
+        // A household registers and is confirmed, so the digest has a chart to draw.
         super::registers(&mock, 7502, "Lò Văn Sinh", "0912555666").await;
+        let said = common::Account::new(&engine, "console", "truongxom2")
+            .says(&["/duyet 1", "Xác nhận"])
+            .await;
+        assert!(said.contains("Đã xác nhận"), "{said}");
 
         mock.fail_next("sendPhoto", None, Fault::ServerError);
         clock.set(clock.now() + chrono::Duration::days(1));

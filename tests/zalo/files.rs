@@ -151,7 +151,7 @@ async fn the_digest_chart_and_the_report_reach_zalo_by_link() {
             NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
         ));
         let engine = engine_at(&db.db, clock.clone()).await;
-        let running = run::start(&s, engine).await.unwrap();
+        let running = run::start(&s, engine.clone()).await.unwrap();
         common::grant(
             &db.db.store,
             "zalo:officer-1",
@@ -161,6 +161,11 @@ async fn the_digest_chart_and_the_report_reach_zalo_by_link() {
         .await;
         let mut resident = User::new(&mock, "resident-9");
         registers(&mut resident, "Lò Văn Sinh", "0912555666").await;
+        // Confirmed by its hamlet head: the chart counts confirmed households.
+        let said = common::Account::new(&engine, "console", "truongxom2")
+            .says(&["/duyet 1", "Xác nhận"])
+            .await;
+        assert!(said.contains("Đã xác nhận"), "{said}");
         clock.set(clock.now() + chrono::Duration::days(1));
         let app = common::app(db.db.store.clone(), clock.clone());
         assert!(giamngheo::digest::tick(&app).await.unwrap() >= 1);

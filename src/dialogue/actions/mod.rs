@@ -2,6 +2,7 @@
 //! struct, applies the program's rules and permissions, and writes through the store. The
 //! field lists let the loader refuse a dialogue file whose answers an action cannot take.
 
+pub(crate) mod disabled;
 pub mod groups;
 pub mod households;
 pub mod invites;
@@ -62,7 +63,7 @@ const REGISTER_FIELDS: &[Field] = &[
     choice(
         "category",
         true,
-        &["poor", "near_poor", "newly_escaped", "disabled", "other"],
+        &["poor", "near_poor", "newly_escaped", "other"],
     ),
     field("escaped_on", Kind::Date, false),
     field("escape_decision", Kind::Text, false),
@@ -183,16 +184,26 @@ const REVOKE_FIELDS: &[Field] = &[
     field("sure", Kind::YesNo, true),
 ];
 
+const DISABLED_FIELDS: &[Field] = &[
+    field("hamlet", Kind::Choice, false),
+    field("household", Kind::Choice, true),
+    field("name", Kind::Name, true),
+    field("birth_year", Kind::Number, true),
+];
+
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
     choice(
         "step",
         true,
         &[
-            "appraise", "forward", "return", "reject", "approve", "start", "finish",
+            "appraise", "forward", "return", "reject", "approve", "decline", "start", "finish",
         ],
     ),
     field("comment", Kind::Text, false),
+    field("decision_no", Kind::Text, false),
+    field("decision_date", Kind::Date, false),
+    field("amount", Kind::Money, false),
 ];
 
 impl Action {
@@ -229,6 +240,7 @@ impl Action {
             "show_staff" => Action::ShowStaff,
             "revoke_role" => Action::RevokeRole,
             "choose_leader" => Action::ChooseLeader,
+            "add_disabled_person" => Action::AddDisabledPerson,
             _ => return None,
         })
     }
@@ -267,6 +279,7 @@ impl Action {
             Action::ShowStaff => C::SeeStaff,
             Action::RevokeRole => C::RevokeRole,
             Action::ChooseLeader => C::ChooseLeader,
+            Action::AddDisabledPerson => C::RecordDisabledPerson,
         }
     }
 
@@ -321,6 +334,7 @@ impl Action {
             Action::Invite => INVITE_FIELDS,
             Action::RevokeRole => REVOKE_FIELDS,
             Action::ChooseLeader => LEADER_FIELDS,
+            Action::AddDisabledPerson => DISABLED_FIELDS,
         }
     }
 
@@ -371,6 +385,7 @@ impl Action {
             Action::ShowStaff => self::invites::staff(ctx, tx).await,
             Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
             Action::ChooseLeader => self::leaders::choose(ctx, tx, typed(answers)?).await,
+            Action::AddDisabledPerson => disabled::add(ctx, tx, typed(answers)?).await,
         }
     }
 }

@@ -48,7 +48,8 @@ pub(super) async fn digest_now(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Out
     .await?;
     let mut reply = compose::reply(&data, ctx.texts, ctx.lang);
     if let Some(chart) =
-        crate::report::chart::households_png(tx, ctx.commune, ctx.texts, ctx.lang).await?
+        crate::report::chart::households_png(tx, ctx.commune, ctx.today, ctx.texts, ctx.lang)
+            .await?
     {
         reply.files.push(chart);
     }

@@ -1,18 +1,20 @@
 //! Project proposals: submitting (by an established group, or a business for a value chain),
 //! revising one sent back, the officers' steps, and the officers' queue.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::outcome::{Notice, Outcome, Then, tell_role};
 use crate::dialogue::ctx::Ctx;
+use crate::domain::input::format_date;
 use crate::domain::{
     FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
 };
 use crate::message::{FileRef, Reply};
 use crate::present;
-use crate::store::proposals::{self, Attachment, NewProposal, Proposal};
-use crate::store::{Tx, audit, groups, persons};
+use crate::store::proposals::{self, Attachment, Decision, NewProposal, Proposal};
+use crate::store::{Tx, audit, groups};
 use crate::text::Arg;
 
 /// The dialogue a revision goes back to (its file's `id`).
@@ -53,6 +55,10 @@ pub(super) struct ActInput {
     proposal: String,
     step: ProposalStep,
     comment: Option<FreeText>,
+    /// The upper level's approving decision, when the step is its approval.
+    decision_no: Option<FreeText>,
+    decision_date: Option<NaiveDate>,
+    amount: Option<Money>,
 }
 
 pub(super) async fn submit(
@@ -238,7 +244,14 @@ pub(super) async fn revise(
     {
         labels.insert("group".into(), json!(present::numbered(g.id, &g.name)));
     }
-    let mut out = Outcome::reply(ctx.t("proposal-revise-start", &[("id", id.into())]));
+    // The officer's reason comes first: it is what the revision is for.
+    let mut out = Outcome::reply(match proposals::return_reason(tx, id).await? {
+        Some(reason) => ctx.t(
+            "proposal-revise-reason",
+            &[("id", id.into()), ("reason", reason.into())],
+        ),
+        None => ctx.t("proposal-revise-start", &[("id", id.into())]),
+    });
     out.then = Some(Then {
         dialogue: SUBMIT_DIALOGUE.into(),
         answers,
@@ -261,12 +274,13 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     if p.submitted_by == ctx.person.id {
         return Ok(Outcome::reply(ctx.t("proposal-own", &[("id", id.into())])));
     }
+    let words = &ctx.rules.words;
     let from = p.status;
     let Some(to) = from.after(input.step) else {
         let allowed: Vec<String> = ProposalStep::ALL
             .into_iter()
             .filter(|s| from.after(*s).is_some())
-            .map(|s| ctx.t(s.message_id(), &[]))
+            .map(|s| ctx.t(s.message_id(), &[("upper", present::upper_level(words))]))
             .collect();
         return Ok(Outcome {
             retry_from: Some("step"),
@@ -274,7 +288,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
                 "proposal-bad-step",
                 &[
                     ("id", id.into()),
-                    ("status", Arg::T(from.message_id())),
+                    ("status", present::proposal_status(from, words)),
                     ("allowed", allowed.join(", ").into()),
                 ],
             ))
@@ -284,7 +298,37 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     if input.step.needs_comment() && comment.is_none() {
         return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
     }
-    if !proposals::set_status(tx, id, from, to, ctx.now).await? {
+    let decision = match (&input.decision_no, input.decision_date, input.amount) {
+        (Some(no), Some(date), Some(amount)) if input.step.needs_decision() => {
+            // The upper level grants at most what was asked for.
+            if amount.get() > p.support {
+                return Ok(Outcome {
+                    retry_from: Some("amount"),
+                    ..Outcome::retry(ctx.t(
+                        "proposal-amount-over",
+                        &[
+                            ("amount", amount.to_string().into()),
+                            ("support", money(p.support).into()),
+                        ],
+                    ))
+                });
+            }
+            Some(Decision {
+                no: no.as_str(),
+                date,
+                amount: amount.get(),
+            })
+        }
+        _ if input.step.needs_decision() => {
+            return Ok(Outcome::reply(ctx.t("proposal-needs-decision", &[])));
+        }
+        _ => None,
+    };
+    let moved = match &decision {
+        Some(d) => proposals::approve(tx, id, d, ctx.now).await?,
+        None => proposals::set_status(tx, id, from, to, ctx.now).await?,
+    };
+    if !moved {
         // Another officer moved it a moment ago: show it afresh.
         return Ok(Outcome::reply(
             ctx.t("proposal-changed", &[("id", id.into())]),
@@ -297,31 +341,49 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
         input.step.code(),
         "proposal",
         id,
-        &json!({ "from": from.code(), "to": to.code(), "comment": comment }),
+        &json!({
+            "from": from.code(),
+            "to": to.code(),
+            "comment": comment,
+            "decision_no": decision.as_ref().map(|d| d.no),
+            "decision_date": decision.as_ref().map(|d| d.date),
+            "amount": decision.as_ref().map(|d| d.amount),
+        }),
         ctx.now,
     )
     .await?;
-    let args = vec![
+    let mut args = vec![
         ("id", Arg::from(id)),
         ("title", p.title.clone().into()),
-        ("status", Arg::T(to.message_id())),
+        ("status", present::proposal_status(to, words)),
         ("comment", comment.unwrap_or("—").to_string().into()),
     ];
-    let mut out = Outcome::reply(ctx.t("proposal-moved", &args));
-    if p.submitted_by != ctx.person.id {
+    let (reply, message) = match &decision {
+        Some(d) => {
+            args.extend(decision_args(d.no, d.date, d.amount));
+            ("proposal-approved", "notice-proposal-approved")
+        }
+        None if to == ProposalStatus::Returned => ("proposal-moved", "notice-proposal-returned"),
         // A note only when the officer wrote one: "Ghi chú: —" says nothing.
-        let message = match (to, comment) {
-            (ProposalStatus::Returned, _) => "notice-proposal-returned",
-            (_, Some(_)) => "notice-proposal-moved-note",
-            (_, None) => "notice-proposal-moved",
-        };
-        out.notices.push(Notice {
-            person_id: p.submitted_by,
-            message,
-            args,
-        });
-    }
+        None if comment.is_some() => ("proposal-moved", "notice-proposal-moved-note"),
+        None => ("proposal-moved", "notice-proposal-moved"),
+    };
+    let mut out = Outcome::reply(ctx.t(reply, &args));
+    out.notices.push(Notice {
+        person_id: p.submitted_by,
+        message,
+        args,
+    });
     Ok(out)
+}
+
+/// The decision as messages name it: number, date, the support granted.
+fn decision_args(no: &str, date: NaiveDate, amount: i64) -> [(&'static str, Arg); 3] {
+    [
+        ("no", no.to_string().into()),
+        ("date", format_date(date).into()),
+        ("amount", money(amount).into()),
+    ]
 }
 
 fn money(n: i64) -> String {
@@ -341,24 +403,13 @@ pub fn line(ctx: &Ctx<'_>, p: &Proposal) -> String {
         &[
             ("id", p.id.into()),
             ("title", p.title.clone().into()),
-            ("status", Arg::T(p.status.message_id())),
+            (
+                "status",
+                present::proposal_status(p.status, &ctx.rules.words),
+            ),
             ("days", days_since(ctx, p.updated_at).into()),
         ],
     )
-}
-
-/// Who leads a value chain: the organisation its submitter represents as a business, else
-/// the submitter's name.
-async fn lead_business(tx: &mut Tx, person_id: i64) -> sqlx::Result<String> {
-    let org = persons::grants(tx, person_id)
-        .await?
-        .into_iter()
-        .find(|g| g.role == Role::BusinessRep)
-        .and_then(|g| g.org);
-    match org {
-        Some(org) => Ok(org),
-        None => Ok(persons::by_id(tx, person_id).await?.display_name),
-    }
 }
 
 pub(super) async fn show(
@@ -392,7 +443,7 @@ pub(super) async fn show(
         },
         // A value chain is led by the business or cooperative that submitted it.
         None => {
-            let lead = lead_business(tx, p.submitted_by).await?;
+            let lead = proposals::lead_business(tx, p.submitted_by).await?;
             let partners = p.partners.clone().unwrap_or_default();
             ctx.t(
                 "proposal-partners",
@@ -414,27 +465,55 @@ pub(super) async fn show(
             ("income", text_of("income").into()),
             ("rotation", text_of("rotation").into()),
             ("training", text_of("training").into()),
-            ("status", Arg::T(p.status.message_id())),
+            (
+                "status",
+                present::proposal_status(p.status, &ctx.rules.words),
+            ),
         ],
     ));
+    if let (Some(no), Some(date), Some(amount)) =
+        (&p.decision_no, p.decision_date, p.approved_amount)
+    {
+        text.push('\n');
+        text.push_str(&ctx.t("proposal-decision", &decision_args(no, date, amount)));
+    }
     text.push('\n');
     text.push_str(&ctx.t("proposal-history", &[]));
+    let (tz, words) = (&ctx.commune.time_zone, &ctx.rules.words);
     for e in proposals::events(tx, p.id).await? {
         text.push('\n');
-        let tz = &ctx.commune.time_zone;
-        text.push_str(&present::proposal_event(ctx.texts, ctx.lang, &e, tz));
+        text.push_str(&present::proposal_event(ctx.texts, ctx.lang, &e, tz, words));
     }
-    let files = proposals::attachments(tx, p.id)
+    let file = |a: Attachment| FileRef {
+        kind: a.kind,
+        channel: a.channel,
+        file_id: a.file_id,
+        name: a.name,
+        data: None,
+    };
+    let mut files: Vec<FileRef> = proposals::attachments(tx, p.id)
         .await?
         .into_iter()
-        .map(|a| FileRef {
-            kind: a.kind,
-            channel: a.channel,
-            file_id: a.file_id,
-            name: a.name,
-            data: None,
-        })
+        .map(file)
         .collect();
+    // What revisions replaced stays with the proposal for the officers who appraise it.
+    let earlier = match ctx.is_officer() {
+        true => proposals::earlier_attachments(tx, p.id).await?,
+        false => vec![],
+    };
+    if !earlier.is_empty() {
+        text.push('\n');
+        text.push_str(&ctx.t("proposal-earlier-files", &[]));
+    }
+    for e in earlier {
+        let when = format_date(crate::clock::local_date(e.superseded_at, tz));
+        text.push('\n');
+        text.push_str(&ctx.t(
+            "proposal-earlier-file",
+            &[("name", e.file.name.clone().into()), ("date", when.into())],
+        ));
+        files.push(file(e.file));
+    }
     Ok(Outcome {
         replies: vec![Reply {
             text,
@@ -445,7 +524,8 @@ pub(super) async fn show(
     })
 }
 
-/// What waits for the officers, oldest first: groups asking to be established, proposals.
+/// What waits for the officers, oldest first: groups asking to be established, proposals;
+/// then, apart, the proposals waiting for the upper level's answer, for the officer to record.
 pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
     // What one leads or submitted oneself waits for another officer, not for oneself.
     let me = ctx.person.id;
@@ -453,7 +533,9 @@ pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
     requested.retain(|g| !g.led_by(me));
     let mut open = proposals::open(tx, ctx.commune.id).await?;
     open.retain(|p| p.submitted_by != me);
-    if requested.is_empty() && open.is_empty() {
+    let mut forwarded = proposals::forwarded(tx, ctx.commune.id).await?;
+    forwarded.retain(|p| p.submitted_by != me);
+    if requested.is_empty() && open.is_empty() && forwarded.is_empty() {
         return Ok(Outcome::reply(ctx.t("queue-empty", &[])));
     }
     let mut text = ctx.t("queue-title", &[]);
@@ -479,6 +561,23 @@ pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
         for p in &open {
             text.push('\n');
             text.push_str(&line(ctx, p));
+        }
+    }
+    if !forwarded.is_empty() {
+        text.push_str("\n\n");
+        let upper = present::upper_level(&ctx.rules.words);
+        text.push_str(&ctx.t("queue-forwarded", &[("upper", upper)]));
+        for p in &forwarded {
+            let on = crate::clock::local_date(p.updated_at, &ctx.commune.time_zone);
+            text.push('\n');
+            text.push_str(&ctx.t(
+                "queue-forwarded-line",
+                &[
+                    ("id", p.id.into()),
+                    ("title", p.title.clone().into()),
+                    ("date", format_date(on).into()),
+                ],
+            ));
         }
     }
     Ok(Outcome::reply(text))
