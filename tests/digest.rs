@@ -576,3 +576,17 @@ async fn a_commune_of_ban_reads_ban_not_xom() {
         assert_eq!(cell(&list, 0, 2), "Bản");
     }
 }
+
+/// The digest's half-minute check only reads: while another connection holds SQLite's write
+/// lock (a registration being saved, an export), the check still answers "nothing due"
+/// instead of waiting for the lock and failing.
+#[tokio::test]
+async fn the_digest_check_reads_without_the_write_lock() {
+    for db in common::databases().await {
+        let w = world(&db.db).await;
+        let held = db.db.store.begin().await.unwrap();
+        let sent = digest::tick(&w.app).await;
+        assert_eq!(sent.ok(), Some(0), "{}", db.name);
+        held.commit().await.unwrap();
+    }
+}

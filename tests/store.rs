@@ -528,3 +528,55 @@ async fn what_has_served_its_purpose_is_pruned_and_nothing_else() {
         assert_eq!(again.total(), 0, "{}", db.name);
     }
 }
+
+/// A reply longer than one message is queued as one row per message, its buttons with the
+/// last: each part is sent, and retried, alone, so a failure on the second part cannot send
+/// the first again.
+#[tokio::test]
+async fn a_long_reply_is_queued_a_message_a_row() {
+    for db in common::databases().await {
+        let store = &db.db.store;
+        let line = "Hộ #12 Nguyễn Văn An – Xóm Đồng Tâm – chờ 3 ngày – /duyet 12\n";
+        let mut reply = Reply::text(line.repeat(150));
+        reply.choices = vec![giamngheo::channels::Choice {
+            label: "Xong".into(),
+            data: "/menu".into(),
+            key: None,
+        }];
+        let mut tx = store.begin().await.unwrap();
+        outbox::enqueue(&mut tx, "telegram", "9", &reply, now())
+            .await
+            .unwrap();
+        let rows = outbox::due(&mut tx, "telegram", Some("9"), now(), 100)
+            .await
+            .unwrap();
+        let parts: Vec<Reply> = rows.iter().map(|r| r.reply().unwrap()).collect();
+        assert!(parts.len() >= 3, "{}: {} rows", db.name, parts.len());
+        assert!(parts.iter().all(|p| p.text.chars().count() <= 4096));
+        // Nothing lost: the parts are the text, cut at line breaks.
+        let joined = parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>();
+        assert!(
+            joined.join("\n").trim_end() == reply.text.trim_end(),
+            "{}",
+            db.name
+        );
+        assert!(
+            parts[..parts.len() - 1]
+                .iter()
+                .all(|p| p.choices.is_empty())
+        );
+        assert_eq!(parts.last().unwrap().choices.len(), 1);
+        // The first part sent; the second failing is retried alone.
+        outbox::mark_sent(&mut tx, rows[0].id, now()).await.unwrap();
+        let later = now() + Duration::seconds(30);
+        outbox::retry_at(&mut tx, rows[1].id, "429", later)
+            .await
+            .unwrap();
+        let due = outbox::due(&mut tx, "telegram", Some("9"), later, 100)
+            .await
+            .unwrap();
+        assert_eq!(due.first().map(|r| r.id), Some(rows[1].id), "{}", db.name);
+        assert!(due.iter().all(|r| r.id != rows[0].id));
+        tx.commit().await.unwrap();
+    }
+}

@@ -76,7 +76,7 @@ impl Schedule {
 /// Sends every digest due at the application's clock; returns how many went out.
 pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
     let now = app.clock.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.read().await?;
     let people = digests::recipients(&mut tx).await?;
     tx.commit().await?;
     let mut sent = 0;
@@ -105,10 +105,12 @@ async fn send(
     day: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let mut tx = app.store.begin().await?;
+    // Whether a digest is due is read without the write lock: most checks find none.
+    let mut tx = app.store.read().await?;
     let commune = cache.commune(&mut tx, r.commune_id).await?;
     let schedule = Schedule::of(r, &commune.time_zone);
     let last = digests::last_sent(&mut tx, r.person_id).await?;
+    tx.commit().await?;
     let forced = day.is_some();
     let day = match day {
         Some(d) => d,
@@ -126,6 +128,7 @@ async fn send(
         .map(|l| l.covers_to)
         .unwrap_or_else(|| schedule.at(day) - Duration::days(1));
     // The claim is what makes it once: a second process finds the row and sends nothing.
+    let mut tx = app.store.begin().await?;
     if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
         return Ok(false);
     }

@@ -143,7 +143,10 @@ pub async fn close(
     if let (Tx::Postgres(t), Some(state)) = (&mut *tx, state) {
         // The state and the first row of the first reply in one statement. The conversation's
         // row exists: `open` made it.
-        let first = replies.next().map(outbox::bodies).unwrap_or_default();
+        let first = replies
+            .next()
+            .map(|r| outbox::bodies(key.channel, r))
+            .unwrap_or_default();
         let mut bodies = first.into_iter();
         match bodies.next() {
             Some(body) => {

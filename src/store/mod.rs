@@ -196,6 +196,17 @@ impl Store {
         })
     }
 
+    /// Starts a transaction that only reads. On SQLite it takes no write lock (a deferred
+    /// `BEGIN`: in WAL mode readers never wait for the writer), so health checks, the
+    /// digest's half-minute checks and lists never queue behind a registration. A write in it
+    /// may fail at once with SQLITE_BUSY: write with `begin`.
+    pub async fn read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN").await?),
+            Store::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     /// Writes a consistent copy of a SQLite database to `path` while the bot keeps running
     /// (`VACUUM INTO`). PostgreSQL has its own tools (pg_dump) and is refused here.
     pub async fn backup(&self, path: &std::path::Path) -> anyhow::Result<()> {

@@ -35,7 +35,7 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     let mut first = None;
-    for body in bodies(reply) {
+    for body in bodies(channel, reply) {
         let id = enqueue_body(tx, channel, chat_id, &body, now).await?;
         first.get_or_insert(id);
     }
@@ -63,30 +63,59 @@ pub(super) async fn enqueue_body(
 }
 
 /// The bodies of the rows a reply is queued as: see `enqueue`.
-pub(super) fn bodies(reply: &Reply) -> Vec<String> {
-    parts(reply)
+pub(super) fn bodies(channel: &str, reply: &Reply) -> Vec<String> {
+    parts(channel, reply)
         .iter()
         .map(|p| serde_json::to_string(p).expect("a reply serialises"))
         .collect()
 }
 
-/// The rows a reply is queued as: see `enqueue`.
-fn parts(reply: &Reply) -> Vec<Reply> {
-    if reply.files.is_empty() {
-        return vec![reply.clone()];
+/// The longest text one message carries on a channel: Telegram's 4,096 characters, Zalo's
+/// 2,000. Each part is a row of its own, sent and retried alone: a failure on the second part
+/// never sends the first again. (Zalo counts UTF-16 units and writes the numbered choices
+/// under the text: a last part that grows past its limit is cut again when sent.)
+fn text_max(channel: &str) -> Option<usize> {
+    match channel {
+        "telegram" => Some(4096),
+        "zalo" => Some(2000),
+        _ => None,
     }
-    let text = Reply {
-        files: vec![],
-        ..reply.clone()
+}
+
+/// The rows a reply is queued as: see `enqueue`.
+fn parts(channel: &str, reply: &Reply) -> Vec<Reply> {
+    // A long text as several messages, its buttons with the last.
+    let mut texts: Vec<Reply> = match text_max(channel) {
+        Some(max) if reply.text.chars().count() > max => {
+            let mut pieces = crate::message::split(&reply.text, max);
+            let last = pieces.pop().unwrap_or_default();
+            pieces
+                .into_iter()
+                .map(Reply::text)
+                .chain([Reply {
+                    text: last,
+                    files: vec![],
+                    ..reply.clone()
+                }])
+                .collect()
+        }
+        _ => vec![Reply {
+            files: vec![],
+            ..reply.clone()
+        }],
     };
+    if reply.files.is_empty() {
+        return texts;
+    }
+    let text = texts.pop().expect("at least one text row");
     let files = reply.files.iter().map(|f| Reply {
         files: vec![f.clone()],
         ..Reply::default()
     });
     // Files alone, with no text or buttons to go before them, need no text row.
-    (text != Reply::default())
-        .then_some(text)
+    texts
         .into_iter()
+        .chain((text != Reply::default()).then_some(text))
         .chain(files)
         .collect()
 }
