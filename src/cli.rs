@@ -121,6 +121,9 @@ pub enum Command {
         commune: Option<String>,
         #[arg(long)]
         unmasked: bool,
+        /// Replace the file at --out if there is one.
+        #[arg(long)]
+        force: bool,
     },
     /// The audit log: who did what, when, from which channel; oldest first, one line each.
     Audit {
@@ -287,11 +290,33 @@ pub async fn main() -> anyhow::Result<()> {
             out,
             commune,
             unmasked,
+            force,
         } => {
+            // Last month's report, sent already, is not lost to a name typed again. Checked
+            // before the report is made (and logged); the file is created only if still new.
+            let exists = || {
+                anyhow::anyhow!(
+                    "{} exists already: choose another name, or add --force to replace it",
+                    out.display()
+                )
+            };
+            if out.exists() && !force {
+                return Err(exists());
+            }
             let store = app::open_store(&settings).await?;
             let bytes =
                 crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?;
-            std::fs::write(&out, bytes)?;
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .create_new(!force)
+                .open(&out)
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => exists(),
+                    _ => anyhow::Error::new(e).context(format!("writing {}", out.display())),
+                })?;
+            std::io::Write::write_all(&mut file, &bytes)?;
             println!("{}", out.display());
         }
         Command::Audit {

@@ -137,6 +137,11 @@ pub struct Reply {
     /// Files to send with the message (a proposal's attachments, to an officer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileRef>,
+    /// The menu of tasks follows a short note ("Đã hủy.") only as a convenience: this is the
+    /// note with a pointer to help, which a channel that prints each choice as a line (the
+    /// console) says instead of the whole list. Buttons cost no lines: the others ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
 }
 
 impl Reply {

@@ -237,6 +237,9 @@ pub async fn grant(
     let mut tx = store.begin().await?;
     let commune = commune(&mut tx, commune_code).await?;
     let hamlet_id = match (role, hamlet) {
+        (Role::GroupLeader, _) => {
+            anyhow::bail!("a group chooses its leader (/truongnhom); nobody is granted it")
+        }
         (Role::HamletHead, None) => anyhow::bail!("a hamlet head needs --hamlet NAME"),
         (Role::HamletHead, Some(name)) => Some(hamlet_named(&mut tx, &commune, name).await?.id),
         (_, Some(_)) => anyhow::bail!("--hamlet is only for hamlet heads"),

@@ -45,16 +45,19 @@ fn a_resident_registers_in_two_sittings_and_the_hamlet_head_confirms() {
     let dir = tempfile::tempdir().unwrap();
     let (out, err) = giamngheo(dir.path(), &["chat"], "/dangky\nNông Văn Tú\n3\nSố 8\n");
     assert!(dir.path().join("giamngheo.db").exists());
-    assert!(
-        err.contains("giamngheo.db"),
-        "says which database it created: {err}"
+    // What the README says a first start prints, line for line.
+    assert_eq!(
+        err,
+        "Đã tạo cơ sở dữ liệu SQLite mới: giamngheo.db (created a new SQLite database)\n\
+         Đã tạo xã mẫu (demo): trưởng xóm truongxom1..3, cán bộ canbo. Dùng --as để đổi người.\n",
+        "says which database it created, and the demo"
     );
     assert!(out.contains("Số điện thoại liên hệ?"));
 
     let (out, err) = giamngheo(dir.path(), &["chat"], "0912 468 024\n5\n1\nbỏ qua\n1\n");
-    assert!(
-        !err.contains("Đã tạo"),
-        "the second start creates nothing: {err}"
+    assert_eq!(
+        err, "Cơ sở dữ liệu SQLite: giamngheo.db\n",
+        "the second start creates nothing, and names the database"
     );
     assert!(out.contains("Bạn đang làm dở một việc."), "{out}");
     assert!(
@@ -73,6 +76,56 @@ fn a_resident_registers_in_two_sittings_and_the_hamlet_head_confirms() {
     let (out, _) = giamngheo(dir.path(), &["chat"], "/hocuatoi\n");
     assert!(out.contains("Hộ #1 Nông Văn Tú đã được xác nhận."), "{out}");
     assert!(out.contains("Trạng thái: đã xác nhận"), "{out}");
+}
+
+/// `giamngheo` alone lists its commands and touches nothing.
+#[test]
+fn the_binary_alone_lists_its_commands_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("Usage: giamngheo"), "{err}");
+    assert!(err.contains("chat "), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// The console prints the whole menu, a line per task, at the start, on /trogiup and after
+/// what it cannot use; a note ("Đã hủy.") points to help instead, and an empty line says
+/// nothing.
+#[test]
+fn the_console_prints_the_menu_only_where_it_is_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["chat"],
+        "/dangky\n/huy\n\n\nxyz\n/trogiup\n/quaylai\n",
+    );
+    let menu = "Xin chào nguoidan! Đây là trợ lý giảm nghèo của Xã Mẫu (dữ liệu mẫu). Bạn muốn làm gì?\n/dangky – Đăng ký hộ\n";
+    let replies: Vec<&str> = out.trim_end().split("\n\n").collect();
+    assert_eq!(replies.len(), 6, "{out}");
+    assert!(replies[0].starts_with(menu), "at the start: {out}");
+    assert_eq!(replies[1], "Họ và tên chủ hộ?");
+    assert_eq!(
+        replies[2],
+        "Đã hủy. Thông tin vừa nhập không được lưu.\nGõ /trogiup để xem các việc bạn làm được."
+    );
+    // The two empty lines: nothing. "xyz": the menu.
+    assert!(replies[3].starts_with(menu), "after xyz: {out}");
+    assert!(
+        replies[4].starts_with("Các lệnh dùng được bất cứ lúc nào")
+            && replies[4].contains("\n/dangky – Đăng ký hộ"),
+        "/trogiup: {out}"
+    );
+    assert_eq!(
+        replies[5],
+        "Không có câu trước để quay lại.\nGõ /trogiup để xem các việc bạn làm được."
+    );
+    assert_eq!(out.matches("Bạn muốn làm gì?").count(), 2, "{out}");
 }
 
 #[test]
@@ -262,6 +315,34 @@ fn digest_dry_run_export_and_deadlines_from_the_command_line() {
     assert!(out.contains("bao-cao.xlsx"));
     let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
+
+    // An existing file is not written over unasked: last month's report stays as it was.
+    std::fs::write(dir.path().join("bao-cao.xlsx"), b"thang truoc").unwrap();
+    let again = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .args(["export", "--out", "bao-cao.xlsx"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let err = String::from_utf8(again.stderr).unwrap();
+    assert!(
+        err.contains("bao-cao.xlsx exists already: choose another name, or add --force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap(),
+        b"thang truoc"
+    );
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["export", "--out", "bao-cao.xlsx", "--force"],
+        "",
+    );
+    assert!(out.contains("bao-cao.xlsx"));
+    let bytes = std::fs::read(dir.path().join("bao-cao.xlsx")).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "replaced with --force");
 }
 
 #[test]

@@ -655,7 +655,7 @@ async fn nobody_confirms_establishes_or_moves_their_own_record() {
                 product: "chè",
                 join_code: "CANCAN23",
                 commune_wide: false,
-                leader_id: leader,
+                created_by: leader,
             },
             now,
         )
@@ -826,5 +826,75 @@ async fn an_own_contribution_over_what_support_leaves_is_refused_at_once() {
         );
         let said = htx.say("400 triệu").await;
         assert!(!said.contains("lớn hơn"), "{}: {said}", db.name);
+    }
+}
+
+/// One record alone is taken without asking; one thing left to do is still asked: the
+/// proposal waiting is shown at once, and "start" is offered, not done.
+#[tokio::test]
+async fn the_only_record_is_taken_but_the_only_step_is_still_asked() {
+    use giamngheo::domain::{ProposalKind, ProposalStatus as S};
+    use giamngheo::store::proposals;
+    for db in common::databases().await {
+        let engine = setup(&db.db).await;
+        let now = engine.clock().now();
+        common::grant(engine.store(), "test:cb", Role::CultureOfficer, now).await;
+        let mut tx = engine.store().begin().await.unwrap();
+        let by = giamngheo::store::persons::by_identity(&mut tx, "console", "htx")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let p = proposals::insert(
+            &mut tx,
+            &proposals::NewProposal {
+                commune_id: 1,
+                kind: ProposalKind::P2Chain,
+                group_id: None,
+                partners: Some("Các hộ Đồng Tâm"),
+                submitted_by: by,
+                answers: "{}",
+                title: "Chuỗi chè",
+                total_cost: 100_000_000,
+                support: 60_000_000,
+                own_contribution: 40_000_000,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        for (from, to) in [
+            (S::Submitted, S::UnderAppraisal),
+            (S::UnderAppraisal, S::Forwarded),
+            (S::Forwarded, S::Approved),
+        ] {
+            assert!(
+                proposals::set_status(&mut tx, p, from, to, now)
+                    .await
+                    .unwrap()
+            );
+        }
+        tx.commit().await.unwrap();
+
+        let mut cb = Chat {
+            engine: &engine,
+            who: "cb",
+            n: 0,
+        };
+        let r = cb.send(Content::Text("/xulyda".into())).await;
+        let asked = r.last().unwrap();
+        assert!(
+            asked.text.starts_with("#1 Chuỗi chè")
+                && asked.text.ends_with("Làm gì với đề xuất này?"),
+            "{}: {}",
+            db.name,
+            asked.text
+        );
+        let offered: Vec<&str> = asked.choices.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(offered, ["Bắt đầu thực hiện"], "{}", db.name);
+        let mut tx = engine.store().begin().await.unwrap();
+        let status = proposals::get(&mut tx, p).await.unwrap().unwrap().status;
+        tx.commit().await.unwrap();
+        assert_eq!(status, S::Approved, "nothing done unasked: {}", db.name);
     }
 }

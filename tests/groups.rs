@@ -97,11 +97,11 @@ async fn registers(chat: &mut Chat<'_>, name: &str, hamlet: &str, phone: &str, c
     assert!(saved.starts_with("Đã lưu hộ"), "{saved}");
 }
 
-/// Joins the group of `code` with one's only household, declaring no recognition and no
-/// experience; returns the last reply.
+/// Joins the group of `code` with one's only household (taken without asking), declaring no
+/// recognition and no experience; returns the last reply.
 async fn joins(chat: &mut Chat<'_>, code: &str) -> String {
     let join = format!("/thamgia {code}");
-    says(chat, &[&join, "1", "1", "khong", "1"]).await
+    says(chat, &[&join, "1", "khong", "1"]).await
 }
 
 /// The code the old program gave group `group` of commune `commune`: a hash anyone can
@@ -200,7 +200,11 @@ async fn a_computed_or_guessed_code_is_refused_and_the_tries_run_out() {
         );
         clock.advance(Duration::minutes(61));
         let said = stranger.say(&code.to_lowercase()).await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(
+            said.starts_with("Hộ: #1 Lạ Văn Khách – Xóm Đồng Tâm\nChủ hộ có được"),
+            "{}: {said}",
+            db.name
+        );
     }
 }
 
@@ -301,7 +305,11 @@ async fn a_new_code_stops_the_old_one() {
             db.name
         );
         let said = r.say(&new).await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(
+            said.starts_with("Hộ: #1 Lê Văn Ba – Xóm Đồng Tâm\nChủ hộ có được"),
+            "{}: {said}",
+            db.name
+        );
         // A resident cannot renew a code.
         r.say("/huy").await;
         let said = r.say("/doima").await;
@@ -346,14 +354,14 @@ async fn a_join_link_opened_mid_task_asks_before_leaving_it() {
         let said = r.say("/start").await;
         assert!(said.starts_with("Bạn đang làm dở"), "{}: {said}", db.name);
         let said = r.say("có").await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(said.starts_with("Hộ: #1 Lê Văn Ba"), "{}: {said}", db.name);
         // The same with the code typed.
         r.say("/huy").await;
         assert_eq!(r.say("/dangky").await, "Họ và tên chủ hộ?");
         let said = r.say(&format!("/thamgia {code}")).await;
         assert!(said.contains("Bỏ việc đó"), "{}: {said}", db.name);
         let said = r.say("1").await;
-        assert!(said.starts_with("Hộ nào tham gia?"), "{}: {said}", db.name);
+        assert!(said.starts_with("Hộ: #1 Lê Văn Ba"), "{}: {said}", db.name);
     }
 }
 
@@ -408,21 +416,48 @@ async fn names_follow_the_platform_until_people_give_their_own() {
 }
 
 #[tokio::test]
-async fn a_head_of_two_hamlets_chooses_the_hamlet_and_a_head_of_one_is_not_asked() {
+async fn a_head_of_two_hamlets_chooses_the_hamlet_and_a_head_of_one_is_told_it() {
     for db in common::databases().await {
         let (engine, _) = setup(&db.db).await;
         head_of(&engine, "one", "Xóm Đồng Tâm").await;
         head_of(&engine, "two", "Xóm Đồng Tâm").await;
         head_of(&engine, "two", "Xóm Hồng Thái").await;
 
+        // The head of one hamlet is not asked which: it is said, and on the summary.
         let mut one = chat(&engine, "one");
         one.say("/dangky").await;
         assert_eq!(
             one.say("Lò Văn Một").await,
-            "Địa chỉ cụ thể (số nhà, đường, khu)?",
+            "Xóm: Xóm Đồng Tâm\nĐịa chỉ cụ thể (số nhà, đường, khu)?",
             "{}",
             db.name
         );
+        let summary = says(&mut one, &["Số 1", "0912000021", "3", "1", "bỏ qua"]).await;
+        assert!(
+            summary.contains("\n2. Xóm: Xóm Đồng Tâm\n"),
+            "{}: {summary}",
+            db.name
+        );
+        // Changed from the summary, the hamlet is asked, with its one option.
+        let asked = offered(&mut one, "Sửa một mục").await;
+        assert!(asked.contains("\n[2] Xóm"), "{}: {asked}", db.name);
+        let asked = offered(&mut one, "Xóm").await;
+        assert_eq!(
+            asked, "Hộ ở xóm nào?\n(Hiện tại: Xóm Đồng Tâm)\n[1] Xóm Đồng Tâm",
+            "{}",
+            db.name
+        );
+        let summary = one.say("1").await;
+        assert!(
+            summary.starts_with(
+                "Kiểm tra lại thông tin:\n1. Chủ hộ: Lò Văn Một\n2. Xóm: Xóm Đồng Tâm\n"
+            ),
+            "{}: {summary}",
+            db.name
+        );
+        // Back from the next question goes to the name, past the hamlet taken for them.
+        let back = says(&mut one, &["/huy", "/dangky", "Lò Văn Một", "/quaylai"]).await;
+        assert_eq!(back, "Họ và tên chủ hộ?", "{}", db.name);
 
         let mut two = chat(&engine, "two");
         two.say("/dangky").await;
@@ -536,7 +571,7 @@ async fn the_audit_command_lists_codes_joins_and_names() {
         let mut r = chat(&engine, "resident");
         registers(&mut r, "Lê Văn Ba", "1", "0912000013", "1").await;
         r.say("/thamgia ABCDEFGH").await;
-        says(&mut r, &[&code, "1", "1", "khong", "1"]).await;
+        says(&mut r, &[&code, "1", "khong", "1"]).await;
         says(&mut head, &["/doima", "1"]).await;
         says(&mut r, &["/ten", "Lê Văn Ba"]).await;
 
@@ -608,11 +643,7 @@ async fn a_declared_recognition_is_not_experience_until_it_is_checked() {
         registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
         says(&mut head, &["/duyet 1", "Xác nhận"]).await;
         // Joins declaring a commune-level recognition (the experience question is not asked).
-        let said = says(
-            &mut r,
-            &[&format!("/thamgia {code}"), "1", "xa", "2024", "1"],
-        )
-        .await;
+        let said = says(&mut r, &[&format!("/thamgia {code}"), "xa", "2024", "1"]).await;
         assert!(
             said.starts_with("Đã thêm hộ Lê Thị Lan"),
             "{}: {said}",
@@ -624,7 +655,7 @@ async fn a_declared_recognition_is_not_experience_until_it_is_checked() {
             db.name
         );
         // Checked by the hamlet head: now it counts.
-        let said = says(&mut head, &["/ghinhan 1", "1", "xa", "2024", "1"]).await;
+        let said = says(&mut head, &["/ghinhan 1", "xa", "2024", "1"]).await;
         assert!(
             said.starts_with("Đã ghi lại việc công nhận của hộ Lê Thị Lan"),
             "{}: {said}",
@@ -722,7 +753,7 @@ async fn a_future_year_is_refused_and_adding_a_member_again_changes_nothing() {
         let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
         let mut r = chat(&engine, "r");
         registers(&mut r, "Lê Thị Lan", "1", "0912000014", "1").await;
-        says(&mut r, &[&format!("/thamgia {code}"), "1", "xa"]).await;
+        says(&mut r, &[&format!("/thamgia {code}"), "xa"]).await;
         let said = r.say("2031").await;
         assert_eq!(
             said, "Năm này chưa tới. Gõ một năm từ 2026 trở về trước.\nĐược công nhận năm nào?",
@@ -737,7 +768,8 @@ async fn a_future_year_is_refused_and_adding_a_member_again_changes_nothing() {
         );
 
         // The hamlet head adds her again, as not recognised: refused, her declaration kept.
-        let said = says(&mut head, &["/themho", "1", "#1", "1", "khong", "1"]).await;
+        // Her group and household are the only ones: taken, not asked.
+        let said = says(&mut head, &["/themho", "1", "khong", "1"]).await;
         assert_eq!(
             said, "Hộ Lê Thị Lan đã ở trong nhóm \"Tổ chè\".",
             "{}",
@@ -806,6 +838,237 @@ async fn a_rejected_household_leaves_its_forming_group_and_only_confirmed_ones_c
         assert!(
             seen.contains("- mới có 2 hộ đã xác nhận; cần ít nhất 3 hộ"),
             "{}: {seen}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_group_no_organisation_represents_says_nothing_of_one() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut head = chat(&engine, "head");
+        let created = says(&mut head, &["/taonhom", "Tổ rau", "khong", "rau", "1", "1"]).await;
+        assert!(
+            created.starts_with("Đã tạo nhóm #1"),
+            "{}: {created}",
+            db.name
+        );
+        let seen = head.say("/nhom 1").await;
+        assert!(
+            seen.contains("\nSản xuất: rau · 0 hộ\n"),
+            "{}: {seen}",
+            db.name
+        );
+        assert!(!seen.contains("Đại diện"), "{}: {seen}", db.name);
+    }
+}
+
+/// The group's chosen leader, as the report names it.
+async fn leader_in_report(engine: &Engine) -> String {
+    use calamine::{Reader, Xlsx};
+    let now = engine.clock().now();
+    let bytes = giamngheo::report::export(engine.store(), None, false, now)
+        .await
+        .unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Nhóm").unwrap();
+    assert_eq!(
+        sheet.get_value((0, 11)).map(|v| v.to_string()).as_deref(),
+        Some("Trưởng nhóm")
+    );
+    sheet
+        .get_value((1, 11))
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_group_chooses_its_leader_and_that_household_s_account_leads_it() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        head_of(&engine, "far", "Xóm Nam Sơn").await;
+        let mut head = chat(&engine, "head");
+        let (_, code) = create_group(&mut head, "Tổ chè", "1").await;
+        let mut lan = chat(&engine, "lan");
+        registers(&mut lan, "Lê Thị Lan", "1", "0912000031", "1").await;
+        let mut ba = chat(&engine, "ba");
+        registers(&mut ba, "Trần Văn Ba", "1", "0912000032", "2").await;
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        for m in [&mut lan, &mut ba] {
+            joins(m, &code).await;
+        }
+        assert_eq!(leader_in_report(&engine).await, "chưa chọn", "{}", db.name);
+
+        // Neither a member, nor the head of another hamlet, records the choice.
+        let said = lan.say("/truongnhom").await;
+        assert!(
+            said.starts_with("Bạn không có quyền làm việc này."),
+            "{}: {said}",
+            db.name
+        );
+        let mut far = chat(&engine, "far");
+        assert_eq!(
+            far.say("/truongnhom").await,
+            "Bạn không quản lý nhóm nào. Gõ /taonhom để tạo nhóm.",
+            "{}",
+            db.name
+        );
+        // The head of its hamlet, who created it: its only group is taken, and the only member
+        // confirmed (Trần Văn Ba still waits), straight to the summary.
+        let asked = offered(&mut head, "/truongnhom").await;
+        assert!(
+            asked.starts_with(
+                "Kiểm tra lại thông tin:\n1. Nhóm: #1 Tổ chè\n2. Trưởng nhóm: #1 Lê Thị Lan\n"
+            ),
+            "{}: {asked}",
+            db.name
+        );
+        let said = head.say("1").await;
+        assert_eq!(
+            said, "Đã ghi: hộ Lê Thị Lan là trưởng nhóm \"Tổ chè\".",
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            lan.say("/menu").await.lines().next(),
+            Some(
+                "Hộ Lê Thị Lan của bạn được chọn làm trưởng nhóm \"Tổ chè\". Gõ /nhom để xem nhóm."
+            ),
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            leader_in_report(&engine).await,
+            "#1 Lê Thị Lan",
+            "{}",
+            db.name
+        );
+        let log = giamngheo(&db.db, &["audit"]);
+        assert!(
+            log.lines()
+                .any(|l| l.contains("head #") && l.ends_with("chọn trưởng cho nhóm #1 – hộ #1")),
+            "{}: {log}",
+            db.name
+        );
+
+        // The leader's account acts as the group's leader: its tasks are offered, it is told
+        // who joins, and it sees which members are target households.
+        let menu = offered(&mut lan, "/menu").await;
+        for task in ["/xinthanhlap", "/doima", "/dexuat"] {
+            assert!(menu.contains(task), "{}: {menu}", db.name);
+        }
+        let mut tu = chat(&engine, "tu");
+        registers(&mut tu, "Phạm Thị Tư", "1", "0912000033", "ho khac").await;
+        joins(&mut tu, &code).await;
+        let told = common::replies(engine.store(), "lan").await;
+        assert!(
+            told.iter()
+                .any(|r| r.text.starts_with("Hộ Phạm Thị Tư đã vào nhóm \"Tổ chè\"")),
+            "{}: {told:?}",
+            db.name
+        );
+        let seen = lan.say("/nhom").await;
+        assert!(
+            seen.contains("\nTrưởng nhóm: #1 Lê Thị Lan\n"),
+            "{}: {seen}",
+            db.name
+        );
+        assert!(
+            seen.contains("• #1 Lê Thị Lan: – (hộ thuộc diện)"),
+            "{}: {seen}",
+            db.name
+        );
+        let seen = ba.say("/nhom").await;
+        assert!(
+            !seen.contains("thuộc diện"),
+            "a member only: {}: {seen}",
+            db.name
+        );
+
+        // The leader leaves the group: the group has no leader, and its account leads no more.
+        let said = says(&mut lan, &["/roinhom", "1"]).await;
+        assert!(
+            said.starts_with("Hộ Lê Thị Lan đã rời nhóm"),
+            "{}: {said}",
+            db.name
+        );
+        let seen = head.say("/nhom 1").await;
+        assert!(
+            seen.contains("\nTrưởng nhóm: chưa chọn\n"),
+            "{}: {seen}",
+            db.name
+        );
+        let menu = offered(&mut lan, "/menu").await;
+        assert!(!menu.contains("/xinthanhlap"), "{}: {menu}", db.name);
+        assert_eq!(leader_in_report(&engine).await, "chưa chọn", "{}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn an_organisation_s_representative_records_the_leader_of_the_group_they_created() {
+    for db in common::databases().await {
+        let (engine, _) = setup(&db.db).await;
+        let now = engine.clock().now();
+        seed::grant(
+            engine.store(),
+            "test:org",
+            Role::OrgRep,
+            None,
+            Some("Hội Phụ nữ"),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        head_of(&engine, "head", "Xóm Đồng Tâm").await;
+        let mut org = chat(&engine, "org");
+        let created = says(&mut org, &["/taonhom", "Tổ may", "1", "2", "may", "2", "1"]).await;
+        assert!(
+            created.starts_with("Đã tạo nhóm #1"),
+            "{}: {created}",
+            db.name
+        );
+        let code = {
+            let mut tx = engine.store().begin().await.unwrap();
+            let g = groups::get(&mut tx, 1).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
+            g.join_code
+        };
+        let mut hoa = chat(&engine, "hoa");
+        registers(&mut hoa, "Hà Thị Hoa", "1", "0912000034", "1").await;
+        let mut head = chat(&engine, "head");
+        says(&mut head, &["/duyet 1", "Xác nhận"]).await;
+        joins(&mut hoa, &code).await;
+        // Its one member is taken too: the summary says who.
+        let said = org.say("/truongnhom").await;
+        assert!(
+            said.contains(
+                "Kiểm tra lại thông tin:\n1. Nhóm: #1 Tổ may\n2. Trưởng nhóm: #1 Hà Thị Hoa\n"
+            ),
+            "{}: {said}",
+            db.name
+        );
+        assert_eq!(
+            org.say("1").await,
+            "Đã ghi: hộ Hà Thị Hoa là trưởng nhóm \"Tổ may\".",
+            "{}",
+            db.name
+        );
+        // Recorded again: nothing changes.
+        let said = says(&mut org, &["/truongnhom", "1"]).await;
+        assert_eq!(
+            said, "Hộ Hà Thị Hoa đã là trưởng nhóm \"Tổ may\".",
+            "{}",
+            db.name
+        );
+        // The hamlet head of the group's hamlet records it too.
+        let said = says(&mut head, &["/truongnhom"]).await;
+        assert!(
+            said.starts_with("Kiểm tra lại thông tin:"),
+            "{}: {said}",
             db.name
         );
     }

@@ -46,6 +46,7 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
 /themho {g_forming} ; #{h_m2} ; chua ; khong ; 1 | -  -  A  -  -   -   -    -
 /ghinhan {g_forming} ; #{h_r1_a} ; xa ; 2024 ; 1 | -  -  A  -  A   -   -    -
 /nhom {g_forming}                           | A  -  A  -  -   -   A    A
+/truongnhom {g_forming} ; #{h_m1} ; co      | -  -  A  -  -   -   -    -
 /roinhom ; 1                                | A  A  A  -  -   -   -    -
 /xinthanhlap {g_ready}                      | -  -  -  -  A   -   -    -
 /thanhlap {g_requested} ; 1 ; 9/QĐ-UBND ; 20/11/2026 ; 1 | -  -  -  -  -   -   -    A
@@ -295,7 +296,7 @@ async fn fixture(store: &Store) -> Fixture {
                 product: "chè",
                 join_code: code,
                 commune_wide: false,
-                leader_id: leader,
+                created_by: leader,
             },
             now(),
         )
@@ -496,10 +497,11 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
             })
             .collect();
         out.push_str(&format!(
-            "g{id}:{:?}:{}:{} ",
+            "g{id}:{:?}:{}:{}:{:?} ",
             g.status,
             g.join_code,
-            m.join(",")
+            m.join(","),
+            g.leader_household_id
         ));
     }
     out.push_str(&format!(
@@ -570,7 +572,12 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         }
         "/taonhom" => said.contains("Tên nhóm?"),
         // R1's household is in the group already: told so at the code, as a member.
-        "/thamgia" => said.contains("Hộ nào tham gia?") || said.contains("đã ở trong nhóm"),
+        // One's only household is taken at once: the next question is about it.
+        "/thamgia" => {
+            said.contains("Hộ nào tham gia?")
+                || said.contains("Chủ hộ có được Hội Nông dân công nhận")
+                || said.contains("đã ở trong nhóm")
+        }
         "/dexuat" => said.contains("Đề xuất theo nội dung hỗ trợ nào?"),
         "/nhom" => said.contains("Lò Văn Một"),
         "/suada" => said.contains("sửa các mục cần sửa"),

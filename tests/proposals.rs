@@ -298,8 +298,9 @@ async fn a_revision_keeps_the_files_it_replaces_and_starts_from_the_reason() {
             .await;
         htx.inbox().await;
 
-        // The reason comes with the revision, before the summary.
-        let said = htx.says(&["/suada", "1"]).await;
+        // The reason comes with the revision, before the summary (the only proposal sent back
+        // is taken without asking).
+        let said = htx.say("/suada").await;
         assert!(
             said.starts_with(
                 "Đề xuất #1 bị trả lại: Biên bản chưa có chữ ký\n\
@@ -471,7 +472,7 @@ async fn the_reports_proposals_say_who_proposed_them_and_the_decision() {
                 product: "chè",
                 join_code: "CHEDTAM2",
                 commune_wide: false,
-                leader_id: head,
+                created_by: head,
             },
             now,
         )

@@ -336,13 +336,13 @@ async fn a_household_joins_a_group_by_typed_code() {
         // A resident with a registered household joins by typing it.
         let mut u = User::new(&mock, "resident-2");
         registers(&mut u, "Lò Văn Sinh", "0912555666").await;
-        let which = u.say(&format!("/thamgia {code}")).await;
+        // Their only household is taken, said in a line.
+        let recognised = u.say(&format!("/thamgia {code}")).await;
         assert!(
-            which.starts_with("Hộ nào tham gia?"),
-            "{}: {which}",
+            recognised.starts_with("Hộ: #1 Lò Văn Sinh – Xóm Nam Sơn\n"),
+            "{}: {recognised}",
             db.name
         );
-        let recognised = u.say("1").await;
         assert!(
             recognised.contains("[1] Chưa được công nhận"),
             "{recognised}"

@@ -146,7 +146,12 @@ pub async fn deliver<W: AsyncWrite + Unpin>(
                 // A reply's files are queued after its text, each on its own: on a terminal
                 // they read as part of the reply they belong to.
                 let files_only = r.text.is_empty() && r.choices.is_empty() && !r.files.is_empty();
-                let mut text = render_plain(&r);
+                // The whole menu, a line per task, only where it is what the person needs (at
+                // the start, after what the bot cannot use); /trogiup lists the tasks too.
+                let mut text = match &r.short {
+                    Some(short) => short.clone(),
+                    None => render_plain(&r),
+                };
                 if files_only && printed.ends_with("\n\n") {
                     printed.truncate(printed.len() - 2);
                 } else if files_only {

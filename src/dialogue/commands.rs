@@ -81,11 +81,11 @@ impl Turn<'_> {
                     "nothing-to-cancel"
                 };
                 self.state.active = None;
-                self.say_menu(Some(id));
+                self.say_note(id);
             }
             "/quaylai" | "/back" => {
                 if !active {
-                    self.say_menu(Some("nothing-to-go-back"));
+                    self.say_note("nothing-to-go-back");
                 } else {
                     return self.back().await;
                 }
@@ -114,11 +114,11 @@ impl Turn<'_> {
                 if active {
                     return self.reprompt(Some("lang-set")).await;
                 }
-                self.say_menu(Some("lang-set"));
+                self.say_note("lang-set");
             }
             "/boqua" | "/skip" => {
                 if !active {
-                    self.say_menu(Some("nothing-to-skip"));
+                    self.say_note("nothing-to-skip");
                 } else {
                     return self.answer(Said::Text("-".into())).await;
                 }
@@ -154,7 +154,7 @@ impl Turn<'_> {
                 // "/moi" alone from someone who cannot invite: they were given a code, most
                 // likely, and need to know how to type it.
                 Some(d) if d.action == Action::Invite && !allowed(&self.ctx, d) => {
-                    self.say_menu(Some("invite-code-format"))
+                    self.say_note("invite-code-format")
                 }
                 Some(d) if !allowed(&self.ctx, d) => self.say_menu(Some("err-not-allowed")),
                 Some(d) => return self.start(d, args).await,

@@ -51,6 +51,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../dialogues/record_recognition.toml"),
     ),
     (
+        "choose_leader.toml",
+        include_str!("../../dialogues/choose_leader.toml"),
+    ),
+    (
         "show_group.toml",
         include_str!("../../dialogues/show_group.toml"),
     ),

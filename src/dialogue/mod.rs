@@ -65,6 +65,7 @@ pub enum Action {
     Invite,
     ShowStaff,
     RevokeRole,
+    ChooseLeader,
     AddDisabledPerson,
 }
 
@@ -123,15 +124,23 @@ pub enum Source {
     /// Households the user may look up: of the hamlets they head, every hamlet for officers
     /// (not rejected).
     CommuneHouseholds,
-    /// Forming groups the user leads, or (hamlet heads) of the user's hamlet.
+    /// Forming groups the user leads (as their creator or its chosen leader's account), or
+    /// (hamlet heads) of the user's hamlet.
     ManagedFormingGroups,
     /// Forming groups the user leads.
     MyFormingGroups,
-    /// Forming groups whose members' recognition the user records: those they manage, and
-    /// every forming group of the commune for the Farmers' Association's representative.
+    /// Forming groups whose members' recognition the user records: those they created or
+    /// (hamlet heads) of their hamlet, and every forming group of the commune for the
+    /// Farmers' Association's representative.
     RecognisableGroups,
     /// Established groups the user leads.
     MyEstablishedGroups,
+    /// Groups whose choice of leader the user records, whatever their status: those they
+    /// created, and (hamlet heads) those of their hamlet.
+    ManagedGroups,
+    /// The confirmed member households of the group chosen in the step before: who may be
+    /// its leader.
+    LeaderCandidates,
     /// Groups the user leads or has a household in; every group, for officers.
     VisibleGroups,
     /// Groups waiting for the committee's decision (officers).
@@ -175,6 +184,8 @@ impl Source {
             "my_forming_groups" => Source::MyFormingGroups,
             "recognisable_groups" => Source::RecognisableGroups,
             "my_established_groups" => Source::MyEstablishedGroups,
+            "managed_groups" => Source::ManagedGroups,
+            "leader_candidates" => Source::LeaderCandidates,
             "visible_groups" => Source::VisibleGroups,
             "requested_groups" => Source::RequestedGroups,
             "my_memberships" => Source::MyMemberships,
@@ -189,6 +200,12 @@ impl Source {
             "hamlet_homes" => Source::HamletHomes,
             _ => return None,
         })
+    }
+
+    /// Whether its options are records (a group, a household, a hamlet) rather than things to
+    /// do: one record alone is taken for the person, a single thing to do is still asked.
+    pub fn lists_records(self) -> bool {
+        !matches!(self, Source::ProposalSteps | Source::LinkedAccounts)
     }
 
     /// The values a source can give, when they are a fixed set (so a `when` can name them).

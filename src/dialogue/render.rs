@@ -32,6 +32,7 @@ pub(super) fn prompt(ctx: &Ctx<'_>, d: &Dialogue, a: &Active, seq: u32, opts: &[
                 choices,
                 ask_contact: None,
                 files: vec![],
+                short: None,
             }
         }
         At::PickEdit => Reply {
@@ -39,6 +40,7 @@ pub(super) fn prompt(ctx: &Ctx<'_>, d: &Dialogue, a: &Active, seq: u32, opts: &[
             choices: buttons(seq, "edit", &edit_options(ctx, d, a)),
             ask_contact: None,
             files: vec![],
+            short: None,
         },
         At::Step(id) => {
             let step = d.step(id).expect("current step exists");
@@ -77,6 +79,7 @@ pub(super) fn prompt(ctx: &Ctx<'_>, d: &Dialogue, a: &Active, seq: u32, opts: &[
                 choices,
                 ask_contact: (step.kind == Kind::Phone).then(|| ctx.t("share-contact", &[])),
                 files: vec![],
+                short: None,
             }
         }
     }
@@ -88,13 +91,17 @@ pub(super) fn empty_list(ctx: &Ctx<'_>, step: &Step) -> Reply {
     Reply::text(empty.unwrap_or_default())
 }
 
-/// The answered questions in order, as (label, value) for the summary.
+/// The answered questions in order, as (label, value) for the summary. A record chosen from
+/// a list reads as its first line ("#3 Tổ chè – Xóm Đồng Tâm"): the rest of its card was
+/// shown when it was chosen.
 fn summary(ctx: &Ctx<'_>, d: &Dialogue, a: &Active) -> Vec<(String, String)> {
     d.steps
         .iter()
         .filter_map(|s| {
             let v = a.answers.get(&s.id)?;
-            Some((ctx.l(&s.label), display(ctx, s, v, a.labels.get(&s.id))))
+            let shown = display(ctx, s, v, a.labels.get(&s.id));
+            let first = shown.lines().next().unwrap_or_default().to_string();
+            Some((ctx.l(&s.label), first))
         })
         .collect()
 }
@@ -125,6 +132,17 @@ fn display(ctx: &Ctx<'_>, step: &Step, v: &Value, label: Option<&Value>) -> Stri
 
 pub(super) fn menu(ctx: &Ctx<'_>, dialogues: &Dialogues, note: Option<&str>) -> Reply {
     menu_with(ctx, dialogues, note.map(|n| ctx.t(n, &[])))
+}
+
+/// A note ("Đã hủy.") with the menu after it as a convenience, not because the person needs
+/// it: where the menu takes a line per task, the note and a pointer to help are enough.
+pub(super) fn menu_after(ctx: &Ctx<'_>, dialogues: &Dialogues, note: &str) -> Reply {
+    let note = ctx.t(note, &[]);
+    let short = format!("{note}\n{}", ctx.t("menu-short", &[]));
+    Reply {
+        short: Some(short),
+        ..menu_with(ctx, dialogues, Some(note))
+    }
 }
 
 /// The greeting and the tasks this person may start, as buttons.

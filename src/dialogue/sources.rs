@@ -219,12 +219,13 @@ pub(crate) async fn options(
                 Source::MyEstablishedGroups => GroupStatus::Established,
                 _ => GroupStatus::Forming,
             };
+            let heads = ctx.head_of();
             let mut list = groups::led_by(tx, me).await?;
             if matches!(
                 source,
                 Source::ManagedFormingGroups | Source::RecognisableGroups
             ) {
-                for hamlet in ctx.head_of() {
+                for &hamlet in &heads {
                     for g in groups::in_hamlet(tx, hamlet).await? {
                         if !list.iter().any(|x| x.id == g.id) {
                             list.push(g);
@@ -232,9 +233,59 @@ pub(crate) async fn options(
                     }
                 }
             }
+            let of_hamlet = |g: &groups::Group| {
+                source != Source::MyFormingGroups
+                    && source != Source::MyEstablishedGroups
+                    && heads.contains(&g.hamlet_id)
+            };
             list.into_iter()
                 .filter(|g| g.status == wanted)
+                .filter(|g| match source {
+                    // A certificate is checked by those who answer for the program: the
+                    // group's creator, its hamlet's head (not the leader the group chose).
+                    Source::RecognisableGroups => g.created_by == me || of_hamlet(g),
+                    _ => ctx.access.leads_group(me, g.created_by, g.leader_account) || of_hamlet(g),
+                })
                 .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
+                .collect()
+        }
+        Source::ManagedGroups => {
+            // Whatever their status: a group may change its leader once established too.
+            let mut list = groups::led_by(tx, me).await?;
+            for hamlet in ctx.head_of() {
+                for g in groups::in_hamlet(tx, hamlet).await? {
+                    if !list.iter().any(|x| x.id == g.id) {
+                        list.push(g);
+                    }
+                }
+            }
+            list.sort_by_key(|g| g.id);
+            list.into_iter()
+                .filter(|g| ctx.access.chooses_leader(me, g.created_by, g.hamlet_id))
+                .map(|g| opt(g.id, present::numbered(g.id, &g.name), None))
+                .collect()
+        }
+        Source::LeaderCandidates => {
+            let group = match answers.get("group").and_then(|v| v.as_str()) {
+                Some(id) => groups::get(tx, id.parse().unwrap_or_default()).await?,
+                None => None,
+            };
+            let Some(g) = group else {
+                return Ok(vec![]);
+            };
+            // A household still waiting may yet be rejected, and leave the group.
+            groups::members(tx, g.id)
+                .await?
+                .into_iter()
+                .filter(|m| m.household_status == HouseholdStatus::Confirmed)
+                .map(|m| {
+                    let mut label = present::numbered(m.household_id, &m.head_name);
+                    if g.leader_household_id == Some(m.household_id) {
+                        label.push(' ');
+                        label.push_str(&ctx.t("leader-current", &[]));
+                    }
+                    opt(m.household_id, label, None)
+                })
                 .collect()
         }
         Source::VisibleGroups => {
@@ -253,8 +304,8 @@ pub(crate) async fn options(
             }
             let list = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
             let mut out = vec![];
-            // A group one leads is decided by someone else.
-            for g in list.into_iter().filter(|g| g.leader_id != me) {
+            // A group one leads or created is decided by someone else.
+            for g in list.into_iter().filter(|g| !g.led_by(me)) {
                 let d = actions::groups::describe(ctx, tx, &g).await?;
                 out.push(opt(g.id, present::numbered(g.id, &g.name), Some(d)));
             }

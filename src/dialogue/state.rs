@@ -46,6 +46,10 @@ pub(super) struct Active {
     /// contract): /huy there returns to the summary rather than dropping everything.
     #[serde(default)]
     pub from_summary: bool,
+    /// Steps answered for the person because their list had one option only (the only
+    /// group a hamlet head has): /quaylai goes past them to a question the person answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taken: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +143,7 @@ impl Active {
             history: vec![],
             editing: false,
             from_summary: false,
+            taken: vec![],
         }
     }
 
@@ -163,6 +168,7 @@ impl Active {
             history,
             editing: false,
             from_summary: false,
+            taken: vec![],
         }
     }
 
@@ -215,6 +221,7 @@ impl Active {
         // from the summary (which may open new questions, such as the contract).
         self.history.retain(|h| h != step);
         self.history.push(step.to_string());
+        self.taken.retain(|h| h != step);
         self.editing = false;
         // A lower total cost on the summary: amounts above it are asked again.
         if let Some(cap) = self.answers.get(step).and_then(Value::as_i64) {
@@ -245,10 +252,17 @@ impl Active {
         }
     }
 
+    /// Takes the only option of `step` for the person; `advance` then goes on.
+    pub fn take(&mut self, d: &Dialogue, step: &str, value: Value, label: String, who: &impl Who) {
+        self.accept(d, step, value, Some(label), who);
+        self.taken.push(step.to_string());
+    }
+
     fn forget(&mut self, step: &str) {
         self.answers.remove(step);
         self.labels.remove(step);
         self.history.retain(|h| h != step);
+        self.taken.retain(|h| h != step);
     }
 
     /// Moves to the next open question, or to the summary.
@@ -293,14 +307,17 @@ impl Active {
                 self.editing = false;
                 self.at = At::Confirm;
             }
-            _ => match self.history.pop() {
-                Some(prev) => {
-                    self.answers.remove(&prev);
-                    self.labels.remove(&prev);
-                    self.at = At::Step(prev);
+            _ => {
+                // Past the steps taken for the person: they are taken again when reached.
+                let Some(i) = self.history.iter().rposition(|h| !self.taken.contains(h)) else {
+                    return false;
+                };
+                let prev = self.history[i].clone();
+                for later in self.history.split_off(i) {
+                    self.forget(&later);
                 }
-                None => return false,
-            },
+                self.at = At::Step(prev);
+            }
         }
         true
     }
@@ -319,8 +336,7 @@ impl Active {
             .or_else(|| self.history.last().cloned());
         if let Some(back_to) = back_to {
             while let Some(last) = self.history.pop() {
-                self.answers.remove(&last);
-                self.labels.remove(&last);
+                self.forget(&last);
                 if last == back_to {
                     break;
                 }

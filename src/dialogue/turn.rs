@@ -67,7 +67,7 @@ impl<'a> Turn<'a> {
             && self.dialogues.get(&a.dialogue).is_none()
         {
             self.state.active = None;
-            self.say_menu(Some("dialogue-gone"));
+            self.say_note("dialogue-gone");
             return Ok(());
         }
         // A role taken back (`/thuhoi`) counts from the holder's next message: what they had
@@ -77,7 +77,7 @@ impl<'a> Turn<'a> {
         {
             self.state.active = None;
             self.state.switch = None;
-            self.say_menu(Some("dialogue-not-allowed"));
+            self.say_note("dialogue-not-allowed");
             return Ok(());
         }
         if let Some(d) = self.dialogue()
@@ -174,6 +174,12 @@ impl<'a> Turn<'a> {
                 }
                 return self.start(d, "").await;
             }
+            // An empty line (a console's Enter) asks for nothing.
+            if let Said::Text(text) = &said
+                && text.trim().is_empty()
+            {
+                return Ok(());
+            }
             self.say_menu(None);
             return Ok(());
         }
@@ -190,8 +196,15 @@ impl<'a> Turn<'a> {
         self.state.active.as_ref()?.current_step(self.dialogue()?)
     }
 
+    /// The menu, when the person needs it: at the start, or after what the bot cannot use.
     pub(super) fn say_menu(&mut self, note: Option<&str>) {
         let r = render::menu(&self.ctx, self.dialogues, note);
+        self.out.replies.push(r);
+    }
+
+    /// A note, with the menu after it only as a convenience (see `Reply::short`).
+    pub(super) fn say_note(&mut self, note: &str) {
+        let r = render::menu_after(&self.ctx, self.dialogues, note);
         self.out.replies.push(r);
     }
 
@@ -268,7 +281,7 @@ impl<'a> Turn<'a> {
                     "edit" => a.at = At::PickEdit,
                     _ => {
                         self.state.active = None;
-                        self.say_menu(Some("cancelled"));
+                        self.say_note("cancelled");
                         return Ok(());
                     }
                 }
@@ -382,11 +395,83 @@ impl<'a> Turn<'a> {
         Ok(())
     }
 
-    /// Asks the question the chat stands at.
+    /// Asks the question the chat stands at. A list of records with one option only (the
+    /// only group a hamlet head has) is not asked: its option is taken and said in a line
+    /// before the next question, unless that question or the summary shows it anyway.
     async fn ask(&mut self) -> Result<(), EngineError> {
-        let r = self.prompt().await?;
-        self.out.replies.push(r);
-        Ok(())
+        let mut taken: Vec<(String, String)> = vec![];
+        loop {
+            let (seq, opts) = match self.prepare().await? {
+                Prepared::Ended(mut r) => {
+                    let lines: Vec<&str> = taken.iter().map(|(_, l)| l.as_str()).collect();
+                    if !lines.is_empty() {
+                        r.text = format!("{}\n{}", lines.join("\n"), r.text);
+                    }
+                    self.out.replies.push(r);
+                    return Ok(());
+                }
+                Prepared::Ask { seq, opts } => (seq, opts),
+            };
+            if let Some(line) = self.take_only_option(&opts) {
+                taken.push(line);
+                let d = self.dialogue().expect("active dialogue");
+                let a = self.state.active.as_mut().expect("active");
+                if a.advance(d, &self.ctx.access) == Advanced::Done {
+                    return self.complete().await;
+                }
+                continue;
+            }
+            let a = self.state.active.as_ref().expect("active");
+            let d = self.dialogue().expect("active dialogue");
+            let mut r = render::prompt(&self.ctx, d, a, seq, &opts);
+            let shown = match a.current_step(d) {
+                Some(step) => step.ask.get(self.ctx.lang),
+                // The summary lists every answer.
+                None => "",
+            };
+            let lines: Vec<&str> = taken
+                .iter()
+                .filter(|(id, _)| a.at != At::Confirm && !shown.contains(&format!("{{{id}}}")))
+                .map(|(_, l)| l.as_str())
+                .collect();
+            if !lines.is_empty() {
+                r.text = format!("{}\n{}", lines.join("\n"), r.text);
+            }
+            self.out.replies.push(r);
+            return Ok(());
+        }
+    }
+
+    /// Takes the option of a list of records that has only one, and returns the step and the
+    /// line that says so ("Nhóm: #1 Tổ chè Đồng Tâm"). Not while the person is changing
+    /// that answer, nor when taking it would at once run an action that changes records.
+    fn take_only_option(&mut self, opts: &[Opt]) -> Option<(String, String)> {
+        let step = self.current_step()?;
+        let d = self.dialogue()?;
+        let [only] = opts else {
+            return None;
+        };
+        if !step.source.is_some_and(|s| s.lists_records()) {
+            return None;
+        }
+        let a = self.state.active.as_mut()?;
+        if a.editing {
+            return None;
+        }
+        let access = &self.ctx.access;
+        let label = only.detail.clone().unwrap_or_else(|| only.label.clone());
+        let value = serde_json::Value::String(only.value.clone());
+        let mut after = a.clone();
+        after.take(d, &step.id, value.clone(), label.clone(), access);
+        if after.advance(d, access) == Advanced::Done && d.action.writes() {
+            return None;
+        }
+        a.take(d, &step.id, value, label, access);
+        let line = match &only.detail {
+            Some(detail) => detail.clone(),
+            None => format!("{}: {}", self.ctx.l(&step.label), only.label),
+        };
+        Some((step.id.clone(), line))
     }
 
     /// The question the chat stands at, with its buttons. A list that turns out empty ends

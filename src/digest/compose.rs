@@ -167,7 +167,7 @@ pub async fn for_person(
         }
     }
     if access.can(Capability::DecideGroup) {
-        for g in shared.requested.iter().filter(|g| g.leader_id != person_id) {
+        for g in shared.requested.iter().filter(|g| !g.led_by(person_id)) {
             waiting.push(Waiting {
                 label: present::numbered(g.id, &g.name),
                 days: g.requested_at.map(age).unwrap_or(0),

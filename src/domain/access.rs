@@ -26,7 +26,7 @@ pub enum Capability {
     ReviewHouseholds,
     /// See a household's phone number in full (audited for officers).
     SeeFullPhone,
-    /// Create a community group, and so lead it.
+    /// Create a community group, and manage it (its leader is chosen among its members).
     CreateGroup,
     /// Join a group with one's own household.
     JoinGroup,
@@ -38,6 +38,9 @@ pub enum Capability {
     RecordRecognition,
     /// See a group's members and what it lacks: members, its leader, hamlet head, officers.
     SeeGroup,
+    /// Record which member household a group chose as its leader (trưởng nhóm), or a new
+    /// choice: the hamlet head of its hamlet, or its creator.
+    ChooseLeader,
     /// Ask the commune to establish a group one leads.
     RequestEstablishment,
     /// Record the committee's decision on a group (the letter: the culture-social officer
@@ -61,8 +64,8 @@ pub enum Capability {
     /// Join one's accounts on several channels into one person, unlink one, choose where
     /// notices go.
     LinkAccounts,
-    /// Give a forming group a new join code (the old one stops working): its leader or the
-    /// hamlet head of its hamlet.
+    /// Give a forming group a new join code (the old one stops working): its leader, its
+    /// creator or the hamlet head of its hamlet.
     RenewJoinCode,
     /// Give one's own name, which platforms' names no longer replace.
     SetOwnName,
@@ -87,8 +90,11 @@ use Role as R;
 const EVERYONE: &[Role] = &[R::Resident];
 const OFFICERS: &[Role] = &[R::CultureOfficer, R::AgriOfficer, R::Leader];
 const DIGEST: &[Role] = &[R::HamletHead, R::CultureOfficer, R::AgriOfficer, R::Leader];
-const PROPOSERS: &[Role] = &[R::HamletHead, R::OrgRep, R::BusinessRep];
+/// Who proposes: an established group's leader or creator, a business for value chains.
+const PROPOSERS: &[Role] = &[R::HamletHead, R::OrgRep, R::BusinessRep, R::GroupLeader];
 const GROUP_CREATORS: &[Role] = &[R::HamletHead, R::OrgRep];
+/// Who acts for a group: its creator, and the account of the household it chose as leader.
+const GROUP_LEADERS: &[Role] = &[R::HamletHead, R::OrgRep, R::GroupLeader];
 /// Who gives and takes back the commune's roles: the culture-social officer, who keeps the
 /// program's people, and the commune's leaders.
 const STAFF_MANAGERS: &[Role] = &[R::CultureOfficer, R::Leader];
@@ -105,7 +111,8 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::AddMember, &[R::HamletHead]),
     (C::RecordRecognition, GROUP_CREATORS),
     (C::SeeGroup, EVERYONE),
-    (C::RequestEstablishment, GROUP_CREATORS),
+    (C::ChooseLeader, GROUP_CREATORS),
+    (C::RequestEstablishment, GROUP_LEADERS),
     (C::DecideGroup, &[R::CultureOfficer, R::Leader]),
     (C::SubmitProposal, PROPOSERS),
     (C::SeeProposal, EVERYONE),
@@ -115,7 +122,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::ManageDeadlines, OFFICERS),
     (C::SeeReport, OFFICERS),
     (C::LinkAccounts, EVERYONE),
-    (C::RenewJoinCode, GROUP_CREATORS),
+    (C::RenewJoinCode, GROUP_LEADERS),
     (C::SetOwnName, EVERYONE),
     (C::SeeAudit, &[R::CultureOfficer, R::Leader]),
     (C::Invite, STAFF_MANAGERS),
@@ -207,12 +214,40 @@ impl Access {
         })
     }
 
-    /// Sees a group's members in full (target status, phones): its leader while they hold a
-    /// role that leads groups (a hamlet head or representative whose role was taken back
-    /// keeps the group's name on them, not the view of who is poor), the hamlet head of its
-    /// hamlet, officers.
-    pub fn manages_group(&self, person_id: i64, leader_id: i64, hamlet_id: i64) -> bool {
-        (leader_id == person_id && self.can(Capability::CreateGroup))
+    /// Acts as a group's leader (asks for its establishment, submits its proposals, gives it
+    /// a new code): the account of the member household the group chose as leader, and the
+    /// group's creator while they hold a role that creates groups (a hamlet head or
+    /// representative whose role was taken back keeps the group's name on them, not its
+    /// lead).
+    pub fn leads_group(
+        &self,
+        person_id: i64,
+        created_by: i64,
+        leader_account: Option<i64>,
+    ) -> bool {
+        leader_account == Some(person_id)
+            || (created_by == person_id && self.can(Capability::CreateGroup))
+    }
+
+    /// Records (or changes) the group's choice of leader: the hamlet head of its hamlet, or
+    /// its creator while they hold a role that creates groups. The leader chosen does not:
+    /// the choice is the group's, recorded by those who answer for it.
+    pub fn chooses_leader(&self, person_id: i64, created_by: i64, hamlet_id: i64) -> bool {
+        self.can(Capability::ChooseLeader)
+            && (self.heads(hamlet_id)
+                || (created_by == person_id && self.can(Capability::CreateGroup)))
+    }
+
+    /// Sees a group's members in full (target status, phones): whoever leads it
+    /// (`leads_group`), the hamlet head of its hamlet, officers.
+    pub fn manages_group(
+        &self,
+        person_id: i64,
+        created_by: i64,
+        leader_account: Option<i64>,
+        hamlet_id: i64,
+    ) -> bool {
+        self.leads_group(person_id, created_by, leader_account)
             || self.heads(hamlet_id)
             || self.is_officer()
     }
@@ -248,6 +283,7 @@ mod tests {
             C::AddMember,
             C::RecordRecognition,
             C::SeeGroup,
+            C::ChooseLeader,
             C::RequestEstablishment,
             C::DecideGroup,
             C::SubmitProposal,
@@ -319,18 +355,45 @@ mod tests {
     }
 
     #[test]
-    fn a_leader_whose_role_was_taken_back_no_longer_manages_the_group() {
+    fn a_creator_whose_role_was_taken_back_no_longer_manages_the_group() {
         let head = with(&[(R::HamletHead, Some(1))]);
-        assert!(head.manages_group(7, 7, 2), "leads it");
+        assert!(head.manages_group(7, 7, None, 2), "created it");
         assert!(
-            !with(&[]).manages_group(7, 7, 2),
-            "leads it, but no longer a head"
+            !with(&[]).manages_group(7, 7, None, 2),
+            "created it, but no longer a head"
         );
         assert!(
-            !head.manages_group(7, 8, 2),
-            "neither leads it nor heads its hamlet"
+            !head.manages_group(7, 8, None, 2),
+            "neither created it nor heads its hamlet"
         );
-        assert!(head.manages_group(7, 8, 1), "heads its hamlet");
+        assert!(head.manages_group(7, 8, None, 1), "heads its hamlet");
+    }
+
+    #[test]
+    fn the_chosen_leader_acts_for_the_group_and_its_creator_and_head_choose() {
+        // Person 9's household leads group (created by 7, hamlet 2): a resident otherwise.
+        let leader = with(&[(R::GroupLeader, None)]);
+        assert!(leader.leads_group(9, 7, Some(9)));
+        assert!(leader.manages_group(9, 7, Some(9), 2), "sees who is poor");
+        for c in [C::RequestEstablishment, C::SubmitProposal, C::RenewJoinCode] {
+            assert!(leader.can(c), "{c:?}");
+        }
+        assert!(!leader.leads_group(9, 7, Some(10)), "another group's");
+        // The choice is recorded by the creator or the hamlet's head, not by the leader.
+        assert!(!leader.can(C::ChooseLeader));
+        assert!(!leader.chooses_leader(9, 9, 2));
+        let creator = with(&[(R::OrgRep, None)]);
+        assert!(creator.chooses_leader(7, 7, 2) && !creator.chooses_leader(8, 7, 2));
+        assert!(
+            creator.leads_group(7, 7, Some(9)),
+            "the creator keeps managing"
+        );
+        let head = with(&[(R::HamletHead, Some(2))]);
+        assert!(head.chooses_leader(8, 7, 2) && !head.chooses_leader(8, 7, 3));
+        assert!(!with(&[]).chooses_leader(7, 7, 2), "role taken back");
+        // Nobody is granted it: a group makes its leader.
+        assert!(!R::GroupLeader.is_granted() && !R::Resident.is_granted());
+        assert!("group_leader".parse::<Role>().is_err());
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum InputError {
     NoText,
     #[error("name has characters that are not letters")]
     NameChars,
+    #[error("name of a single letter")]
+    NameShort,
     #[error("not a Vietnamese phone number")]
     Phone,
     #[error("not a 12-digit CCCD")]
@@ -45,6 +47,7 @@ impl InputError {
             InputError::TooLong { .. } => "err-too-long",
             InputError::NoText => "err-no-text",
             InputError::NameChars => "err-name-chars",
+            InputError::NameShort => "err-name-short",
             InputError::Phone => "err-phone",
             InputError::Cccd => "err-cccd",
             InputError::DateFormat => "err-date-format",
@@ -114,9 +117,13 @@ impl PersonName {
         if !name
             .chars()
             .all(|c| c.is_alphabetic() || c == ' ' || c == '\'' || c == '-' || c == '.')
-            || name.chars().filter(|c| c.is_alphabetic()).count() < 2
+            || !name.chars().any(char::is_alphabetic)
         {
             return Err(InputError::NameChars);
+        }
+        // "A" is letters only, but no one's name: say what is wrong with it.
+        if name.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+            return Err(InputError::NameShort);
         }
         Ok(PersonName(name))
     }
@@ -483,7 +490,8 @@ mod tests {
             "Nguyễn Văn An"
         );
         assert_eq!(PersonName::parse("123"), Err(InputError::NameChars));
-        assert_eq!(PersonName::parse("a"), Err(InputError::NameChars));
+        assert_eq!(PersonName::parse("a"), Err(InputError::NameShort));
+        assert_eq!(PersonName::parse(" Ư. "), Err(InputError::NameShort));
         assert_eq!(PersonName::parse("An 😀"), Err(InputError::NameChars));
         assert_eq!(PersonName::parse("😀😀"), Err(InputError::NoText));
         assert_eq!(PersonName::parse("   "), Err(InputError::Empty));

@@ -44,6 +44,8 @@ pub fn shown(code: &str) -> String {
 pub enum ScopeError {
     #[error("everyone is a resident already")]
     Resident,
+    #[error("a group chooses its leader; nobody is invited to lead one")]
+    Chosen,
     #[error("a hamlet head needs a hamlet")]
     NoHamlet,
     #[error("a representative needs the organisation's name")]
@@ -58,6 +60,7 @@ pub fn grant(role: Role, hamlet_id: Option<i64>, org: Option<&str>) -> Result<Gr
     let needs_org = matches!(role, Role::OrgRep | Role::BusinessRep);
     match (role, hamlet_id, org) {
         (Role::Resident, _, _) => Err(ScopeError::Resident),
+        (Role::GroupLeader, _, _) => Err(ScopeError::Chosen),
         (Role::HamletHead, None, _) => Err(ScopeError::NoHamlet),
         (Role::HamletHead, Some(_), None) => Ok(()),
         (_, None, None) if needs_org => Err(ScopeError::NoOrg),
@@ -134,6 +137,10 @@ mod tests {
             Err(ScopeError::Extra)
         );
         assert_eq!(grant(Role::Resident, None, None), Err(ScopeError::Resident));
+        assert_eq!(
+            grant(Role::GroupLeader, None, None),
+            Err(ScopeError::Chosen)
+        );
     }
 
     #[test]

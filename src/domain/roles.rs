@@ -1,5 +1,6 @@
 //! Roles a person holds in a commune. Everyone is a resident; the commune makes some people
-//! hamlet heads (of one hamlet) or officers.
+//! hamlet heads (of one hamlet) or officers; a group makes the account of the household it
+//! chose its leader.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,10 +24,19 @@ codes! {
         OrgRep => "org_rep",
         /// đại diện doanh nghiệp, hợp tác xã: leads value-chain linkage projects
         BusinessRep => "business_rep",
+        /// trưởng nhóm: implicit, never stored or granted; held while a household one
+        /// registered is the chosen leader of a community group
+        GroupLeader => "group_leader",
     }
 }
 
 impl Role {
+    /// Given by the commune (`grant`, an invite) and stored: not the resident everyone is,
+    /// nor the group leader a group makes.
+    pub fn is_granted(self) -> bool {
+        !matches!(self, Role::Resident | Role::GroupLeader)
+    }
+
     /// Officers of the commune see and act on every hamlet.
     pub fn is_officer(self) -> bool {
         matches!(
@@ -39,10 +49,17 @@ impl Role {
 impl std::str::FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Role, String> {
-        Role::from_code(s).ok_or_else(|| {
-            // Everyone is a resident already: only the roles one can grant.
-            let all: Vec<_> = Role::ALL.iter().skip(1).map(|r| r.code()).collect();
-            format!("unknown role `{s}`; one of: {}", all.join(", "))
-        })
+        // Everyone is a resident already, and a group chooses its leader: only the roles
+        // one can grant.
+        Role::from_code(s)
+            .filter(|r| r.is_granted())
+            .ok_or_else(|| {
+                let all: Vec<_> = Role::ALL
+                    .iter()
+                    .filter(|r| r.is_granted())
+                    .map(|r| r.code())
+                    .collect();
+                format!("unknown role `{s}`; one of: {}", all.join(", "))
+            })
     }
 }

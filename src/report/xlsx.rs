@@ -195,6 +195,7 @@ pub async fn workbook(
                 "Số quyết định",
                 "Ngày quyết định",
                 "Thành viên",
+                "Trưởng nhóm",
             ],
         )?;
         for (r, g) in all_groups.iter().enumerate() {
@@ -225,6 +226,12 @@ pub async fn workbook(
                     .collect::<Vec<_>>()
                     .join(", "),
             )?;
+            // The household the group chose; not whoever created the group.
+            let leader = match (g.leader_household_id, &g.leader_name) {
+                (Some(id), Some(name)) => present::numbered(id, name),
+                _ => "chưa chọn".into(),
+            };
+            ws.write_string(row, 11, leader)?;
         }
     }
 

@@ -20,7 +20,15 @@ pub struct Group {
     pub commune_wide: bool,
     #[sqlx(try_from = "String")]
     pub status: GroupStatus,
-    pub leader_id: i64,
+    /// Who created the group: a hamlet head or an organisation's representative, who keeps
+    /// managing it (stored as `leader_id`, from when the creator was its leader).
+    pub created_by: i64,
+    /// The member household the group chose as its leader (trưởng nhóm), once chosen.
+    pub leader_household_id: Option<i64>,
+    /// Its head's name.
+    pub leader_name: Option<String>,
+    /// The account that registered it, which acts as the group's leader.
+    pub leader_account: Option<i64>,
     pub requested_at: Option<DateTime<Utc>>,
     pub decision_no: Option<String>,
     pub decision_date: Option<NaiveDate>,
@@ -33,6 +41,21 @@ impl Group {
     /// households, a commune-wide group any.
     pub fn takes(&self, hamlet_id: i64) -> bool {
         self.commune_wide || self.hamlet_id == hamlet_id
+    }
+
+    /// Who is told what a group's leader is told (a household joined, left, the commune's
+    /// decision): the chosen leader's account, and the creator, who keeps managing it.
+    pub fn leaders(&self) -> Vec<i64> {
+        let mut out: Vec<i64> = self.leader_account.into_iter().collect();
+        if !out.contains(&self.created_by) {
+            out.push(self.created_by);
+        }
+        out
+    }
+
+    /// Whether `person_id` is one of `leaders`: nobody decides on a group they lead.
+    pub fn led_by(&self, person_id: i64) -> bool {
+        self.leaders().contains(&person_id)
     }
 }
 
@@ -75,9 +98,12 @@ macro_rules! select {
     ($rest:literal) => {
         concat!(
             "SELECT g.id, g.commune_id, g.hamlet_id, m.name AS hamlet_name, g.name, g.org,
-                g.product, g.join_code, g.commune_wide, g.status, g.leader_id, g.requested_at, g.decision_no,
+                g.product, g.join_code, g.commune_wide, g.status, g.leader_id AS created_by,
+                g.leader_household_id, lh.head_name AS leader_name,
+                lh.registered_by AS leader_account, g.requested_at, g.decision_no,
                 g.decision_date, g.return_reason, g.created_at
-             FROM groups g JOIN hamlets m ON m.id = g.hamlet_id ",
+             FROM groups g JOIN hamlets m ON m.id = g.hamlet_id
+             LEFT JOIN households lh ON lh.id = g.leader_household_id ",
             $rest
         )
     };
@@ -91,7 +117,7 @@ pub struct NewGroup<'a> {
     pub product: &'a str,
     pub join_code: &'a str,
     pub commune_wide: bool,
-    pub leader_id: i64,
+    pub created_by: i64,
 }
 
 pub async fn insert(tx: &mut Tx, g: &NewGroup<'_>, now: DateTime<Utc>) -> sqlx::Result<i64> {
@@ -107,7 +133,7 @@ pub async fn insert(tx: &mut Tx, g: &NewGroup<'_>, now: DateTime<Utc>) -> sqlx::
     .bind(g.product)
     .bind(g.join_code)
     .bind(g.commune_wide)
-    .bind(g.leader_id)
+    .bind(g.created_by)
     .bind(now)
     .fetch_one(conn)
     .await)
@@ -127,7 +153,8 @@ pub async fn by_code(tx: &mut Tx, code: &str) -> sqlx::Result<Option<Group>> {
         .await)
 }
 
-/// Groups a person leads, or whose member households they registered, newest first.
+/// Groups a person created, or whose member households they registered (its leader's among
+/// them), newest first.
 pub async fn of_person(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> {
     on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE g.leader_id = $1 OR g.id IN (
@@ -219,6 +246,7 @@ pub async fn add_member(
     Ok(false)
 }
 
+/// Takes a household out of a group; the group's leader, if it was, leads it no longer.
 pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sqlx::Result<bool> {
     let n = execute!(
         tx,
@@ -226,7 +254,31 @@ pub async fn remove_member(tx: &mut Tx, group_id: i64, household_id: i64) -> sql
         group_id,
         household_id
     )?;
+    execute!(
+        tx,
+        "UPDATE groups SET leader_household_id = NULL
+         WHERE id = $1 AND leader_household_id = $2",
+        group_id,
+        household_id
+    )?;
     Ok(n == 1)
+}
+
+/// Records the member household the group chose as its leader.
+pub async fn set_leader(
+    tx: &mut Tx,
+    group_id: i64,
+    household_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE groups SET leader_household_id = $1, updated_at = $2 WHERE id = $3",
+        household_id,
+        now,
+        group_id
+    )?;
+    Ok(())
 }
 
 /// Moves a group from one status to another; false if it was no longer in `from`.
@@ -259,9 +311,11 @@ pub async fn set_status(
     Ok(n == 1)
 }
 
+/// Groups a person created, or leads through the household the group chose: those they may
+/// lead (`Access::leads_group` says whether they still do).
 pub async fn led_by(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Group>> {
     on_tx!(tx, |conn| sqlx::query_as(select!(
-        "WHERE g.leader_id = $1 ORDER BY g.id"
+        "WHERE g.leader_id = $1 OR lh.registered_by = $1 ORDER BY g.id"
     ))
     .bind(person_id)
     .fetch_all(conn)

@@ -66,6 +66,8 @@ struct Row {
     seen: persons::SeenColumns,
     /// The roles as a JSON array of `roles` rows, read with the person.
     roles: String,
+    /// A household the person registered leads a group (none for a stranger).
+    leads: Option<bool>,
 }
 
 /// The same reads and writes as the SQLite path, in one statement: data-modifying parts of a
@@ -76,8 +78,8 @@ async fn open_postgres(tx: &mut Tx, key: &Key<'_>, now: DateTime<Utc>) -> sqlx::
     let Tx::Postgres(t) = tx else {
         unreachable!("called for PostgreSQL only")
     };
-    let row: Row = sqlx::query_as(
-        "WITH msg AS (
+    let row: Row = sqlx::query_as(concat!(
+        r#"WITH msg AS (
              INSERT INTO inbox (channel, message_id, received_at) VALUES ($1, $2, $5)
              ON CONFLICT (channel, message_id) DO NOTHING
              RETURNING 1
@@ -101,12 +103,14 @@ async fn open_postgres(tx: &mut Tx, key: &Key<'_>, now: DateTime<Utc>) -> sqlx::
                               ORDER BY r.id)
                           FROM roles r
                           WHERE r.person_id = p.id AND r.commune_id = p.commune_id)::text,
-                         '[]') AS roles
+                         '[]') AS roles, "#,
+        persons::leads_group!("p.id"),
+        r#" AS leads
          FROM (SELECT 1) AS one
          LEFT JOIN identities i ON i.channel = $1 AND i.sender_id = $3
          LEFT JOIN persons p ON p.id = i.person_id
-         LEFT JOIN communes c ON c.id = p.commune_id",
-    )
+         LEFT JOIN communes c ON c.id = p.commune_id"#
+    ))
     .bind(key.channel)
     .bind(key.message_id)
     .bind(key.sender_id)
@@ -121,7 +125,7 @@ async fn open_postgres(tx: &mut Tx, key: &Key<'_>, now: DateTime<Utc>) -> sqlx::
         serde_json::from_str(&row.roles).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     Ok(Opened::New {
         seen: row.seen.into_seen(),
-        grants: persons::grants_of(roles),
+        grants: persons::grants_of(roles, row.leads.unwrap_or(false)),
         state: Some(row.state).filter(|s| !s.is_empty()),
     })
 }

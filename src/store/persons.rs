@@ -269,6 +269,24 @@ pub async fn set_lang(tx: &mut Tx, person_id: i64, lang: &str) -> sqlx::Result<(
     Ok(())
 }
 
+/// Whether the person `$p` names leads a group of their commune through a household they
+/// registered: SQL for both databases (`store::handling` reads it with the rest).
+macro_rules! leads_group {
+    ($p:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM households lh JOIN groups lg ON lg.leader_household_id = lh.id
+                     WHERE lh.registered_by = ",
+            $p,
+            " AND lg.commune_id = (SELECT commune_id FROM persons WHERE id = ",
+            $p,
+            "))"
+        )
+    };
+}
+pub(super) use leads_group;
+
+/// The person's roles in their commune: those granted, and the group leader's while a
+/// household they registered leads a group there.
 pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
     let rows: Vec<RoleRow> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT role, hamlet_id, org FROM roles
@@ -279,21 +297,41 @@ pub async fn grants(tx: &mut Tx, person_id: i64) -> sqlx::Result<Vec<Grant>> {
     .bind(person_id)
     .fetch_all(conn)
     .await)?;
-    Ok(grants_of(rows))
+    let leads: bool = on_tx!(tx, |conn| sqlx::query_scalar(concat!(
+        "SELECT ",
+        leads_group!("$1"),
+        " AS leads"
+    ))
+    .bind(person_id)
+    .fetch_one(conn)
+    .await)?;
+    Ok(grants_of(rows, leads))
 }
 
-/// The grants stored rows give. A role code this build does not know (written by a newer
-/// version) is ignored rather than locking the person out.
-pub(super) fn grants_of(rows: Vec<RoleRow>) -> Vec<Grant> {
-    rows.into_iter()
+/// The grants stored rows give, and the group leader's when `leads`. A role code this build
+/// does not know (written by a newer version) is ignored rather than locking the person out;
+/// one nobody is granted is ignored too.
+pub(super) fn grants_of(rows: Vec<RoleRow>, leads: bool) -> Vec<Grant> {
+    let mut out: Vec<Grant> = rows
+        .into_iter()
         .filter_map(|r| {
-            Role::from_code(&r.role).map(|role| Grant {
-                role,
-                hamlet_id: r.hamlet_id,
-                org: r.org,
-            })
+            Role::from_code(&r.role)
+                .filter(|role| role.is_granted())
+                .map(|role| Grant {
+                    role,
+                    hamlet_id: r.hamlet_id,
+                    org: r.org,
+                })
         })
-        .collect()
+        .collect();
+    if leads {
+        out.push(Grant {
+            role: Role::GroupLeader,
+            hamlet_id: None,
+            org: None,
+        });
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -97,7 +97,7 @@ pub(super) async fn create(
             product: input.product.as_str(),
             join_code: &code,
             commune_wide,
-            leader_id: ctx.person.id,
+            created_by: ctx.person.id,
         },
         ctx.now,
     )
@@ -133,7 +133,7 @@ fn push_link(ctx: &Ctx<'_>, text: &mut String, code: &str) {
     }
 }
 
-/// A new join code for a forming group, by its leader or its hamlet's head: the old code
+/// A new join code for a forming group, by whoever leads it or its hamlet's head: the old code
 /// (shared too widely, or with the wrong people) stops working at once.
 pub(super) async fn renew_code(
     ctx: &Ctx<'_>,
@@ -143,7 +143,10 @@ pub(super) async fn renew_code(
     let id: i64 = input.group.parse()?;
     let Some(g) = groups::get(tx, id).await?.filter(|g| {
         g.commune_id == ctx.commune.id
-            && (g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id))
+            && (ctx
+                .access
+                .leads_group(ctx.person.id, g.created_by, g.leader_account)
+                || ctx.head_of().contains(&g.hamlet_id))
     }) else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
@@ -229,14 +232,27 @@ pub async fn describe(ctx: &Ctx<'_>, tx: &mut Tx, g: &Group) -> sqlx::Result<Str
         g.name,
         place(ctx, g.commune_wide, &g.hamlet_name)
     );
+    // A group no organisation represents says nothing of it ("Đại diện: không có").
+    let line = match g.org.as_str() {
+        "none" => "group-line-no-org",
+        _ => "group-line",
+    };
     s.push_str(&ctx.t(
-        "group-line",
+        line,
         &[
             ("org", Arg::T(org_message(&g.org))),
             ("product", g.product.clone().into()),
             ("members", members.len().into()),
         ],
     ));
+    s.push('\n');
+    s.push_str(&match (g.leader_household_id, &g.leader_name) {
+        (Some(id), Some(name)) => ctx.t(
+            "group-leader-line",
+            &[("name", present::numbered(id, name).into())],
+        ),
+        _ => ctx.t("group-leader-none", &[]),
+    });
     s.push('\n');
     s.push_str(&ctx.t(
         "group-status-line",
@@ -288,7 +304,8 @@ pub(super) fn level_message(level: &str) -> &'static str {
     }
 }
 
-/// A group a person may look at: officers see all, others the groups they lead or belong to.
+/// A group a person may look at: officers see all, others the groups they created, lead or
+/// belong to, and hamlet heads those of their hamlets.
 async fn visible(ctx: &Ctx<'_>, tx: &mut Tx, id: i64) -> sqlx::Result<Option<Group>> {
     let Some(g) = groups::get(tx, id)
         .await?
@@ -296,7 +313,7 @@ async fn visible(ctx: &Ctx<'_>, tx: &mut Tx, id: i64) -> sqlx::Result<Option<Gro
     else {
         return Ok(None);
     };
-    if ctx.is_officer() || g.leader_id == ctx.person.id || ctx.head_of().contains(&g.hamlet_id) {
+    if ctx.is_officer() || g.led_by(ctx.person.id) || ctx.head_of().contains(&g.hamlet_id) {
         return Ok(Some(g));
     }
     let mine = groups::of_person(tx, ctx.person.id).await?;
@@ -315,10 +332,10 @@ pub(super) async fn show(ctx: &Ctx<'_>, tx: &mut Tx, input: GroupInput) -> anyho
         text.push_str(&ctx.t("group-members", &[]));
     }
     // Members see each other's names; whether a household is poor or near-poor is for the
-    // group's leader, its hamlet's head and officers.
-    let sees_status = ctx
-        .access
-        .manages_group(ctx.person.id, g.leader_id, g.hamlet_id);
+    // group's leader and creator, its hamlet's head and officers.
+    let sees_status =
+        ctx.access
+            .manages_group(ctx.person.id, g.created_by, g.leader_account, g.hamlet_id);
     for (m, f) in members.iter().zip(facts(ctx, &members)) {
         let mut recognised = match (&m.recognised_level, m.recognised_year) {
             (Some(l), Some(y)) if l != "none" => format!("{} {y}", ctx.t(level_message(l), &[])),
@@ -348,10 +365,12 @@ pub(super) async fn request(
     input: GroupInput,
 ) -> anyhow::Result<Outcome> {
     let id: i64 = input.group.parse()?;
-    let Some(g) = groups::get(tx, id)
-        .await?
-        .filter(|g| g.leader_id == ctx.person.id)
-    else {
+    let Some(g) = groups::get(tx, id).await?.filter(|g| {
+        g.commune_id == ctx.commune.id
+            && ctx
+                .access
+                .leads_group(ctx.person.id, g.created_by, g.leader_account)
+    }) else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let (_, missing) = missing(ctx, tx, &g).await?;
@@ -398,8 +417,8 @@ pub(super) async fn decide(
     else {
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
-    // Nobody establishes a group they lead.
-    if g.leader_id == ctx.person.id {
+    // Nobody establishes a group they lead or created.
+    if g.led_by(ctx.person.id) {
         return Ok(Outcome::reply(
             ctx.t("group-own-decide", &[("id", g.id.into())]),
         ));
@@ -459,7 +478,7 @@ pub(super) async fn decide(
         ("group-returned-ok", "notice-group-returned")
     };
     let mut out = Outcome::reply(ctx.t(mine, &args));
-    let mut told = vec![g.leader_id];
+    let mut told = g.leaders();
     for m in groups::members(tx, g.id).await? {
         if !told.contains(&m.registered_by) {
             told.push(m.registered_by);

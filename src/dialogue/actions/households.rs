@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::outcome::{Notice, Outcome};
+use super::outcome::{Notice, Outcome, tell_leaders};
 use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{
@@ -225,16 +225,11 @@ async fn leave_forming_groups(
         groups::remove_member(tx, g.id, h.id).await?;
         let detail = json!({ "household_id": h.id, "because": "rejected" });
         audit::record(tx, ctx.who(), "leave", "group", g.id, &detail, ctx.now).await?;
-        if g.leader_id != ctx.person.id {
-            notices.push(Notice {
-                person_id: g.leader_id,
-                message: "notice-member-rejected",
-                args: vec![
-                    ("name", h.head_name.clone().into()),
-                    ("group", g.name.clone().into()),
-                ],
-            });
-        }
+        let args = [
+            ("name", h.head_name.clone().into()),
+            ("group", g.name.clone().into()),
+        ];
+        notices.extend(tell_leaders(ctx, &g, "notice-member-rejected", &args));
     }
     Ok(notices)
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::groups::{missing, readiness_text};
-use super::outcome::{Notice, Outcome};
+use super::outcome::{Outcome, tell_leaders};
 use crate::dialogue::ctx::Ctx;
 use crate::domain::{GroupStatus, HouseholdStatus};
 use crate::store::groups::{self, Group};
@@ -100,17 +100,12 @@ async fn add(
     text.push('\n');
     text.push_str(&readiness_text(ctx, &missing));
     let mut out = Outcome::reply(text);
-    if g.leader_id != ctx.person.id {
-        out.notices.push(Notice {
-            person_id: g.leader_id,
-            message: "notice-group-joined",
-            args: vec![
-                ("name", h.head_name.into()),
-                ("group", g.name.clone().into()),
-                ("count", members.len().into()),
-            ],
-        });
-    }
+    let args = [
+        ("name", h.head_name.into()),
+        ("group", g.name.clone().into()),
+        ("count", members.len().into()),
+    ];
+    out.notices = tell_leaders(ctx, g, "notice-group-joined", &args);
     Ok(out)
 }
 
@@ -190,8 +185,10 @@ pub(super) async fn add_member(
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let heads = ctx.head_of();
-    let manages = g.commune_id == ctx.commune.id
-        && (g.leader_id == ctx.person.id || heads.contains(&g.hamlet_id));
+    let leads = ctx
+        .access
+        .leads_group(ctx.person.id, g.created_by, g.leader_account);
+    let manages = g.commune_id == ctx.commune.id && (leads || heads.contains(&g.hamlet_id));
     if !manages || !heads.contains(&h.hamlet_id) {
         return Ok(Outcome::reply(ctx.t("group-not-your-hamlet", &[])));
     }
@@ -255,18 +252,18 @@ pub(super) async fn leave(
             ("group", g.name.clone().into()),
         ],
     ));
-    if g.leader_id != ctx.person.id {
-        out.notices.push(Notice {
-            person_id: g.leader_id,
-            message: "notice-group-left",
-            args: vec![("name", h.head_name.into()), ("group", g.name.into())],
-        });
-    }
+    let args = [
+        ("name", h.head_name.into()),
+        ("group", g.name.clone().into()),
+    ];
+    out.notices = tell_leaders(ctx, &g, "notice-group-left", &args);
     Ok(out)
 }
 
-/// The group's leader, or the hamlet head of its hamlet, records what a member declared (or
-/// corrects it): from then on it counts for the rules.
+/// The group's creator, the hamlet head of its hamlet or the Farmers' Association's
+/// representative records what a member declared (or corrects it), having seen the
+/// certificate: from then on it counts for the rules. Not the leader the group chose, whose
+/// own household is a member: a check is made by someone who answers for the program.
 pub(super) async fn record(
     ctx: &Ctx<'_>,
     tx: &mut Tx,
@@ -278,7 +275,7 @@ pub(super) async fn record(
         return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
     };
     let manages = g.commune_id == ctx.commune.id
-        && (g.leader_id == ctx.person.id
+        && (g.created_by == ctx.person.id
             || ctx.head_of().contains(&g.hamlet_id)
             || ctx.access.speaks_for_farmers());
     let member = groups::members(tx, g.id)

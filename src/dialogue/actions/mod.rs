@@ -6,6 +6,7 @@ pub(crate) mod disabled;
 pub mod groups;
 pub mod households;
 pub mod invites;
+mod leaders;
 pub mod links;
 pub(crate) mod members;
 pub mod officer;
@@ -174,6 +175,10 @@ const INVITE_FIELDS: &[Field] = &[
     field("hamlet", Kind::Choice, false),
     field("org", Kind::Text, false),
 ];
+const LEADER_FIELDS: &[Field] = &[
+    field("group", Kind::Choice, true),
+    field("household", Kind::Choice, true),
+];
 const REVOKE_FIELDS: &[Field] = &[
     field("target", Kind::Choice, true),
     field("sure", Kind::YesNo, true),
@@ -234,6 +239,7 @@ impl Action {
             "invite" => Action::Invite,
             "show_staff" => Action::ShowStaff,
             "revoke_role" => Action::RevokeRole,
+            "choose_leader" => Action::ChooseLeader,
             "add_disabled_person" => Action::AddDisabledPerson,
             _ => return None,
         })
@@ -272,8 +278,30 @@ impl Action {
             Action::Invite => C::Invite,
             Action::ShowStaff => C::SeeStaff,
             Action::RevokeRole => C::RevokeRole,
+            Action::ChooseLeader => C::ChooseLeader,
             Action::AddDisabledPerson => C::RecordDisabledPerson,
         }
+    }
+
+    /// Whether running it changes records. A list with one option is not asked (its option
+    /// is taken), unless taking it would run such an action at once: choosing was then the
+    /// person's go-ahead (`/roinhom` with one membership still asks which).
+    pub fn writes(self) -> bool {
+        !matches!(
+            self,
+            Action::MyHouseholds
+                | Action::ShowGroup
+                | Action::ShowProposal
+                | Action::ShowPhone
+                | Action::OfficerQueue
+                | Action::ListDeadlines
+                | Action::AuditLog
+                | Action::ShowStaff
+                | Action::DigestNow
+                | Action::Report
+                // It hands over to the proposal's summary, where nothing is saved unasked.
+                | Action::ReviseProposal
+        )
     }
 
     pub fn fields(self) -> &'static [Field] {
@@ -305,6 +333,7 @@ impl Action {
             Action::SetName => NAME_FIELDS,
             Action::Invite => INVITE_FIELDS,
             Action::RevokeRole => REVOKE_FIELDS,
+            Action::ChooseLeader => LEADER_FIELDS,
             Action::AddDisabledPerson => DISABLED_FIELDS,
         }
     }
@@ -355,6 +384,7 @@ impl Action {
             Action::Invite => self::invites::issue(ctx, tx, typed(answers)?).await,
             Action::ShowStaff => self::invites::staff(ctx, tx).await,
             Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
+            Action::ChooseLeader => self::leaders::choose(ctx, tx, typed(answers)?).await,
             Action::AddDisabledPerson => disabled::add(ctx, tx, typed(answers)?).await,
         }
     }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::dialogue::ctx::Ctx;
 use crate::domain::Role;
 use crate::message::Reply;
+use crate::store::groups::Group;
 use crate::store::{Tx, persons};
 use crate::text::Arg;
 
@@ -82,4 +83,23 @@ pub(super) async fn tell_role(
             args: args.to_vec(),
         })
         .collect())
+}
+
+/// Notices to whoever is told what a group's leader is told (`Group::leaders`), but the
+/// person acting.
+pub(super) fn tell_leaders(
+    ctx: &Ctx<'_>,
+    g: &Group,
+    message: &'static str,
+    args: &[(&'static str, Arg)],
+) -> Vec<Notice> {
+    g.leaders()
+        .into_iter()
+        .filter(|&p| p != ctx.person.id)
+        .map(|person_id| Notice {
+            person_id,
+            message,
+            args: args.to_vec(),
+        })
+        .collect()
 }

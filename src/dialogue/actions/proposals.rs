@@ -88,7 +88,14 @@ pub(super) async fn submit(
                 .unwrap_or(0);
             let g = groups::get(tx, id).await?;
             match g {
-                Some(g) if g.leader_id == ctx.person.id && g.status == GroupStatus::Established => {
+                Some(g)
+                    if g.status == GroupStatus::Established
+                        && ctx.access.leads_group(
+                            ctx.person.id,
+                            g.created_by,
+                            g.leader_account,
+                        ) =>
+                {
                     Some(g.id)
                 }
                 _ => return Ok(Outcome::retry(ctx.t("proposal-group-not-established", &[]))),
@@ -357,6 +364,8 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             ("proposal-approved", "notice-proposal-approved")
         }
         None if to == ProposalStatus::Returned => ("proposal-moved", "notice-proposal-returned"),
+        // A note only when the officer wrote one: "Ghi chú: —" says nothing.
+        None if comment.is_some() => ("proposal-moved", "notice-proposal-moved-note"),
         None => ("proposal-moved", "notice-proposal-moved"),
     };
     let mut out = Outcome::reply(ctx.t(reply, &args));
@@ -521,7 +530,7 @@ pub(super) async fn queue(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
     // What one leads or submitted oneself waits for another officer, not for oneself.
     let me = ctx.person.id;
     let mut requested = groups::with_status(tx, ctx.commune.id, GroupStatus::Requested).await?;
-    requested.retain(|g| g.leader_id != me);
+    requested.retain(|g| !g.led_by(me));
     let mut open = proposals::open(tx, ctx.commune.id).await?;
     open.retain(|p| p.submitted_by != me);
     let mut forwarded = proposals::forwarded(tx, ctx.commune.id).await?;

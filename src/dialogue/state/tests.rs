@@ -315,6 +315,32 @@ fn a_refused_action_rewinds_to_the_last_question_by_default() {
 }
 
 #[test]
+fn back_goes_past_a_step_taken_for_the_person() {
+    let d = form(true);
+    // "kind" had one option only: taken, not asked.
+    let mut a = answered(&d, &[("title", text("Bò"))]);
+    a.take(&d, "kind", text("livestock"), "Chăn nuôi".into(), &resident);
+    assert_eq!(a.advance(&d, &resident), Advanced::Asking);
+    assert_eq!(a.at, At::Step("herd".into()));
+    // Back goes to the title, the last question answered; the kind is taken again when
+    // reached.
+    assert!(a.back());
+    assert_eq!(a.at, At::Step("title".into()));
+    assert!(!a.answers.contains_key("kind") && !a.answers.contains_key("title"));
+    assert!(a.taken.is_empty() && a.history.is_empty());
+    // Only taken steps behind: nowhere to go back to, and nothing is forgotten.
+    let mut a = Active::new(&d);
+    a.take(&d, "title", text("Bò"), "Bò".into(), &resident);
+    a.advance(&d, &resident);
+    assert!(!a.back());
+    assert_eq!(a.at, At::Step("kind".into()));
+    assert_eq!(a.answers.get("title"), Some(&text("Bò")));
+    // Chosen again by the person (from the summary), it is an answer like the others.
+    a.accept(&d, "title", text("Gà"), None, &resident);
+    assert!(a.taken.is_empty());
+}
+
+#[test]
 fn a_handed_over_dialogue_knows_what_was_answered() {
     let d = form(true);
     let mut answers = Map::new();
