@@ -169,7 +169,11 @@ notice-proposal-submitted = New proposal #{ $id } "{ $title }". Type /proposal {
 notice-proposal-moved = Your proposal #{ $id } "{ $title }": { $status }.
 notice-proposal-moved-note = Your proposal #{ $id } "{ $title }": { $status }. Note: { $comment }
 notice-proposal-returned = Your proposal #{ $id } "{ $title }" was sent back for revision: { $comment }. Type /revise to change and resend it.
-proposal-line = #{ $id } { $title } – { $status } – { $days } days
+proposal-line = #{ $id } { $title } – { $status } – { $days ->
+    [0] today
+    [1] 1 day
+   *[other] { $days } days
+}
 proposal-by-group = Proposed by group: { $group }
 proposal-partners = Lead of the value chain: { $lead }; partners: { $partners }
 proposal-detail =
@@ -193,7 +197,11 @@ queue-forwarded-line = #{ $id } { $title } – forwarded on { $date }
 queue-empty = Nothing is waiting.
 queue-title = Waiting for action (oldest first):
 queue-groups = Groups asking to be established (/decide number):
-queue-group-line = #{ $id } { $group } – waiting { $days } days
+queue-group-line = #{ $id } { $group } – { $days ->
+    [0] waiting since today
+    [1] waiting 1 day
+   *[other] waiting { $days } days
+}
 queue-proposals = Proposals (/act number):
 group-meets-rules = The group meets the commune's rules.
 chart-title = Confirmed households by hamlet and category – { $commune }, { $day }
@@ -209,7 +217,11 @@ digest-people = • People with a disability recorded: { $n }
 digest-groups = • Groups: { $created } created, { $requested } asked to be established, { $established } established
 digest-proposals = • Proposals: { $submitted } submitted, { $moved } moved on or resubmitted
 digest-waiting = Waiting for you ({ $n }), oldest first:
-digest-days = { $days } days
+digest-days = { $days ->
+    [0] today
+    [1] 1 day
+   *[other] { $days } days
+}
 digest-deadlines = Deadlines:
 deadline-left = { $days ->
     [0] today

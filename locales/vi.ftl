@@ -167,7 +167,10 @@ notice-proposal-submitted = Có đề xuất mới #{ $id } "{ $title }". Gõ /x
 notice-proposal-moved = Đề xuất #{ $id } "{ $title }" của bạn: { $status }.
 notice-proposal-moved-note = Đề xuất #{ $id } "{ $title }" của bạn: { $status }. Ghi chú: { $comment }
 notice-proposal-returned = Đề xuất #{ $id } "{ $title }" bị trả lại để sửa: { $comment }. Gõ /suada để sửa và gửi lại.
-proposal-line = #{ $id } { $title } – { $status } – { $days } ngày
+proposal-line = #{ $id } { $title } – { $status } – { $days ->
+    [0] hôm nay
+   *[other] { $days } ngày
+}
 proposal-by-group = Nhóm đề xuất: { $group }
 proposal-partners = Đơn vị chủ trì liên kết: { $lead }; đối tác: { $partners }
 proposal-detail =
@@ -191,7 +194,10 @@ queue-forwarded-line = #{ $id } { $title } – trình ngày { $date }
 queue-empty = Không có việc gì đang chờ.
 queue-title = Việc chờ xử lý (cũ nhất trước):
 queue-groups = Nhóm xin thành lập (/thanhlap số):
-queue-group-line = #{ $id } { $group } – chờ { $days } ngày
+queue-group-line = #{ $id } { $group } – { $days ->
+    [0] chờ từ hôm nay
+   *[other] chờ { $days } ngày
+}
 queue-proposals = Đề xuất (/xulyda số):
 group-meets-rules = Nhóm đủ điều kiện theo quy định của xã.
 chart-title = Hộ đã xác nhận theo { $xom } và diện – { $commune }, ngày { $day }
@@ -207,7 +213,10 @@ digest-people = • Người khuyết tật được ghi: { $n } người
 digest-groups = • Nhóm: { $created } tạo mới, { $requested } xin thành lập, { $established } được thành lập
 digest-proposals = • Đề xuất: { $submitted } gửi mới, { $moved } chuyển bước hoặc gửi lại
 digest-waiting = Chờ bạn xử lý ({ $n }), cũ nhất trước:
-digest-days = { $days } ngày
+digest-days = { $days ->
+    [0] hôm nay
+   *[other] { $days } ngày
+}
 digest-deadlines = Hạn chót:
 deadline-left = { $days ->
     [0] hôm nay

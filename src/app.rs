@@ -33,18 +33,19 @@ impl AppState {
     }
 }
 
-/// Opens the database and says in one line (on stderr) what it opened.
+/// Opens the database and says in one line (on stderr, as the log is written) what it opened.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let (store, opened) = Store::open(settings.database_url()).await?;
-    match opened {
+    let line = match opened {
         Opened::CreatedSqlite(p) => {
-            eprintln!("Đã tạo cơ sở dữ liệu SQLite mới: {p} (created a new SQLite database)")
+            format!("Đã tạo cơ sở dữ liệu SQLite mới: {p} (created a new SQLite database)")
         }
-        Opened::Sqlite(p) => eprintln!("Cơ sở dữ liệu SQLite: {p}"),
-        Opened::Postgres => eprintln!(
+        Opened::Sqlite(p) => format!("Cơ sở dữ liệu SQLite: {p}"),
+        Opened::Postgres => format!(
             "Cơ sở dữ liệu PostgreSQL: {}",
             crate::config::redact_url(settings.database_url())
         ),
-    }
+    };
+    crate::logs::status(&line);
     Ok(store)
 }

@@ -13,7 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::dialogue::setup;
 use crate::domain::Role;
-use crate::{channels, seed};
+use crate::{channels, logs, seed};
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +25,10 @@ pub struct Cli {
     /// Settings file (default: giamngheo.toml in the current folder, if present).
     #[arg(long, global = true, env = "GIAMNGHEO_CONFIG")]
     pub config: Option<PathBuf>,
+    /// How the log on stderr is written: text, or json (one object a line, for a server's
+    /// log collector; also the setting `log_format`). `RUST_LOG` chooses what is logged.
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<logs::Format>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -90,7 +94,8 @@ pub enum Command {
         commune: Option<String>,
     },
     /// Serve the configured channels (Telegram: set TELOXIDE_TOKEN; Zalo: ZALO_BOT_TOKEN) until
-    /// Ctrl-C.
+    /// SIGTERM or Ctrl-C, which finish what is being handled and sent and stop within 10 s
+    /// (a second Ctrl-C stops at once).
     Run,
     /// Check the dialogue files and exit (non-zero on any error).
     Check,
@@ -194,13 +199,10 @@ pub enum DeadlineCommand {
 
 pub async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let settings = Settings::load(cli.config.as_deref())?;
+    let settings = Settings::load(cli.config.as_deref());
+    let format = settings.as_ref().ok().and_then(|s| s.log_format);
+    logs::init(cli.log_format.or(format).unwrap_or_default());
+    let settings = settings?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
         Command::Bench {
@@ -233,21 +235,34 @@ pub async fn main() -> anyhow::Result<()> {
         Command::Run => {
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {
-                eprintln!("Đã tạo xã mẫu (demo). Nạp xã thật: giamngheo init --commune FILE");
+                logs::status("Đã tạo xã mẫu (demo). Nạp xã thật: giamngheo init --commune FILE");
             }
             let app = AppState::new(store, clock)?;
             let engine = Arc::new(setup::engine(&app, &settings)?);
+            // Listening for the signals before anything starts, so none is missed.
+            let mut signals = Signals::new()?;
             let running = crate::run::start(&settings, engine.clone()).await?;
-            // The digest clock: every half minute, send what is due.
-            let wake = running.wake.clone();
+            // The digest clock: every half minute, send what is due. A run in progress on the
+            // way out is finished, and its digests sent, before the end.
+            let (wake, stop) = (running.wake.clone(), running.stop.clone());
             tokio::spawn(async move {
-                loop {
+                while let Some(busy) = stop.take() {
                     match crate::digest::tick(&app).await {
                         Ok(0) => {}
-                        Ok(_) => wake.ring(),
-                        Err(e) => tracing::error!(error = %e, "digest"),
+                        Ok(n) => {
+                            crate::metrics::digests_sent(n);
+                            wake.ring()
+                        }
+                        Err(e) => {
+                            crate::metrics::count_if_database(&e);
+                            tracing::error!(error = %e, "digest")
+                        }
                     }
-                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                    drop(busy);
+                    tokio::select! {
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+                        _ = stop.reached(crate::stop::Phase::Stopping) => break,
+                    }
                 }
             });
             // Retention: every hour, in small batches.
@@ -269,12 +284,39 @@ pub async fn main() -> anyhow::Result<()> {
             .collect();
             let serving = serving.join(", ");
             match running.addr {
-                Some(a) => eprintln!("{serving}: đang chạy; HTTP {a} (/healthz)"),
-                None => eprintln!("{serving}: đang chạy (long polling)"),
+                Some(a) => logs::status(&format!(
+                    "{serving}: đang chạy; HTTP {a} (/healthz, /metrics)"
+                )),
+                None => logs::status(&format!("{serving}: đang chạy (long polling)")),
             }
-            tokio::signal::ctrl_c().await?;
-            running.abort();
-            engine.store().close().await;
+            let signal = signals.next().await;
+            logs::status(&format!(
+                "{signal}: đang dừng, xử lý nốt tin nhắn đang nhận và gửi nốt tin trả lời \
+                 (stopping: finishing what is being handled and sent)"
+            ));
+            let started = std::time::Instant::now();
+            tokio::select! {
+                done = running.shutdown(crate::run::STOP_WITHIN) => {
+                    let took = started.elapsed().as_secs_f64();
+                    if done {
+                        logs::status(&format!("Đã dừng sau {took:.1} s (stopped)"));
+                    } else {
+                        logs::status(&format!(
+                            "Đã dừng sau {took:.1} s; phần chưa xong sẽ được làm tiếp khi chạy \
+                             lại (stopped; what was left is done at the next start)"
+                        ));
+                    }
+                }
+                signal = signals.next() => {
+                    logs::status(&format!("{signal}: dừng ngay (stopped at once)"));
+                }
+            }
+            // The pool closes once each connection is back; a task cut off may hold one.
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_millis(300),
+                engine.store().close(),
+            )
+            .await;
         }
         Command::Digest {
             date,
@@ -476,6 +518,46 @@ async fn prune_and_log(
         tracing::info!(?p, "pruned");
     }
     Ok(p)
+}
+
+/// SIGTERM (systemd, docker, kill) and SIGINT (Ctrl-C), which both stop `giamngheo run`.
+/// Once listened for, neither ends the process by itself any more.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> anyhow::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// The next signal, by its name.
+    async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.int.recv() => "SIGINT",
+                _ = self.term.recv() => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }
 
 /// A day on the command line: dd/mm/yyyy, as a commune writes it, or YYYY-MM-DD.

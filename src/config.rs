@@ -54,6 +54,9 @@ pub struct Settings {
     /// Days a conversation may sit idle before it is closed and its unfinished answers
     /// dropped (default 30).
     pub idle_days: Option<u32>,
+    /// `text` (default) or `json`: one JSON object a line, for a server's log collector;
+    /// `--log-format` wins.
+    pub log_format: Option<crate::logs::Format>,
 }
 
 /// Telegram's limits are set like any channel's.
@@ -148,6 +151,7 @@ impl fmt::Debug for Settings {
             .field("zalo_public_url", &self.zalo_public_url)
             .field("retention_days", &self.retention_days)
             .field("idle_days", &self.idle_days)
+            .field("log_format", &self.log_format)
             .finish()
     }
 }

@@ -14,7 +14,10 @@
 //! - [`message`]: what a user sent and what the bot says, in no platform's terms.
 //! - [`store`]: SQLite or PostgreSQL through sqlx, one module per table group; rows carry the
 //!   domain's enums.
-//! - [`config`], [`clock`]: settings; time, injected.
+//! - [`config`], [`clock`]: settings; time, injected. [`logs`]: the log on stderr, as text
+//!   or JSON lines; [`stop`]: the way out of `giamngheo run` that every part takes in order.
+//! - [`metrics`]: what `/metrics` shows: counters every part adds to, and the outbox as the
+//!   database has it.
 //! - [`app`]: the application state (store, catalogue, clock) the digest, reports and command
 //!   line work from, and opening the database.
 //! - [`present`]: wording that chat, digest and report share (record numbers, a group's
@@ -28,7 +31,8 @@
 //!   within the platform's limits, woken when a reply is queued.
 //! - [`channels`]: the chat platforms (console, Telegram, Zalo). They only translate messages;
 //!   file links for platforms that fetch files by URL live there too.
-//! - [`run`]: serving the channels and the HTTP listener (webhooks, file links, `/healthz`).
+//! - [`run`]: serving the channels and the HTTP listener (webhooks, file links, `/healthz`,
+//!   `/metrics`), and stopping them in order.
 //! - [`seed`], [`roster`], `bench`, [`cli`]: setting up a commune; its staff from the command
 //!   line (invites, the list, revoking); the benchmark behind `giamngheo bench`
 //!   (the engine against a bare durable write, and Telegram end to end against a local Bot
@@ -51,12 +55,15 @@ pub mod config;
 pub mod dialogue;
 pub mod digest;
 pub mod domain;
+pub mod logs;
 pub mod message;
+pub mod metrics;
 pub mod present;
 pub mod report;
 pub mod roster;
 pub mod run;
 pub mod seed;
 pub mod sender;
+pub mod stop;
 pub mod store;
 pub mod text;

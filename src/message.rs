@@ -52,6 +52,21 @@ impl Inbound {
     }
 }
 
+/// The log's span for one inbound message, which every line logged while it is handled
+/// carries: its channel, chat and update (the platform's id of the message), and the dialogue
+/// and step it answered, which the engine records once it knows them. At ERROR level so that
+/// it is on whenever anything is logged at all: the default filter's warnings carry it too.
+pub fn span(channel: &str, chat: &str, update_id: &str) -> tracing::Span {
+    tracing::error_span!(
+        "message",
+        channel,
+        chat,
+        update_id,
+        dialogue = tracing::field::Empty,
+        step = tracing::field::Empty,
+    )
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Content {
     Text(String),

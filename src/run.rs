@@ -1,14 +1,19 @@
 //! `giamngheo run`: serves every configured channel (Telegram and Zalo, each by polling or
 //! webhook) with one engine, one outbox and one HTTP listener for the webhooks, the file links
-//! Zalo fetches and `/healthz`, until stopped.
+//! Zalo fetches, `/healthz` and `/metrics`, until stopped.
+//!
+//! Stopped (`Running::shutdown`, on SIGTERM or Ctrl-C) it takes no more updates, finishes the
+//! messages being handled, sends the replies that are due, and ends within the time it is
+//! given: what it accepted is handled, or the platform delivers it again to the next start.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use teloxide::prelude::*;
 
@@ -17,7 +22,10 @@ use crate::channels::telegram::{self, Telegram};
 use crate::channels::zalo::{self, Zalo, api::Api};
 use crate::config::{ChannelLimits, Settings};
 use crate::dialogue::engine::Engine;
+use crate::metrics;
 use crate::sender::{Limits, Wake};
+use crate::stop::{Phase, Stop, Tasks};
+use crate::store::Store;
 
 /// What `start` started.
 pub struct Running {
@@ -25,29 +33,108 @@ pub struct Running {
     pub zalo: Option<Zalo>,
     /// Rung after anything is queued outside a chat (the digest), to send it at once.
     pub wake: Wake,
+    /// The way out: work started beside the channels (the digest) takes part in it with
+    /// `Stop::take`, so the replies it queues are sent before the end.
+    pub stop: Stop,
     /// Where the HTTP listener listens, if it runs.
     pub addr: Option<SocketAddr>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// How long `giamngheo run` takes to stop at most, of the 10 s it promises: the rest closes
+/// the database and leaves room for a busy machine.
+pub const STOP_WITHIN: Duration = Duration::from_millis(8500);
+
+/// Of the time `shutdown` is given, what is kept for sending once handling is done, and for
+/// the sends in flight once sending what is due took too long.
+const SEND_ROOM: Duration = Duration::from_secs(3);
+const HALT_ROOM: Duration = Duration::from_secs(1);
+
 impl Running {
     /// Stops everything at once, as a killed process would.
     pub fn abort(self) {
-        if let Some(t) = self.telegram {
+        let (tasks, server) = self.parts();
+        for t in tasks {
             t.abort();
         }
-        if let Some(z) = self.zalo {
-            z.abort();
-        }
-        if let Some(s) = self.server {
+        if let Some(s) = server {
             s.abort();
         }
+    }
+
+    fn parts(self) -> (Vec<Tasks>, Option<tokio::task::JoinHandle<()>>) {
+        let tasks = [
+            self.telegram.map(Telegram::tasks),
+            self.zalo.map(Zalo::tasks),
+        ];
+        (tasks.into_iter().flatten().collect(), self.server)
+    }
+
+    /// Stops in order within `within`: takes no more updates (polls end, webhooks answer
+    /// 503), finishes what is being handled (the update in hand, a digest run), sends the
+    /// replies that are due, and ends the rest. Out of time, each step gives way to the next
+    /// and the senders stop between two messages: what is left stays queued, and an update
+    /// not yet handled is delivered again. True if everything finished in time.
+    pub async fn shutdown(self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        let room = |r: Duration| tokio::time::Instant::from_std(deadline - r.min(within));
+        let stop = self.stop.clone();
+        stop.enter(Phase::Stopping);
+        let (tasks, server) = self.parts();
+        let mut all = vec![];
+        let (mut intake, mut senders, mut rest) = (vec![], vec![], vec![]);
+        for t in tasks {
+            all.extend(t.intake.iter().map(|h| h.abort_handle()));
+            all.push(t.sender.abort_handle());
+            intake.extend(t.intake);
+            senders.push(t.sender);
+            rest.extend(t.rest);
+        }
+        let handled = tokio::time::timeout_at(room(SEND_ROOM), async {
+            futures_util::future::join_all(intake).await;
+            stop.idle().await;
+        })
+        .await
+        .is_ok();
+        if !handled {
+            tracing::warn!(
+                "stopping: messages still being handled were left to be delivered again"
+            );
+        }
+        // The dispatcher (nothing left to dispatch) and a webhook's registration.
+        for r in rest {
+            r.abort();
+        }
+        stop.enter(Phase::Draining);
+        let mut senders = futures_util::future::join_all(senders);
+        let drained = tokio::time::timeout_at(room(HALT_ROOM), &mut senders)
+            .await
+            .is_ok();
+        let mut ended = drained;
+        if !drained {
+            stop.enter(Phase::Halting);
+            ended = tokio::time::timeout_at(room(Duration::ZERO), senders)
+                .await
+                .is_ok();
+            tracing::warn!("stopping: replies not sent in time stay queued for the next start");
+        }
+        // The listener goes last: Zalo fetches the files it is sent by their links.
+        for h in all {
+            h.abort();
+        }
+        if let Some(s) = server {
+            s.abort();
+        }
+        handled && ended
     }
 }
 
 /// How long a long poll waits for updates. Telegram and Zalo hold an idle poll this long, so
 /// the HTTP client must wait longer (`CLIENT_TIMEOUT`), or every idle poll would be abandoned.
 const POLL_TIMEOUT: Duration = Duration::from_secs(20);
+/// Zalo's poll is shorter: Zalo forgets an update once it hands it over, so on the way out the
+/// poll in flight is let end rather than dropped, and that must fit in the time a stop has.
+const ZALO_POLL_TIMEOUT: Duration = Duration::from_secs(4);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(35);
 /// Where the listener binds when something must be reachable and `listen` is not set.
 const DEFAULT_LISTEN: &str = "0.0.0.0:8080";
@@ -173,9 +260,23 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
     };
 
     let wake = Wake::default();
+    let stop = Stop::default();
+    let channels: Vec<&'static str> = [
+        bot.as_ref().map(|_| telegram::CHANNEL),
+        zalo_plan.as_ref().map(|_| zalo::CHANNEL),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    metrics::expect_channels(&channels);
     let mut app = axum::Router::new()
         .route("/healthz", get(health))
-        .with_state(engine.clone());
+        .with_state(engine.clone())
+        .merge(
+            axum::Router::new()
+                .route("/metrics", get(metrics_page))
+                .with_state(Arc::new((engine.store().clone(), channels))),
+        );
     // Zalo first: it asks Zalo nothing before it runs, while Telegram's start waits for
     // Telegram's answers.
     let zalo = match zalo_plan {
@@ -183,7 +284,7 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
             if plan.public.is_some() {
                 app = app.merge(links::router(engine.store().clone()));
             }
-            let (z, route) = start_zalo(plan, &engine, &wake);
+            let (z, route) = start_zalo(plan, &engine, &wake, &stop);
             if let Some(r) = route {
                 app = app.merge(r);
             }
@@ -192,7 +293,7 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
         None => None,
     };
     let telegram = match bot {
-        Some(bot) => match start_telegram(settings, bot, tg_hook, &engine, &wake).await {
+        Some(bot) => match start_telegram(settings, bot, tg_hook, &engine, &wake, &stop).await {
             Ok((tg, route)) => {
                 if let Some(r) = route {
                     app = app.merge(r);
@@ -225,6 +326,7 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
         telegram,
         zalo,
         wake,
+        stop,
         addr,
         server,
     })
@@ -232,7 +334,7 @@ pub async fn start(settings: &Settings, engine: Arc<Engine>) -> anyhow::Result<R
 
 /// The webhooks' paths must differ from each other and from the listener's own routes.
 fn check_paths(telegram: Option<&url::Url>, zalo: Option<&url::Url>) -> anyhow::Result<()> {
-    let taken = |p: &str| p == "/healthz" || p.starts_with("/files/");
+    let taken = |p: &str| p == "/healthz" || p == "/metrics" || p.starts_with("/files/");
     for (name, url) in [("Telegram", telegram), ("Zalo", zalo)] {
         if let Some(u) = url
             && taken(u.path())
@@ -276,19 +378,26 @@ async fn start_telegram(
     hook: Option<(url::Url, String)>,
     engine: &Arc<Engine>,
     wake: &Wake,
+    stop: &Stop,
 ) -> anyhow::Result<(Telegram, Option<axum::Router>)> {
     if let Err(e) = telegram::set_commands(&bot, engine).await {
         tracing::warn!(error = %e, "setMyCommands");
     }
     let limits = limits(settings.telegram_limits.as_ref(), Limits::TELEGRAM);
-    let mut tg = Telegram::start(bot.clone(), engine.clone(), limits, wake.clone());
+    let mut tg = Telegram::start(
+        bot.clone(),
+        engine.clone(),
+        limits,
+        wake.clone(),
+        stop.clone(),
+    );
     match hook {
         Some((url, secret)) => {
             bot.set_webhook(url.clone())
                 .secret_token(secret.clone())
                 .await
                 .context("setWebhook")?;
-            let route = telegram::webhook_router(url.path(), secret, tg.feed.clone());
+            let route = telegram::webhook_router(url.path(), secret, tg.feed.clone(), stop.clone());
             Ok((tg, Some(route)))
         }
         None => {
@@ -301,12 +410,24 @@ async fn start_telegram(
 /// Starts Zalo: the sender, and polling or the webhook's route. Registering the webhook is
 /// retried in the background until Zalo takes it, so Zalo being down holds up neither the
 /// start nor Telegram.
-fn start_zalo(plan: ZaloPlan, engine: &Arc<Engine>, wake: &Wake) -> (Zalo, Option<axum::Router>) {
+fn start_zalo(
+    plan: ZaloPlan,
+    engine: &Arc<Engine>,
+    wake: &Wake,
+    stop: &Stop,
+) -> (Zalo, Option<axum::Router>) {
     let links = plan
         .public
         .as_deref()
         .map(|base| Links::new(engine.store().clone(), base));
-    let mut z = Zalo::start(plan.api, engine.clone(), plan.limits, links, wake.clone());
+    let mut z = Zalo::start(
+        plan.api,
+        engine.clone(),
+        plan.limits,
+        links,
+        wake.clone(),
+        stop.clone(),
+    );
     match plan.webhook {
         Some((url, secret)) => {
             let route = z.webhook_router(url.path(), secret.clone());
@@ -314,7 +435,7 @@ fn start_zalo(plan: ZaloPlan, engine: &Arc<Engine>, wake: &Wake) -> (Zalo, Optio
             (z, Some(route))
         }
         None => {
-            z.poll(POLL_TIMEOUT);
+            z.poll(ZALO_POLL_TIMEOUT);
             (z, None)
         }
     }
@@ -326,10 +447,28 @@ async fn health(State(engine): State<Arc<Engine>>) -> (StatusCode, &'static str)
     match engine.store().read().await {
         Ok(tx) => match tx.commit().await {
             Ok(()) => (StatusCode::OK, "ok"),
-            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+            Err(_) => {
+                metrics::database_error();
+                (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            }
         },
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        Err(_) => {
+            metrics::database_error();
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
     }
+}
+
+/// The metrics, in Prometheus' text format.
+async fn metrics_page(State(state): State<Arc<(Store, Vec<&'static str>)>>) -> impl IntoResponse {
+    let page = metrics::render(&state.0, &state.1).await;
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        page,
+    )
 }
 
 #[cfg(test)]
@@ -346,5 +485,12 @@ mod tests {
             room.is_some_and(|r| r >= Duration::from_secs(5)),
             "poll {POLL_TIMEOUT:?}, client {CLIENT_TIMEOUT:?}"
         );
+    }
+
+    /// On the way out Zalo's poll in flight is let end, and its update handled, before the
+    /// replies are sent: all of it within the handling part of a stop's 10 seconds.
+    #[test]
+    fn a_zalo_poll_ends_within_a_stop() {
+        assert!(ZALO_POLL_TIMEOUT + SEND_ROOM + Duration::from_secs(1) <= STOP_WITHIN);
     }
 }

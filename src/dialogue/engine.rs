@@ -8,12 +8,13 @@ use std::sync::{Arc, OnceLock};
 
 use super::identity::identify;
 use super::render;
-use super::state::ChatState;
+use super::state::{At, ChatState};
 use super::turn::Turn;
 use super::{Dialogues, Kind};
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
 use crate::message::{Inbound, Reply};
+use crate::metrics::{self, Outcome};
 use crate::store::handling::{self, Opened};
 use crate::store::{Store, conversations, outbox, persons};
 use crate::text::{Lang, Texts};
@@ -117,8 +118,28 @@ impl Engine {
         Ok(step.is_some_and(|s| s.kind == Kind::Document))
     }
 
-    /// Handles one inbound message in one transaction.
+    /// Handles one inbound message in one transaction, and counts it for the metrics.
     pub async fn handle(&self, msg: &Inbound) -> Result<Handled, EngineError> {
+        let started = std::time::Instant::now();
+        let result = self.handle_in_tx(msg).await;
+        let outcome = match &result {
+            Ok(Handled::Done) => Outcome::Handled,
+            Ok(Handled::Duplicate) => Outcome::Duplicate,
+            Err(e) => {
+                match e {
+                    EngineError::Db(_) => metrics::database_error(),
+                    EngineError::Other(e) => metrics::count_if_database(e),
+                }
+                Outcome::Failed
+            }
+        };
+        let took = started.elapsed();
+        metrics::handled(&msg.channel, outcome, took);
+        tracing::debug!(?outcome, ms = took.as_secs_f64() * 1000.0, "message");
+        result
+    }
+
+    async fn handle_in_tx(&self, msg: &Inbound) -> Result<Handled, EngineError> {
         let msg = &msg.printable();
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
@@ -181,9 +202,17 @@ impl Engine {
             None => ChatState::default(),
         };
 
+        // The log's span of the message (the channel's) names the step it answered, or else
+        // the one it led to.
+        let answered = place(&state);
         let mut turn = Turn::new(&self.dialogues, ctx, &mut tx, state);
         turn.step(&msg.content).await?;
         let Turn { state, out, .. } = turn;
+        if let Some((dialogue, step)) = answered.or_else(|| place(&state)) {
+            let span = tracing::Span::current();
+            span.record("dialogue", dialogue.as_str());
+            span.record("step", step.as_str());
+        }
 
         // Written only when it changed: a menu shown again changes nothing.
         let json = serde_json::to_string(&state).map_err(anyhow::Error::from)?;
@@ -208,6 +237,17 @@ impl Engine {
         tx.commit().await?;
         Ok(Handled::Done)
     }
+}
+
+/// Where a chat stands: its dialogue and step (or `confirm`, `pick_edit` at the summary).
+fn place(state: &ChatState) -> Option<(String, String)> {
+    let a = state.active.as_ref()?;
+    let step = match &a.at {
+        At::Step(id) => id.clone(),
+        At::Confirm => "confirm".into(),
+        At::PickEdit => "pick_edit".into(),
+    };
+    Some((a.dialogue.clone(), step))
 }
 
 /// A chat's conversation: in a group chat each member has one of their own.

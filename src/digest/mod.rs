@@ -87,6 +87,7 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
             Ok(true) => sent += 1,
             Ok(false) => {}
             Err(e) => {
+                crate::metrics::count_if_database(&e);
                 tracing::error!(error = %e, person = r.person_id, "digest");
                 // A chart stored in the transaction that failed is gone with it.
                 cache.charts.clear();

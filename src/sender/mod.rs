@@ -3,6 +3,10 @@
 //! queue) holding up no other. Woken when a message is queued, so a reply leaves within
 //! milliseconds of its commit. A channel adapter says only how to deliver one message, what
 //! its limits are, and what a failure means.
+//!
+//! On the way out (`stop`) a sender sends what is due once nothing is being handled any more,
+//! then stops; out of time, it stops between two messages, and what is left stays queued for
+//! the next start.
 
 pub mod pace;
 
@@ -15,6 +19,8 @@ use chrono::Utc;
 use tokio::sync::watch;
 
 use crate::message::Reply;
+use crate::metrics;
+use crate::stop::{Phase, Stop};
 use crate::store::Store;
 use crate::store::outbox::{self, ChatLocks};
 pub use pace::Limits;
@@ -29,6 +35,49 @@ pub enum Failure {
     Transient(String),
     /// Can never succeed: the user blocked the bot, no such chat, a bad request.
     Refused(String),
+}
+
+impl Failure {
+    /// The failure's code, as the metrics count it: 429, the HTTP or platform code the
+    /// platform's words carry (Telegram says "Forbidden: …" for 403, Zalo "Zalo error 403
+    /// …"), else `timeout`, `network` or `refused`.
+    pub fn code(&self) -> String {
+        let why = match self {
+            Failure::RetryAfter { .. } => return "429".into(),
+            Failure::Transient(why) | Failure::Refused(why) => why,
+        };
+        const WORDS: [(&str, &str); 9] = [
+            ("Bad Request", "400"),
+            ("Unauthorized", "401"),
+            ("Forbidden", "403"),
+            ("Not Found", "404"),
+            ("Conflict", "409"),
+            ("Internal Server Error", "500"),
+            ("Bad Gateway", "502"),
+            ("Service Unavailable", "503"),
+            ("Gateway Timeout", "504"),
+        ];
+        if let Some((_, code)) = WORDS.iter().find(|(w, _)| why.starts_with(w)) {
+            return (*code).into();
+        }
+        // "Zalo error 403 (HTTP 200): …", "HTTP 502 without Zalo's answer".
+        for mark in ["Zalo error ", "HTTP "] {
+            if let Some(rest) = why.find(mark).map(|i| &why[i + mark.len()..]) {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                if !digits.is_empty() {
+                    return digits;
+                }
+            }
+        }
+        let lower = why.to_ascii_lowercase();
+        if lower.contains("timed out") || lower.contains("timeout") || lower.contains("in time") {
+            "timeout".into()
+        } else if matches!(self, Failure::Refused(_)) {
+            "refused".into()
+        } else {
+            "network".into()
+        }
+    }
 }
 
 /// What a channel adapter gives the sender.
@@ -78,6 +127,7 @@ pub struct Sender<P> {
     platform: P,
     store: Store,
     wake: Wake,
+    stop: Stop,
     pacer: Mutex<Pacer>,
     /// Chats with a task of this process working on them.
     busy: Mutex<HashSet<String>>,
@@ -87,14 +137,16 @@ pub struct Sender<P> {
 impl<P: Platform> Sender<P> {
     /// Starts sending in the background; `wake` rings whenever a message is queued. Sending
     /// runs on the real clock (limits and retry waits are about time really passing), not
-    /// the program's clock that says what day it is for the rules.
-    pub fn spawn(platform: P, store: Store, wake: Wake) -> tokio::task::JoinHandle<()> {
+    /// the program's clock that says what day it is for the rules. The task ends on the way
+    /// out (`stop`), once what was due is sent or time is up.
+    pub fn spawn(platform: P, store: Store, wake: Wake, stop: Stop) -> tokio::task::JoinHandle<()> {
         let limits = platform.limits();
         let sender = Arc::new(Sender {
             platform,
             locks: ChatLocks::new(&store),
             store,
             wake,
+            stop,
             pacer: Mutex::new(Pacer::new(limits, Instant::now())),
             busy: Mutex::new(HashSet::new()),
         });
@@ -110,23 +162,47 @@ impl<P: Platform> Sender<P> {
                 self.locks.check().await;
                 checked = Instant::now();
             }
-            if let Err(e) = self.clone().start_due().await {
-                tracing::error!(error = %e, channel = self.platform.channel(), "outbox");
+            let draining = self.stop.phase() >= Phase::Draining;
+            match self.clone().start_due().await {
+                Ok(due) => {
+                    // Nothing due and nothing being sent: done, on the way out.
+                    if draining && due == 0 && self.busy.lock().expect("busy set").is_empty() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    metrics::count_if_database(&e);
+                    tracing::error!(error = %e, channel = self.platform.channel(), "outbox");
+                }
+            }
+            if self.stop.phase() >= Phase::Halting {
+                // Each chat's task stops before its next message; wait for those in flight.
+                while !self.busy.lock().expect("busy set").is_empty() {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                return;
             }
             tokio::select! {
                 _ = rings.changed() => {}
                 _ = tokio::time::sleep(IDLE_LOOK) => {}
+                _ = self.stop.reached(Phase::Draining), if !draining => {}
+                _ = self.stop.reached(Phase::Halting) => {}
             }
         }
     }
 
-    /// Starts a task for every chat with a message due that no task works on yet.
-    async fn start_due(self: Arc<Self>) -> anyhow::Result<()> {
+    /// Starts a task for every chat with a message due that no task works on yet; says how
+    /// many chats have a message due (being sent already or not).
+    async fn start_due(self: Arc<Self>) -> anyhow::Result<usize> {
         let now = Utc::now();
         let mut tx = self.store.begin().await?;
         let chats =
             outbox::due_chats(&mut tx, self.platform.channel(), now, MAX_CHATS as i64).await?;
         tx.commit().await?;
+        if self.stop.phase() >= Phase::Halting {
+            return Ok(0);
+        }
+        let due = chats.len();
         for chat in chats {
             {
                 let mut busy = self.busy.lock().expect("busy set");
@@ -139,19 +215,21 @@ impl<P: Platform> Sender<P> {
                 let progressed = match me.serve(&chat).await {
                     Ok(p) => p,
                     Err(e) => {
+                        metrics::count_if_database(&e);
                         tracing::error!(error = %e, chat, channel = me.platform.channel(), "sending");
                         false
                     }
                 };
                 me.busy.lock().expect("busy set").remove(&chat);
                 // Messages may have been queued for this chat while it was busy. A chat that
-                // waits (a retry, another process's lock) is looked at again by the timer.
-                if progressed {
+                // waits (a retry, another process's lock) is looked at again by the timer;
+                // on the way out at once, to see whether anything is left.
+                if progressed || me.stop.phase() >= Phase::Draining {
                     me.wake.ring();
                 }
             });
         }
-        Ok(())
+        Ok(due)
     }
 
     /// Sends one chat's due messages in order, until none is due or one must wait; says
@@ -184,6 +262,10 @@ impl<P: Platform> Sender<P> {
                     // An earlier message waits for its retry; later ones wait behind it.
                     return Ok(progressed);
                 }
+                if self.stop.phase() >= Phase::Halting {
+                    // Out of time: the rest goes at the next start.
+                    return Ok(progressed);
+                }
                 if !self.locks.still_held(lock) {
                     // The session holding the lock was lost: another process may have the
                     // chat now, so stop rather than interleave with it.
@@ -200,7 +282,9 @@ impl<P: Platform> Sender<P> {
                         continue;
                     }
                 };
-                self.pace(chat, group).await;
+                if !self.pace(chat, group).await {
+                    return Ok(progressed);
+                }
                 let result =
                     match tokio::time::timeout(SEND_TIMEOUT, self.platform.deliver(chat, &reply))
                         .await
@@ -209,6 +293,9 @@ impl<P: Platform> Sender<P> {
                         Err(_) => Err(Failure::Transient("timed out".into())),
                     };
                 let now = Utc::now();
+                if let Err(f) = &result {
+                    metrics::send_failed(channel, &f.code());
+                }
                 let mut tx = self.store.begin().await?;
                 let wait = match result {
                     Ok(()) => {
@@ -254,8 +341,9 @@ impl<P: Platform> Sender<P> {
         }
     }
 
-    /// Waits until the platform's limits allow one more message to `chat`.
-    async fn pace(&self, chat: &str, group: bool) {
+    /// Waits until the platform's limits allow one more message to `chat`; false if time ran
+    /// out on the way out first.
+    async fn pace(&self, chat: &str, group: bool) -> bool {
         loop {
             let at = match self
                 .pacer
@@ -263,10 +351,13 @@ impl<P: Platform> Sender<P> {
                 .expect("pacer")
                 .reserve(chat, group, Instant::now())
             {
-                Ok(()) => return,
+                Ok(()) => return true,
                 Err(at) => at,
             };
-            tokio::time::sleep_until(at.into()).await;
+            tokio::select! {
+                _ = tokio::time::sleep_until(at.into()) => {}
+                _ = self.stop.reached(Phase::Halting) => return false,
+            }
         }
     }
 }

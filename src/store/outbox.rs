@@ -142,6 +142,28 @@ pub async fn due(
     .await)
 }
 
+/// How many replies of a channel wait to be sent (retries included, given-up ones not), and
+/// when the oldest of them was queued. Reads only the unsent end of the `outbox_due` index and
+/// one row.
+pub async fn backlog(tx: &mut Tx, channel: &str) -> sqlx::Result<(i64, Option<DateTime<Utc>>)> {
+    let depth: i64 = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox
+         WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL"
+    )
+    .bind(channel)
+    .fetch_one(conn)
+    .await)?;
+    let oldest: Option<DateTime<Utc>> = on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT created_at FROM outbox
+         WHERE channel = $1 AND sent_at IS NULL AND failed_at IS NULL
+         ORDER BY id LIMIT 1"
+    )
+    .bind(channel)
+    .fetch_optional(conn)
+    .await)?;
+    Ok((depth, oldest))
+}
+
 /// Marks a reply sent, and forgets what it said.
 pub async fn mark_sent(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
     execute!(

@@ -7,6 +7,10 @@
 //! handler is done. Polling asks for the next batch (advancing the offset) only after the
 //! whole batch resolved; the webhook answers 200 only after its update resolved. A process
 //! killed half-way gets the same updates again, and the inbox makes the handled ones no-ops.
+//!
+//! On the way out (`Stop`) polling stops asking (a poll waiting for updates is dropped: what
+//! Telegram would have sent stays Telegram's), handles the batch in hand and acknowledges it;
+//! the webhook answers 503 to new updates, which Telegram delivers again later.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -22,10 +26,12 @@ use teloxide::stop::{StopToken, mk_stop_token};
 use teloxide::types::UpdateKind;
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 use super::{Content, FileRef, Inbound};
 use crate::dialogue::engine::Engine;
 use crate::sender::{Limits, Sender, Wake};
+use crate::stop::{Phase, Stop, Tasks};
 use crate::text::Lang;
 
 mod send;
@@ -79,6 +85,7 @@ struct Shared {
     waiting: Arc<Waiting>,
     /// Wakes the outbox sender as soon as replies were queued.
     wake: Wake,
+    stop: Stop,
 }
 
 type UpdateStream =
@@ -223,7 +230,10 @@ async fn on_button(
     let msg = q.message.as_ref();
     let chat_id = msg.map(|m| m.chat().id);
     let (ack_bot, query, shown) = (bot.clone(), q.id.clone(), chat_id.zip(msg.map(|m| m.id())));
+    // Calls in flight that the way out lets finish.
+    let busy = s.stop.hold();
     tokio::spawn(async move {
+        let _busy = busy;
         let limit = Duration::from_secs(30);
         let ack = tokio::time::timeout(limit, ack_bot.answer_callback_query(query)).await;
         if !matches!(ack, Ok(Ok(_))) {
@@ -258,17 +268,22 @@ async fn on_rest(s: Arc<Shared>, update: Update) -> Result<(), Infallible> {
 /// Runs the engine on one inbound message and marks the update done either way.
 async fn handle(s: &Shared, bot: &Bot, update: &Update, msg: Option<Inbound>) {
     if let Some(msg) = msg {
-        match s.engine.handle(&msg).await {
-            Ok(_) => s.wake.ring(),
-            Err(e) => {
-                tracing::error!(error = %e, "handling a Telegram update");
-                // Sent directly: the database that would queue it may be what failed.
-                if let Ok(chat) = msg.chat_id.parse::<i64>() {
-                    let apology = s.engine.apology(msg.lang_hint);
-                    let _ = bot.send_message(ChatId(chat), apology.text).await;
+        let span = crate::message::span(CHANNEL, &msg.chat_id, &msg.message_id);
+        async {
+            match s.engine.handle(&msg).await {
+                Ok(_) => s.wake.ring(),
+                Err(e) => {
+                    tracing::error!(error = %e, "handling a Telegram update");
+                    // Sent directly: the database that would queue it may be what failed.
+                    if let Ok(chat) = msg.chat_id.parse::<i64>() {
+                        let apology = s.engine.apology(msg.lang_hint);
+                        let _ = bot.send_message(ChatId(chat), apology.text).await;
+                    }
                 }
             }
         }
+        .instrument(span)
+        .await;
     }
     s.waiting.done(update.id.0);
 }
@@ -276,21 +291,31 @@ async fn handle(s: &Shared, bot: &Bot, update: &Update, msg: Option<Inbound>) {
 /// The running Telegram channel: the dispatcher and the outbox sender.
 pub struct Telegram {
     pub feed: Feed,
-    stop: StopToken,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    listening: StopToken,
+    stop: Stop,
+    dispatcher: tokio::task::JoinHandle<()>,
+    sender: tokio::task::JoinHandle<()>,
+    polling: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Telegram {
     /// Starts the dispatcher and the outbox sender.
-    pub fn start(bot: Bot, engine: Arc<Engine>, limits: Limits, wake: Wake) -> Telegram {
+    pub fn start(
+        bot: Bot,
+        engine: Arc<Engine>,
+        limits: Limits,
+        wake: Wake,
+        stop: Stop,
+    ) -> Telegram {
         let (tx, rx) = mpsc::unbounded_channel();
         let waiting = Arc::new(Waiting::default());
         let shared = Arc::new(Shared {
             engine: engine.clone(),
             waiting: waiting.clone(),
             wake: wake.clone(),
+            stop: stop.clone(),
         });
-        let (listener, stop) = listener(rx);
+        let (listener, listening) = listener(rx);
         let dispatch_bot = bot.clone();
         let shared_engine = engine.clone();
         let dispatcher = tokio::spawn(async move {
@@ -327,37 +352,57 @@ impl Telegram {
             store: store.clone(),
             uploading: Default::default(),
         };
-        let sending = Sender::spawn(delivery, store, wake);
+        let sender = Sender::spawn(delivery, store, wake, stop.clone());
         Telegram {
             feed: Feed { tx, waiting },
+            listening,
             stop,
-            tasks: vec![dispatcher, sending],
+            dispatcher,
+            sender,
+            polling: None,
         }
     }
 
     /// Long polling: asks for updates, and for the next batch only once this one is handled.
+    /// On the way out it stops asking, and acknowledges what it handled.
     pub fn poll(&mut self, bot: Bot, timeout: Duration) {
         let feed = self.feed.clone();
-        self.tasks.push(tokio::spawn(async move {
-            if let Err(e) = bot.delete_webhook().await {
-                tracing::warn!(error = %e, "deleteWebhook");
+        let stop = self.stop.clone();
+        self.polling = Some(tokio::spawn(async move {
+            let stopping = stop.reached(Phase::Stopping);
+            tokio::pin!(stopping);
+            tokio::select! {
+                gone = bot.delete_webhook() => if let Err(e) = gone {
+                    tracing::warn!(error = %e, "deleteWebhook");
+                },
+                _ = &mut stopping => return,
             }
             let mut offset: i32 = 0;
+            // The offset Telegram last answered a poll for: updates below it are its no more.
+            let mut told: i32 = 0;
             let mut backoff = Duration::from_millis(500);
             loop {
-                let got = bot
-                    .get_updates()
-                    .offset(offset)
-                    .timeout(timeout.as_secs() as u32)
-                    .await;
+                let got = tokio::select! {
+                    got = bot
+                        .get_updates()
+                        .offset(offset)
+                        .timeout(timeout.as_secs() as u32) => got,
+                    // Nothing is lost by dropping the poll: Telegram keeps every update until
+                    // a later poll's offset acknowledges it.
+                    _ = &mut stopping => break,
+                };
                 let updates = match got {
                     Ok(u) => {
+                        told = offset;
                         backoff = Duration::from_millis(500);
                         u
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "getUpdates");
-                        tokio::time::sleep(backoff).await;
+                        tokio::select! {
+                            _ = tokio::time::sleep(backoff) => {}
+                            _ = &mut stopping => break,
+                        }
                         backoff = (backoff * 2).min(Duration::from_secs(30));
                         continue;
                     }
@@ -391,30 +436,51 @@ impl Telegram {
                     }
                     offset = offset.max(id + 1);
                 }
+                if stop.phase() >= Phase::Stopping {
+                    break;
+                }
+            }
+            // Acknowledges the batch just handled, so the next start does not get it again
+            // (it would do nothing, the inbox remembers it, but it would wait for it). A
+            // short poll for at most one update, which stays Telegram's.
+            if offset > told {
+                let ack = bot.get_updates().offset(offset).timeout(0).limit(1);
+                match tokio::time::timeout(Duration::from_secs(2), ack).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "acknowledging the last updates"),
+                    Err(_) => tracing::warn!("acknowledging the last updates: no answer in time"),
+                }
             }
         }));
     }
 
+    /// The tasks, for the way out.
+    pub fn tasks(self) -> Tasks {
+        self.listening.stop();
+        Tasks {
+            intake: self.polling.into_iter().collect(),
+            sender: self.sender,
+            rest: vec![self.dispatcher],
+        }
+    }
+
     /// Stops the dispatcher and the sender (used by tests to "kill" a process).
     pub fn abort(self) {
-        self.stop.stop();
-        for t in self.tasks {
-            t.abort();
-        }
+        self.tasks().abort();
     }
 }
 
 /// The webhook route: checks the secret header, hands the update to the dispatcher, and
 /// answers 200 once it was handled.
-pub fn webhook_router(path: &str, secret: String, feed: Feed) -> axum::Router {
-    let state = Arc::new((secret, feed));
+pub fn webhook_router(path: &str, secret: String, feed: Feed, stop: Stop) -> axum::Router {
+    let state = Arc::new((secret, feed, stop));
     axum::Router::new()
         .route(path, post(webhook))
         .with_state(state)
 }
 
 async fn webhook(
-    State(state): State<Arc<(String, Feed)>>,
+    State(state): State<Arc<(String, Feed, Stop)>>,
     headers: HeaderMap,
     body: String,
 ) -> StatusCode {
@@ -436,6 +502,10 @@ async fn webhook(
     if let UpdateKind::Error(_) = update.kind {
         return StatusCode::OK;
     }
+    // On the way out: Telegram delivers it again, to the next process.
+    let Some(_busy) = state.2.take() else {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    };
     match tokio::time::timeout(Duration::from_secs(50), state.1.push(update)).await {
         Ok(true) => StatusCode::OK,
         // Not handled (yet): Telegram delivers it again, and the inbox stops a double.

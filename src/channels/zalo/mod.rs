@@ -8,6 +8,10 @@
 //! answered 2xx only after the transaction committed, and a failure answers 5xx so Zalo can
 //! deliver it again. Either way an update seen twice (same event, chat and message id) does
 //! nothing the second time: the inbox remembers it.
+//!
+//! On the way out (`Stop`) polling lets the poll in flight end (losing what Zalo hands over
+//! in it is what dropping it would risk), handles its update and asks no more; the webhook
+//! answers 503 to new updates.
 
 pub mod api;
 mod photo;
@@ -22,6 +26,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use chrono::Utc;
 use serde_json::{Value, json};
+use tracing::Instrument;
 
 use self::api::{Api, ApiError};
 use self::update::{Update, What};
@@ -29,6 +34,7 @@ use super::links::Links;
 use super::{Content, FileRef, Inbound};
 use crate::dialogue::engine::Engine;
 use crate::sender::{Limits, Sender, Wake};
+use crate::stop::{Phase, Stop, Tasks};
 
 pub use send::{CHANNEL, Delivery, LIMITS};
 
@@ -43,6 +49,7 @@ struct Inbox {
     engine: Arc<Engine>,
     /// Wakes the outbox senders as soon as replies were queued.
     wake: Wake,
+    stop: Stop,
 }
 
 /// Handling an update failed; the user was told to try again.
@@ -53,6 +60,11 @@ impl Inbox {
     /// Runs the engine on one update. Ok once it is handled (or needs nothing), so it may be
     /// acknowledged; Err when the engine failed.
     async fn handle(&self, u: &Update) -> Result<(), NotHandled> {
+        let span = crate::message::span(CHANNEL, &u.chat_id, &u.inbox_id());
+        self.handle_in_span(u).instrument(span).await
+    }
+
+    async fn handle_in_span(&self, u: &Update) -> Result<(), NotHandled> {
         let (sender, name, event) = (&u.sender_id, &u.sender_name, &u.event);
         tracing::debug!(%sender, ?name, %event, "zalo update");
         let content = match &u.what {
@@ -118,7 +130,9 @@ impl Inbox {
 /// The running Zalo channel: its update handling and its outbox sender.
 pub struct Zalo {
     inbox: Arc<Inbox>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    sender: tokio::task::JoinHandle<()>,
+    polling: Option<tokio::task::JoinHandle<()>>,
+    registering: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Zalo {
@@ -130,6 +144,7 @@ impl Zalo {
         limits: Limits,
         links: Option<Links>,
         wake: Wake,
+        stop: Stop,
     ) -> Zalo {
         let delivery = Delivery {
             api: api.clone(),
@@ -137,10 +152,17 @@ impl Zalo {
             engine: engine.clone(),
             links,
         };
-        let sending = Sender::spawn(delivery, engine.store().clone(), wake.clone());
+        let sender = Sender::spawn(delivery, engine.store().clone(), wake.clone(), stop.clone());
         Zalo {
-            inbox: Arc::new(Inbox { api, engine, wake }),
-            tasks: vec![sending],
+            inbox: Arc::new(Inbox {
+                api,
+                engine,
+                wake,
+                stop,
+            }),
+            sender,
+            polling: None,
+            registering: None,
         }
     }
 
@@ -148,7 +170,7 @@ impl Zalo {
     /// update), in the background, trying again until Zalo takes it.
     pub fn register_webhook(&mut self, url: String, secret: String) {
         let api = self.inbox.api.clone();
-        self.tasks.push(tokio::spawn(async move {
+        self.registering = Some(tokio::spawn(async move {
             let params = json!({"url": url, "secret_token": secret});
             let mut backoff = Duration::from_secs(1);
             let set = loop {
@@ -171,23 +193,45 @@ impl Zalo {
     }
 
     /// Long polling: one update per call, each handled before the next call. `timeout` is
-    /// what Zalo may hold an idle call; the HTTP client waits longer.
+    /// what Zalo may hold an idle call; the HTTP client waits longer. On the way out the call
+    /// in flight is let end (Zalo forgets what it hands over), and no other is made.
     pub fn poll(&mut self, timeout: Duration) {
         let inbox = self.inbox.clone();
-        self.tasks.push(tokio::spawn(async move {
+        self.polling = Some(tokio::spawn(async move {
             let params = json!({"timeout": timeout.as_secs()});
             let wait = timeout + Duration::from_secs(15);
             let mut backoff = Duration::from_millis(500);
+            let stop = inbox.stop.clone();
+            // Waits `backoff` unless the process is stopping; false if it is.
+            let pause = |backoff: Duration| {
+                let stop = stop.clone();
+                async move {
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => true,
+                        _ = stop.reached(Phase::Stopping) => false,
+                    }
+                }
+            };
             // Polling does not work while a webhook is set: it goes first, however long
             // Zalo takes to answer.
             let mut webhook_gone = false;
             loop {
+                if stop.phase() >= Phase::Stopping {
+                    break;
+                }
                 if !webhook_gone {
-                    match inbox.api.call("deleteWebhook", &json!({})).await {
+                    let none = json!({});
+                    let gone = tokio::select! {
+                        gone = inbox.api.call("deleteWebhook", &none) => gone,
+                        _ = stop.reached(Phase::Stopping) => break,
+                    };
+                    match gone {
                         Ok(_) => webhook_gone = true,
                         Err(e) => {
                             warn_refused(&e, "Zalo deleteWebhook");
-                            tokio::time::sleep(backoff).await;
+                            if !pause(backoff).await {
+                                break;
+                            }
                             backoff = (backoff * 2).min(Duration::from_secs(30));
                             continue;
                         }
@@ -210,7 +254,9 @@ impl Zalo {
                     Err(ApiError::Timeout) => {}
                     Err(e) => {
                         warn_refused(&e, "Zalo getUpdates");
-                        tokio::time::sleep(backoff).await;
+                        if !pause(backoff).await {
+                            break;
+                        }
                         backoff = (backoff * 2).min(Duration::from_secs(30));
                     }
                 }
@@ -227,11 +273,18 @@ impl Zalo {
             .with_state(state)
     }
 
+    /// The tasks, for the way out.
+    pub fn tasks(self) -> Tasks {
+        Tasks {
+            intake: self.polling.into_iter().collect(),
+            sender: self.sender,
+            rest: self.registering.into_iter().collect(),
+        }
+    }
+
     /// Stops polling and sending (used by tests to "kill" a process).
     pub fn abort(self) {
-        for t in self.tasks {
-            t.abort();
-        }
+        self.tasks().abort();
     }
 }
 
@@ -287,6 +340,10 @@ async fn webhook(
             tracing::debug!(error = %e, "Zalo webhook without a message");
             return StatusCode::OK;
         }
+    };
+    // On the way out: Zalo may deliver it again, to the next process.
+    let Some(_busy) = inbox.stop.take() else {
+        return StatusCode::SERVICE_UNAVAILABLE;
     };
     match tokio::time::timeout(HANDLE_TIMEOUT, inbox.handle(&u)).await {
         Ok(Ok(())) => StatusCode::OK,
