@@ -216,7 +216,7 @@ async fn a_forwarded_proposal_waits_for_the_upper_level_out_of_the_communes_queu
             format!(
                 "Việc chờ xử lý (cũ nhất trước):\n\n\
                  Đề xuất (/xulyda số):\n\
-                 #{other} Chuỗi chè sạch – đã gửi, chờ thẩm định – 0 ngày\n\n\
+                 #{other} Chuỗi chè sạch – đã gửi, chờ thẩm định – hôm nay\n\n\
                  Chờ cấp trên trả lời (/xulyda số để ghi kết quả):\n\
                  #{p} Chuỗi mật ong sạch – trình ngày 27/11/2026"
             ),
