@@ -16,7 +16,7 @@ use common::telegram_mock::{self as tg, Mock};
 use giamngheo::store::Store;
 
 /// Users registering at the same time.
-const CONCURRENT: usize = 8;
+const CONCURRENT: usize = 20;
 
 /// A tiny seeded random source: the run can be repeated from the seed it prints.
 struct Rng(u64);
