@@ -27,18 +27,13 @@ pub struct Inbound {
 impl Inbound {
     /// The message without control characters in anything a person or platform named: a
     /// file's name and id, the sender's name, a button's data (a NUL cannot even be stored by
-    /// PostgreSQL, and nothing a person reads needs the others). Typed text keeps its line
-    /// breaks here; the dialogue decides what they mean.
+    /// PostgreSQL, and nothing a person reads needs the others). Typed text is left to the
+    /// dialogue, which drops them too but tells a blank line from a line of them.
     pub fn printable(&self) -> Inbound {
         let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).collect() };
         let mut m = self.clone();
         m.sender_name = m.sender_name.as_deref().map(clean);
         m.content = match m.content {
-            Content::Text(t) => Content::Text(
-                t.chars()
-                    .filter(|c| !c.is_control() || *c == '\n')
-                    .collect(),
-            ),
             Content::Choice(d) => Content::Choice(clean(&d)),
             Content::File(mut f) => {
                 f.name = clean(&f.name);

@@ -174,9 +174,12 @@ impl<'a> Turn<'a> {
                 }
                 return self.start(d, "").await;
             }
-            // An empty line (a console's Enter) asks for nothing.
-            if let Said::Text(text) = &said
+            // An empty line on the console (an Enter) asks for nothing. Platforms never deliver
+            // an empty message: one that is blank (only control characters, say) was meant as
+            // something, and gets the menu.
+            if let Content::Text(text) = content
                 && text.trim().is_empty()
+                && self.ctx.channel == "console"
             {
                 return Ok(());
             }
