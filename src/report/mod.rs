@@ -29,7 +29,7 @@ pub async fn export(
             .words
             .hamlet,
     );
-    let bytes = xlsx::workbook(
+    let mut book = xlsx::workbook(
         &mut tx,
         &commune,
         today,
@@ -40,5 +40,6 @@ pub async fn export(
     )
     .await?;
     tx.commit().await?;
-    Ok(bytes)
+    // Written after the commit: the database is not held while the file is compressed.
+    Ok(book.save_to_buffer()?)
 }

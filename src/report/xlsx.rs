@@ -27,6 +27,8 @@ fn header(ws: &mut Worksheet, titles: &[&str]) -> anyhow::Result<()> {
 
 /// Builds the workbook for a commune at `today`; `unmasked` shows phones and CCCD in full.
 /// The reading is audited (who exported personal data, when, from where, masked or not).
+/// Returned unrendered: the caller writes the file (`save_to_buffer`, the costly part) after
+/// its transaction, so the database is not held while it is compressed.
 pub async fn workbook(
     tx: &mut Tx,
     commune: &Commune,
@@ -35,7 +37,7 @@ pub async fn workbook(
     reader: audit::Who<'_>,
     now: chrono::DateTime<chrono::Utc>,
     texts: &Texts,
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<Workbook> {
     let t = |id: &str| texts.get(Lang::Vi, id, &[]);
     let rules = CommuneRules::from_json(&commune.rules);
     let hamlet = texts.hamlet_word(true);
@@ -363,5 +365,5 @@ pub async fn workbook(
         now,
     )
     .await?;
-    Ok(wb.save_to_buffer()?)
+    Ok(wb)
 }

@@ -164,6 +164,7 @@ pub(super) async fn finish_deadline(
 /// The report workbook, masked: personal data in full only through the command line, which
 /// the commune's operator runs.
 pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
+    // Written inside the message's transaction: the reply that carries it is queued there.
     let bytes = crate::report::xlsx::workbook(
         tx,
         ctx.commune,
@@ -173,7 +174,8 @@ pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome
         ctx.now,
         ctx.texts,
     )
-    .await?;
+    .await?
+    .save_to_buffer()?;
     let name = format!("bao-cao-{}.xlsx", ctx.today.format("%Y-%m-%d"));
     let reply = Reply {
         text: ctx.t("report-ready", &[]),
