@@ -71,6 +71,27 @@ async fn status(engine: &Engine, id: i64) -> proposals::Proposal {
     p
 }
 
+/// The cooperative's value-chain proposal answered up to its files (minutes, contract).
+async fn answers_a_value_chain(htx: &mut Account<'_>) {
+    htx.says(&[
+        "/dexuat",
+        "3",
+        "Nhóm ong xóm Đồng Tâm, 12 hộ",
+        "Chuỗi mật ong sạch",
+        "Mật ong, xóm Đồng Tâm",
+        "12",
+        "24",
+        "1 tỷ 2",
+        "500 triệu",
+        "400 triệu",
+        "12",
+        "20 triệu/hộ/năm",
+        "bỏ qua",
+        "bỏ qua",
+    ])
+    .await;
+}
+
 /// Sends a file as a phone does (the console's `file: NAME`).
 async fn send_file(account: &mut Account<'_>, name: &str) -> String {
     account.n += 1;
@@ -269,23 +290,7 @@ async fn a_revision_keeps_the_files_it_replaces_and_starts_from_the_reason() {
         let engine = setup(&db.db).await;
         let mut htx = Account::new(&engine, "console", "htx");
         let mut canbo = Account::new(&engine, "console", "canbo");
-        htx.says(&[
-            "/dexuat",
-            "3",
-            "Nhóm ong xóm Đồng Tâm, 12 hộ",
-            "Chuỗi mật ong sạch",
-            "Mật ong, xóm Đồng Tâm",
-            "12",
-            "24",
-            "1 tỷ 2",
-            "500 triệu",
-            "400 triệu",
-            "12",
-            "20 triệu/hộ/năm",
-            "bỏ qua",
-            "bỏ qua",
-        ])
-        .await;
+        answers_a_value_chain(&mut htx).await;
         send_file(&mut htx, "bien-ban.pdf").await;
         send_file(&mut htx, "hop-dong.pdf").await;
         assert!(
@@ -554,23 +559,7 @@ async fn a_control_character_in_a_file_name_does_not_block_the_proposal() {
         let name = db.name;
         let engine = setup(&db.db).await;
         let mut htx = Account::new(&engine, "console", "htx");
-        htx.says(&[
-            "/dexuat",
-            "3",
-            "Nhóm ong xóm Đồng Tâm, 12 hộ",
-            "Chuỗi mật ong sạch",
-            "Mật ong, xóm Đồng Tâm",
-            "12",
-            "24",
-            "1 tỷ 2",
-            "500 triệu",
-            "400 triệu",
-            "12",
-            "20 triệu/hộ/năm",
-            "bỏ qua",
-            "bỏ qua",
-        ])
-        .await;
+        answers_a_value_chain(&mut htx).await;
         send_file(&mut htx, "bien\0ban.pdf").await;
         send_file(&mut htx, "hop\u{1}dong.pdf").await;
         let said = htx.say("1").await;
