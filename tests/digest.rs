@@ -472,6 +472,12 @@ async fn report_chart_and_digest_count_the_same_households_as_of_their_day() {
             assert_eq!(drawn("Hộ mới thoát nghèo"), newly);
             assert_eq!(drawn("Hộ khác (không thuộc diện)"), other);
             assert_eq!(bars.people.1[0], 2);
+            // And both bars are drawn where one can see them.
+            let png = giamngheo::report::chart::draw(&bars).unwrap();
+            let img = image::load_from_memory(&png).unwrap().to_rgb8();
+            let seen = |rgb: [u8; 3]| img.pixels().filter(|p| p.0 == rgb).count();
+            assert!(seen([21, 101, 192]) > 500, "the people's bar");
+            assert!(seen([239, 108, 0]) > 500, "the near-poor households' bar");
             // The digest.
             let preview = digest::preview(&w.app, 4, day).await.unwrap();
             assert!(

@@ -111,7 +111,9 @@ pub fn draw(bars: &Bars) -> anyhow::Result<Vec<u8>> {
         let n = hamlets.len() as i32;
         // A hamlet's place, in pixels (the plot is the width less margins and the y labels):
         // the households' bar takes its left half, the people's a narrow bar on the right.
-        let place = (w - 2 * 15 - 40) as f64 / n.max(1) as f64;
+        // (The segmented axis has one place more than there are hamlets: the last stays
+        // empty.)
+        let place = (w - 2 * 15 - 40) as f64 / (n + 1) as f64;
         let px = |share: f64| (place * share) as u32;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
