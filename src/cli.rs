@@ -233,12 +233,14 @@ pub async fn main() -> anyhow::Result<()> {
             crate::bench::main(plan, postgres).await?
         }
         Command::Run => {
+            // As for chat: broken dialogue files stop before any database is made.
+            let dialogues = setup::dialogues(&settings)?;
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {
                 logs::status("Đã tạo xã mẫu (demo). Nạp xã thật: giamngheo init --commune FILE");
             }
             let app = AppState::new(store, clock)?;
-            let engine = Arc::new(setup::engine(&app, &settings)?);
+            let engine = Arc::new(setup::engine_with(&app, &settings, dialogues));
             // Listening for the signals before anything starts, so none is missed.
             let mut signals = Signals::new()?;
             let running = crate::run::start(&settings, engine.clone()).await?;
@@ -485,14 +487,14 @@ pub async fn main() -> anyhow::Result<()> {
         }
         Command::Chat { who } => {
             // The dialogues first: broken files stop the chat before any database is made.
-            setup::dialogues(&settings)?;
+            let dialogues = setup::dialogues(&settings)?;
             let store = app::open_store(&settings).await?;
             if seed::ensure_demo(&store, clock.now()).await? {
                 eprintln!(
                     "Đã tạo xã mẫu (demo): trưởng xóm truongxom1..3, cán bộ canbo. Dùng --as để đổi người."
                 );
             }
-            let engine = setup::engine(&AppState::new(store, clock)?, &settings)?;
+            let engine = setup::engine_with(&AppState::new(store, clock)?, &settings, dialogues);
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal();
             let stdin = BufReader::new(tokio::io::stdin());

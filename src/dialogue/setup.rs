@@ -24,9 +24,15 @@ pub fn dialogues(settings: &Settings) -> anyhow::Result<Dialogues> {
 
 /// The engine over the application's state, with the settings' dialogues and commune.
 pub fn engine(app: &AppState, settings: &Settings) -> anyhow::Result<Engine> {
+    Ok(engine_with(app, settings, dialogues(settings)?))
+}
+
+/// The engine with dialogues loaded already (a command that checks them before it opens the
+/// database does not read them twice).
+pub fn engine_with(app: &AppState, settings: &Settings, dialogues: Dialogues) -> Engine {
     let engine = Engine::new(
         app.store.clone(),
-        Arc::new(dialogues(settings)?),
+        Arc::new(dialogues),
         app.texts.clone(),
         app.clock.clone(),
         settings.commune.clone(),
@@ -34,5 +40,5 @@ pub fn engine(app: &AppState, settings: &Settings) -> anyhow::Result<Engine> {
     if let Some(bot) = &settings.telegram_bot {
         engine.set_telegram_bot(bot);
     }
-    Ok(engine)
+    engine
 }
