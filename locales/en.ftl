@@ -188,6 +188,7 @@ upper-level = the upper level
 proposal-decision = Decision no. { $no } of { $date } · Support granted: { $amount }
 proposal-earlier-files = Earlier files (replaced in a revision):
 proposal-earlier-file = • { $name } – replaced on { $date }
+proposal-file-refused = ⚠ The file { $name } did not reach you last time ({ $why }); sent again with this message.
 proposal-needs-decision = The decision's number, date and the support granted are needed.
 proposal-amount-over = The support granted ({ $amount }) is more than the support requested ({ $support }).
 proposal-approved = Recorded: proposal #{ $id } "{ $title }" was approved by decision no. { $no } of { $date }, support { $amount }.

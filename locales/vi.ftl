@@ -185,6 +185,7 @@ upper-level = cấp trên
 proposal-decision = Quyết định số { $no } ngày { $date } · Được hỗ trợ: { $amount }
 proposal-earlier-files = Tệp bản trước (đã thay khi sửa):
 proposal-earlier-file = • { $name } – thay ngày { $date }
+proposal-file-refused = ⚠ Tệp { $name } lần trước không gửi được cho bạn ({ $why }); gửi lại kèm tin này.
 proposal-needs-decision = Cần số, ngày quyết định và số tiền được hỗ trợ.
 proposal-amount-over = Số tiền được hỗ trợ ({ $amount }) lớn hơn số đề nghị hỗ trợ ({ $support }).
 proposal-approved = Đã ghi: đề xuất #{ $id } "{ $title }" đã được phê duyệt theo Quyết định số { $no } ngày { $date }, hỗ trợ { $amount }.

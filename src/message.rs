@@ -83,6 +83,8 @@ pub enum Content {
 
 /// The `channel` of a file kept in the bot's own store.
 const STORED: &str = "stored";
+/// The `channel` of a file the bot makes when it sends it (`report::made`).
+const MAKE: &str = "make";
 
 /// A file a user sent, as the platform knows it; sent back by the same platform's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +122,23 @@ impl FileRef {
             name: name.into(),
             data: None,
         }
+    }
+
+    /// A file the bot makes only when it sends it, after the transaction that asked for it
+    /// (a chart, a workbook): the message carries what to make (`recipe`).
+    pub fn to_make(kind: &str, name: &str, recipe: String) -> FileRef {
+        FileRef {
+            kind: kind.into(),
+            channel: MAKE.into(),
+            file_id: recipe,
+            name: name.into(),
+            data: None,
+        }
+    }
+
+    /// What to make, for a file made when it is sent.
+    pub fn recipe(&self) -> Option<&str> {
+        (self.channel == MAKE).then_some(self.file_id.as_str())
     }
 
     /// The number of a stored file.

@@ -137,6 +137,14 @@ impl Texts {
         })
     }
 
+    /// The catalogue as compiled in, loaded once, for the parts that run on their own (the
+    /// sender, files made as they are sent). None only in a build whose catalogue does not
+    /// load, which the tests refuse.
+    pub fn shared() -> Option<&'static Texts> {
+        static TEXTS: std::sync::OnceLock<Option<Texts>> = std::sync::OnceLock::new();
+        TEXTS.get_or_init(|| Texts::load().ok()).as_ref()
+    }
+
     /// The same catalogue in a commune's words: its word for a hamlet (the commune rules'
     /// `words.hamlet`). The bundles are shared, not copied.
     pub fn for_commune(&self, hamlet_word: &str) -> Texts {

@@ -78,6 +78,36 @@ fn a_resident_registers_in_two_sittings_and_the_hamlet_head_confirms() {
     assert!(out.contains("Trạng thái: đã xác nhận"), "{out}");
 }
 
+/// What an officer asks for in chat and the bot draws (the report, the digest's chart) is made
+/// as the reply goes out, after the message's transaction, and lands in the current folder.
+#[test]
+fn the_report_and_chart_asked_for_in_chat_arrive_as_files() {
+    let dir = tempfile::tempdir().unwrap();
+    giamngheo(
+        dir.path(),
+        &["chat"],
+        "/dangky\nNông Văn Tú\n3\nSố 8\n0912 468 024\n5\n1\nbỏ qua\n1\n",
+    );
+    giamngheo(
+        dir.path(),
+        &["chat", "--as", "truongxom3"],
+        "/duyet\n1\n1\n",
+    );
+    let (out, _) = giamngheo(dir.path(), &["chat", "--as", "canbo"], "/baocao\n/bantin\n");
+    let day = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let report = format!("bao-cao-{day}.xlsx");
+    assert!(out.contains(&report), "{out}");
+    let bytes = std::fs::read(dir.path().join(&report)).expect("the workbook was saved");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("Theo xóm").unwrap();
+    let text = format!("{sheet:?}");
+    assert!(text.contains("Xóm Hồng Thái"), "{text}");
+    let png = std::fs::read(dir.path().join("ho-theo-xom.png")).expect("the chart was saved");
+    assert_eq!(&png[1..4], b"PNG", "{out}");
+}
+
 /// `giamngheo` alone lists its commands and touches nothing.
 #[test]
 fn the_binary_alone_lists_its_commands_and_creates_nothing() {

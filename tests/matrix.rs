@@ -604,6 +604,28 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
     }
 }
 
+/// Plays a row's lines in a chat: the replies, as the person reads them, and the fixture's
+/// records before and after.
+async fn play(
+    chat: &mut Chat<'_>,
+    row: &Row,
+    store: &Store,
+    fx: &Fixture,
+) -> (Vec<Reply>, String, String, String) {
+    let before = snapshot(store, fx).await;
+    let mut replies = vec![];
+    for line in &row.lines {
+        replies.extend(chat.send(Content::Text(line.clone())).await);
+    }
+    let after = snapshot(store, fx).await;
+    let said: String = replies
+        .iter()
+        .map(giamngheo::channels::render_plain)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (replies, said, before, after)
+}
+
 fn engine(db: &TestDb, without_roles: bool) -> Engine {
     let mut dialogues = giamngheo::dialogue::setup::dialogues(&Settings::default()).unwrap();
     if without_roles {
@@ -637,17 +659,7 @@ async fn run_matrix(without_roles: bool) {
             chat.say("/menu").await;
             let mut failures = vec![];
             for row in rows(&fx) {
-                let before = snapshot(&db.db.store, &fx).await;
-                let mut replies = vec![];
-                for line in &row.lines {
-                    replies.extend(chat.send(Content::Text(line.clone())).await);
-                }
-                let after = snapshot(&db.db.store, &fx).await;
-                let said: String = replies
-                    .iter()
-                    .map(giamngheo::channels::render_plain)
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                let (replies, said, before, after) = play(&mut chat, &row, &db.db.store, &fx).await;
                 let did = worked(&row, &said, &replies, &fx, before != after);
                 let cell = format!(
                     "{} [{who}] {} ({}, roles {})",
@@ -726,5 +738,114 @@ async fn a_narrowed_dialogue_is_not_reached_through_a_hand_over() {
             db.name
         );
         assert!(!said.contains(P_RETURNED), "{}: {said}", db.name);
+    }
+}
+
+/// Everything of the fixture's commune a person of another commune must never learn.
+fn every_secret() -> Vec<String> {
+    let mut out: Vec<String> = [
+        GROUP_FORMING,
+        GROUP_READY,
+        GROUP_REQUESTED,
+        GROUP_ESTABLISHED,
+        P_SUBMITTED,
+        P_RETURNED,
+        DEADLINE,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for h in HOUSEHOLDS {
+        out.push(h.name.to_string());
+        out.push(format!(
+            "{} {} {}",
+            &h.phone[..4],
+            &h.phone[4..7],
+            &h.phone[7..]
+        ));
+        out.push(h.cccd.to_string());
+    }
+    out
+}
+
+/// A second commune in the same database, whose people hold the fixture's roles there:
+/// K2-R1, K2-HA, … (hamlet heads of its own two hamlets; the same organisations' names).
+async fn second_commune(store: &Store) {
+    let file = seed::CommuneFile {
+        code: "xa-hai".into(),
+        name: "Xã Hai".into(),
+        district: String::new(),
+        province: "Tỉnh Mẫu".into(),
+        time_zone: "Asia/Ho_Chi_Minh".into(),
+        hamlets: vec!["Xóm Một".into(), "Xóm Hai".into()],
+        rules: Default::default(),
+    };
+    seed::add_commune(store, &file, now()).await.unwrap();
+    let grants: [(&str, Role, Option<&str>, Option<&str>); 6] = [
+        ("K2-HA", Role::HamletHead, Some("Xóm Một"), None),
+        ("K2-HB", Role::HamletHead, Some("Xóm Hai"), None),
+        ("K2-ORG", Role::OrgRep, None, Some("Hội Nông dân")),
+        ("K2-BIZ", Role::BusinessRep, None, Some("HTX Chè Đồi")),
+        ("K2-AGRI", Role::AgriOfficer, None, None),
+        ("K2-CULT", Role::CultureOfficer, None, None),
+    ];
+    for (who, role, hamlet, org) in grants {
+        let identity = format!("test:{who}");
+        seed::grant(store, &identity, role, hamlet, org, Some("xa-hai"), now())
+            .await
+            .unwrap();
+    }
+    let mut tx = store.begin().await.unwrap();
+    let commune = giamngheo::store::communes::by_code(&mut tx, "xa-hai")
+        .await
+        .unwrap()
+        .unwrap();
+    for who in ["K2-R1", "K2-R2"] {
+        let id = persons::create(&mut tx, commune.id, who, "vi", now())
+            .await
+            .unwrap();
+        persons::link_identity(&mut tx, "test", who, id, who, None)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+/// The whole table again, from the people of a second commune in the same database, each
+/// with the same role there, typing the first commune's record numbers and codes: nothing
+/// of the first commune changes, and no reply carries any of its people, numbers or titles.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_of_another_commune_reaches_this_ones_records() {
+    for db in common::databases().await {
+        let fx = fixture(&db.db.store).await;
+        second_commune(&db.db.store).await;
+        let engine = engine(&db.db, false);
+        let secrets = every_secret();
+        let mut failures = vec![];
+        for who in PERSONAS {
+            let who = format!("K2-{who}");
+            let mut chat = Chat {
+                engine: &engine,
+                who: &who,
+                n: 0,
+            };
+            let said = chat.say("/menu").await;
+            assert!(!said.is_empty(), "{}: {who} gets a menu", db.name);
+            for row in rows(&fx) {
+                let (_, said, before, after) = play(&mut chat, &row, &db.db.store, &fx).await;
+                let cell = format!("[{who}] {} ({})", row.lines.join(" ; "), db.name);
+                if before != after {
+                    failures.push(format!("{cell}: changed the other commune:\n{said}"));
+                }
+                for s in &secrets {
+                    if said.contains(s) {
+                        failures.push(format!("{cell}: shows `{s}`:\n{said}"));
+                    }
+                }
+                chat.say("/huy").await;
+                chat.say("/huy").await;
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     }
 }

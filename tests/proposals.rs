@@ -92,6 +92,15 @@ async fn answers_a_value_chain(htx: &mut Account<'_>) {
     .await;
 }
 
+/// The cooperative submits its value-chain proposal #1 with minutes and contract.
+async fn submits_a_value_chain(htx: &mut Account<'_>) {
+    answers_a_value_chain(htx).await;
+    send_file(htx, "bien-ban.pdf").await;
+    send_file(htx, "hop-dong.pdf").await;
+    let said = htx.say("1").await;
+    assert!(said.starts_with("Đã gửi đề xuất #1"), "{said}");
+}
+
 /// Sends a file as a phone does (the console's `file: NAME`).
 async fn send_file(account: &mut Account<'_>, name: &str) -> String {
     account.n += 1;
@@ -290,13 +299,7 @@ async fn a_revision_keeps_the_files_it_replaces_and_starts_from_the_reason() {
         let engine = setup(&db.db).await;
         let mut htx = Account::new(&engine, "console", "htx");
         let mut canbo = Account::new(&engine, "console", "canbo");
-        answers_a_value_chain(&mut htx).await;
-        send_file(&mut htx, "bien-ban.pdf").await;
-        send_file(&mut htx, "hop-dong.pdf").await;
-        assert!(
-            htx.say("1").await.starts_with("Đã gửi đề xuất #1"),
-            "{name}"
-        );
+        submits_a_value_chain(&mut htx).await;
         canbo.says(&["/xulyda 1", "tham dinh"]).await;
         canbo
             .says(&["/xulyda 1", "tra lai", "Biên bản chưa có chữ ký"])
@@ -351,6 +354,64 @@ async fn a_revision_keeps_the_files_it_replaces_and_starts_from_the_reason() {
             "{name}: {shown}"
         );
         assert!(!shown.contains("Tệp bản trước"), "{name}: {shown}");
+    }
+}
+
+/// A file the platform refused to bring an officer is said on the proposal's card, where the
+/// officer looks for it, until it arrives.
+#[tokio::test]
+async fn a_file_that_did_not_reach_the_officer_is_marked_on_the_proposal() {
+    for db in common::databases().await {
+        let name = db.name;
+        let engine = setup(&db.db).await;
+        let mut htx = Account::new(&engine, "console", "htx");
+        let mut canbo = Account::new(&engine, "console", "canbo");
+        submits_a_value_chain(&mut htx).await;
+        let shown = canbo.say("/xemda 1").await;
+        assert!(!shown.contains("⚠"), "{name}: {shown}");
+
+        // What the sender records when the platform refuses the minutes for that chat.
+        let minutes = FileRef {
+            kind: "document".into(),
+            channel: "console".into(),
+            file_id: "bien-ban.pdf".into(),
+            name: "bien-ban.pdf".into(),
+            data: None,
+        };
+        let key = [giamngheo::store::outbox::file_key(&minutes)];
+        let mut tx = engine.store().begin().await.unwrap();
+        let why = "Bad Request: file is too big";
+        giamngheo::store::outbox::files_refused(
+            &mut tx,
+            "console",
+            "canbo",
+            &key,
+            why,
+            engine.clock().now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let shown = canbo.say("/xemda 1").await;
+        assert!(
+            shown.contains(
+                "⚠ Tệp bien-ban.pdf lần trước không gửi được cho bạn (Bad Request: file is too big)"
+            ),
+            "{name}: {shown}"
+        );
+        assert!(!shown.contains("⚠ Tệp hop-dong.pdf"), "{name}: {shown}");
+        // Someone else's chat is not this officer's.
+        let shown = htx.say("/xemda 1").await;
+        assert!(!shown.contains("⚠"), "{name}: {shown}");
+
+        // Once it reached the chat, the card no longer warns.
+        let mut tx = engine.store().begin().await.unwrap();
+        giamngheo::store::outbox::files_arrived(&mut tx, "console", "canbo", &key)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let shown = canbo.say("/xemda 1").await;
+        assert!(!shown.contains("⚠"), "{name}: {shown}");
     }
 }
 

@@ -599,19 +599,46 @@ async fn the_daily_digest_reaches_an_officer_on_telegram_with_its_chart() {
             );
         }
         tx.commit().await.unwrap();
+
+        // Asked for in chat, the digest's chart is drawn as it is sent, after the message's
+        // transaction: the officer gets the picture, and the queued reply only says what to
+        // draw.
+        let before = mock.sent(9101).len();
+        mock.push(tg::text(9101, "/bantin"));
+        let sent = mock.wait_sent(9101, before + 1).await;
+        assert!(
+            texts(&sent[before..]).iter().any(|t| t.contains("Bản tin")),
+            "{}: {:?}",
+            db.name,
+            texts(&sent[before..])
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while mock.calls("sendPhoto").len() < photos.len() + 1 {
+            assert!(std::time::Instant::now() < deadline, "no chart for /bantin");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let drawn = mock.calls("sendPhoto")[photos.len()].to_string();
+        assert!(drawn.contains("PNG"), "{}: the chart is uploaded", db.name);
+        assert_eq!(
+            queued_for(&db.db.store, "telegram", "9101", "%iVBOR%").await,
+            0,
+            "{}: no queued reply carries the picture",
+            db.name
+        );
         running.abort();
     }
 }
 
-/// How many replies were ever queued for a chat, sent or not.
-async fn queued_for(store: &giamngheo::store::Store, channel: &str, chat: &str) -> i64 {
+/// How many replies were ever queued for a chat, sent or not, whose body is `like` a pattern.
+async fn queued_for(store: &giamngheo::store::Store, channel: &str, chat: &str, like: &str) -> i64 {
     use giamngheo::store::Store;
-    let sql = "SELECT COUNT(*) FROM outbox WHERE channel = $1 AND chat_id = $2";
+    let sql = "SELECT COUNT(*) FROM outbox WHERE channel = $1 AND chat_id = $2 AND body LIKE $3";
     match store {
         Store::Sqlite(p) => {
             sqlx::query_scalar(sql)
                 .bind(channel)
                 .bind(chat)
+                .bind(like)
                 .fetch_one(p)
                 .await
         }
@@ -619,6 +646,7 @@ async fn queued_for(store: &giamngheo::store::Store, channel: &str, chat: &str) 
             sqlx::query_scalar(sql)
                 .bind(channel)
                 .bind(chat)
+                .bind(like)
                 .fetch_one(p)
                 .await
         }
@@ -708,7 +736,7 @@ async fn a_hamlet_head_links_telegram_to_the_console_and_notices_follow_them() {
             "{}",
             db.name
         );
-        assert_eq!(queued_for(&db.db.store, "telegram", "7101").await, 2);
+        assert_eq!(queued_for(&db.db.store, "telegram", "7101", "%").await, 2);
 
         // The hamlet head's role works from Telegram, and the resident is told there.
         mock.push(tg::text(phone, "/duyet 2"));

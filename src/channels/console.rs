@@ -9,6 +9,8 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::{Content, Inbound, render_plain};
 use crate::dialogue::engine::Engine;
+use crate::message::Reply;
+use crate::report::made;
 use crate::store::{files, outbox};
 
 pub const CHANNEL: &str = "console";
@@ -138,47 +140,70 @@ pub async fn deliver<W: AsyncWrite + Unpin>(
     save_dir: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
     let now = engine.clock().now();
-    let mut tx = engine.store().begin().await?;
+    let mut tx = engine.store().read().await?;
+    let rows = outbox::due(&mut tx, CHANNEL, Some(identity), now, 1000).await?;
+    tx.commit().await?;
     let mut printed = String::new();
-    for row in outbox::due(&mut tx, CHANNEL, Some(identity), now, 1000).await? {
-        match row.reply() {
-            Ok(r) => {
-                // A reply's files are queued after its text, each on its own: on a terminal
-                // they read as part of the reply they belong to.
-                let files_only = r.text.is_empty() && r.choices.is_empty() && !r.files.is_empty();
-                // The whole menu, a line per task, only where it is what the person needs (at
-                // the start, after what the bot cannot use); /trogiup lists the tasks too.
-                let mut text = match &r.short {
-                    Some(short) => short.clone(),
-                    None => render_plain(&r),
-                };
-                if files_only && printed.ends_with("\n\n") {
-                    printed.truncate(printed.len() - 2);
-                } else if files_only {
-                    text = text.trim_start_matches('\n').to_string();
-                }
-                printed.push_str(&text);
-                for f in &r.files {
-                    let bytes = match f.stored_id() {
-                        Some(id) => files::bytes(&mut tx, id).await?,
-                        None => f.bytes(),
-                    };
-                    if let (Some(dir), Some(bytes)) = (save_dir, bytes) {
-                        let path = dir.join(&f.name);
-                        std::fs::write(&path, bytes)
-                            .with_context(|| format!("saving {}", path.display()))?;
-                        printed.push_str(&format!("\n(→ {})", path.display()));
-                    }
-                }
-                printed.push_str("\n\n");
+    for row in &rows {
+        let r = match row.reply() {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, id = row.id, "unreadable outbox row");
+                continue;
             }
-            Err(e) => tracing::error!(error = %e, id = row.id, "unreadable outbox row"),
+        };
+        // A chart or a workbook is made now, after the transaction that asked for it.
+        let r = match made::resolve(engine.store(), r.clone()).await {
+            Ok(made) => made,
+            Err(e) => {
+                let files: Vec<_> = r.files.iter().map(|f| f.name.as_str()).collect();
+                tracing::error!(error = %e, id = row.id, ?files, "a file was not made");
+                Reply { files: vec![], ..r }
+            }
+        };
+        // A reply's files are queued after its text, each on its own: on a terminal
+        // they read as part of the reply they belong to.
+        let files_only = r.text.is_empty() && r.choices.is_empty() && !r.files.is_empty();
+        // The whole menu, a line per task, only where it is what the person needs (at
+        // the start, after what the bot cannot use); /trogiup lists the tasks too.
+        let mut text = match &r.short {
+            Some(short) => short.clone(),
+            None => render_plain(&r),
+        };
+        if files_only && printed.ends_with("\n\n") {
+            printed.truncate(printed.len() - 2);
+        } else if files_only {
+            text = text.trim_start_matches('\n').to_string();
         }
-        outbox::mark_sent(&mut tx, row.id, now).await?;
+        printed.push_str(&text);
+        for f in &r.files {
+            let bytes = match f.stored_id() {
+                Some(id) => {
+                    let mut tx = engine.store().read().await?;
+                    let bytes = files::bytes(&mut tx, id).await?;
+                    tx.commit().await?;
+                    bytes
+                }
+                None => f.bytes(),
+            };
+            if let (Some(dir), Some(bytes)) = (save_dir, bytes) {
+                let path = dir.join(&f.name);
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("saving {}", path.display()))?;
+                printed.push_str(&format!("\n(→ {})", path.display()));
+            }
+        }
+        printed.push_str("\n\n");
     }
     output.write_all(printed.as_bytes()).await?;
     output.flush().await?;
-    tx.commit().await?;
+    if !rows.is_empty() {
+        let mut tx = engine.store().begin().await?;
+        for row in &rows {
+            outbox::mark_sent(&mut tx, row.id, now).await?;
+        }
+        tx.commit().await?;
+    }
     Ok(())
 }
 

@@ -76,7 +76,8 @@ pub struct CommuneDay {
     changes: Vec<Count>,
     totals: Vec<Count>,
     people_recorded: i64,
-    now: Counted,
+    /// As the report counts them: the digest's totals and its chart.
+    pub tally: Tally,
     deadlines: Vec<Deadline>,
     requested: Vec<groups::Group>,
     open: Vec<proposals::Proposal>,
@@ -102,7 +103,7 @@ impl CommuneDay {
             changes: digests::changes_between(tx, commune.id, from, to).await?,
             totals: digests::totals(tx, commune.id).await?,
             people_recorded: digests::disabled_people_between(tx, commune.id, from, to).await?,
-            now: Counted::of(&tally::of_commune(tx, commune, today).await?),
+            tally: tally::of_commune(tx, commune, today).await?,
             deadlines,
             requested: groups::with_status(tx, commune.id, GroupStatus::Requested).await?,
             open: proposals::open(tx, commune.id).await?,
@@ -200,7 +201,7 @@ pub async fn for_person(
         deadlines: shared.deadlines.clone(),
         totals: shared.totals.clone(),
         people_recorded: shared.people_recorded,
-        now: shared.now,
+        now: Counted::of(&shared.tally),
     })
 }
 

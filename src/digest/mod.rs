@@ -89,8 +89,6 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
             Err(e) => {
                 crate::metrics::count_if_database(&e);
                 tracing::error!(error = %e, person = r.person_id, "digest");
-                // A chart stored in the transaction that failed is gone with it.
-                cache.charts.clear();
             }
         }
     }
@@ -128,33 +126,47 @@ async fn send(
     let from = last
         .map(|l| l.covers_to)
         .unwrap_or_else(|| schedule.at(day) - Duration::days(1));
-    // The claim is what makes it once: a second process finds the row and sends nothing.
-    let mut tx = app.store.begin().await?;
-    if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
-        return Ok(false);
-    }
     let lang = Lang::parse(&r.lang).unwrap_or_default();
     let today = now.with_timezone(&schedule.tz).date_naive();
+    let period = Period {
+        day,
+        today,
+        from,
+        to: now,
+    };
+    // Composed from a read, and the chart drawn, before the write that claims the day: the
+    // write lock is held only to claim it and queue the message. What a second process
+    // composed meanwhile is thrown away when it finds the day claimed.
+    let mut tx = app.store.read().await?;
     let reply = build(
         &app.texts,
         &mut tx,
         cache,
         &commune,
         r.person_id,
-        Period {
-            day,
-            today,
-            from,
-            to: now,
-        },
+        period,
         lang,
     )
     .await?;
-    if reply.is_some() || schedule.quiet_line || forced {
-        let reply = reply.unwrap_or_else(|| quiet(&app.texts, lang, day));
-        if let Some(c) = persons::notice_contact(&mut tx, r.person_id).await? {
-            outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
+    let contact = persons::notice_contact(&mut tx, r.person_id).await?;
+    tx.commit().await?;
+    let reply = match reply {
+        Some(mut reply) => {
+            if let Some(chart) = cache.chart(app, &commune, period, lang).await? {
+                reply.files.push(chart);
+            }
+            Some(reply)
         }
+        None if schedule.quiet_line || forced => Some(quiet(&app.texts, lang, day)),
+        None => None,
+    };
+    // The claim is what makes it once: a second process finds the row and sends nothing.
+    let mut tx = app.store.begin().await?;
+    if !digests::claim(&mut tx, r.person_id, day, from, now).await? {
+        return Ok(false);
+    }
+    if let (Some(reply), Some(c)) = (reply, contact) {
+        outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -196,10 +208,12 @@ impl Cache {
         Ok(c)
     }
 
+    /// The commune's chart of the period's day, drawn from the counts the digest made and
+    /// stored once (a write of its own, outside any digest's claim), so every recipient
+    /// and every process sends the same file by reference. A preview carries it inline.
     async fn chart(
         &mut self,
-        tx: &mut Tx,
-        texts: &Texts,
+        app: &AppState,
         commune: &communes::Commune,
         p: Period,
         lang: Lang,
@@ -210,32 +224,43 @@ impl Cache {
         }
         // Stored under what it is, so another process or a later round finds it made.
         let stored = format!("chart:{}:{}:{}", commune.id, p.day, lang.code());
-        let made: Option<(i64, String)> = match self.inline {
+        let made = match self.inline {
             true => None,
-            false => files::by_key(tx, &stored).await?,
+            false => {
+                let mut tx = app.store.read().await?;
+                let made = files::by_key(&mut tx, &stored).await?;
+                tx.commit().await?;
+                made
+            }
         };
         let chart = match made {
             Some((id, name)) => Some(FileRef::stored("photo", &name, id)),
-            None if self.inline => {
-                crate::report::chart::households_png(tx, commune, p.today, texts, lang).await?
-            }
-            None => match crate::report::chart::households_png(tx, commune, p.today, texts, lang)
-                .await?
-            {
-                Some(png) => {
-                    let bytes = png.bytes().unwrap_or_default();
-                    let id = files::put(tx, &stored, "photo", &png.name, &bytes, p.to).await?;
-                    Some(FileRef::stored("photo", &png.name, id))
+            None => {
+                let Some(day) = self.days.get(&(commune.id, p.from, p.to)) else {
+                    anyhow::bail!("the chart of a day whose digest was not composed");
+                };
+                let words = CommuneRules::from_json(&commune.rules).words;
+                let texts = app.texts.for_commune(&words.hamlet);
+                match crate::report::chart::of_tally(&day.tally, &commune.name, &texts, lang)? {
+                    Some(png) if !self.inline => {
+                        let bytes = png.bytes().unwrap_or_default();
+                        let mut tx = app.store.begin().await?;
+                        let id =
+                            files::put(&mut tx, &stored, "photo", &png.name, &bytes, p.to).await?;
+                        tx.commit().await?;
+                        Some(FileRef::stored("photo", &png.name, id))
+                    }
+                    inline => inline,
                 }
-                None => None,
-            },
+            }
         };
         self.charts.insert(key, chart.clone());
         Ok(chart)
     }
 }
 
-/// The digest of a period for a person, or None on a day with nothing at all to say.
+/// The text of the digest of a period for a person (the caller adds the chart), or None on
+/// a day with nothing at all to say.
 pub async fn build(
     texts: &Texts,
     tx: &mut Tx,
@@ -260,17 +285,13 @@ pub async fn build(
     if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
         return Ok(None);
     }
-    let mut reply = compose::reply(&data, texts, lang);
-    if let Some(chart) = cache.chart(tx, texts, commune, p, lang).await? {
-        reply.files.push(chart);
-    }
-    Ok(Some(reply))
+    Ok(Some(compose::reply(&data, texts, lang)))
 }
 
 /// The digest of `day` as it would read, for `giamngheo digest --dry-run`: the 24 hours
 /// before that day's digest time, sent nowhere, recorded nowhere.
 pub async fn preview(app: &AppState, person_id: i64, day: NaiveDate) -> anyhow::Result<Reply> {
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.read().await?;
     let mut rs = digests::recipients(&mut tx).await?;
     tx.commit().await?;
     rs.retain(|r| r.person_id == person_id);
@@ -288,7 +309,7 @@ async fn preview_with(
     recipient: Option<&Recipient>,
     day: NaiveDate,
 ) -> anyhow::Result<Reply> {
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.read().await?;
     let person = persons::by_id(&mut tx, person_id).await?;
     let commune = cache.commune(&mut tx, person.commune_id).await?;
     let schedule = match recipient {
@@ -316,7 +337,13 @@ async fn preview_with(
     )
     .await?;
     tx.commit().await?;
-    Ok(reply.unwrap_or_else(|| quiet(&app.texts, lang, day)))
+    let Some(mut reply) = reply else {
+        return Ok(quiet(&app.texts, lang, day));
+    };
+    if let Some(chart) = cache.chart(app, &commune, period, lang).await? {
+        reply.files.push(chart);
+    }
+    Ok(reply)
 }
 
 /// `giamngheo digest`: the digests of `day` (default today) for every recipient or one,
@@ -333,7 +360,7 @@ pub async fn cli(
         return Ok(format!("{sent} digest(s) sent\n"));
     }
     let now = app.clock.now();
-    let mut tx = app.store.begin().await?;
+    let mut tx = app.store.read().await?;
     let mut people = digests::recipients(&mut tx).await?;
     tx.commit().await?;
     if let Some(name) = officer {
@@ -349,7 +376,7 @@ pub async fn cli(
         ..Cache::default()
     };
     for r in &people {
-        let mut tx = app.store.begin().await?;
+        let mut tx = app.store.read().await?;
         let commune = cache.commune(&mut tx, r.commune_id).await?;
         tx.commit().await?;
         let today = crate::clock::local_date(now, &commune.time_zone);

@@ -78,12 +78,26 @@ pub async fn households_png(
     lang: Lang,
 ) -> anyhow::Result<Option<FileRef>> {
     let tally = tally::of_commune(tx, commune, day).await?;
+    of_tally(&tally, &commune.name, texts, lang)
+}
+
+/// The chart of counts already made (the digest's), drawn with no database at hand; None
+/// when there is nothing to count yet.
+pub fn of_tally(
+    tally: &Tally,
+    commune: &str,
+    texts: &Texts,
+    lang: Lang,
+) -> anyhow::Result<Option<FileRef>> {
     if tally.confirmed_total() + tally.people_total() == 0 {
         return Ok(None);
     }
-    let png = draw(&Bars::of(&tally, &commune.name, texts, lang))?;
-    Ok(Some(FileRef::inline("photo", "ho-theo-xom.png", &png)))
+    let png = draw(&Bars::of(tally, commune, texts, lang))?;
+    Ok(Some(FileRef::inline("photo", NAME, &png)))
 }
+
+/// What the chart's file is called.
+pub const NAME: &str = "ho-theo-xom.png";
 
 /// Draws stacked bars, one per hamlet, a colour per category, with a narrow bar of people
 /// beside each; returns PNG bytes.

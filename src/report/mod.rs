@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod chart;
+pub mod made;
 pub mod tally;
 pub mod xlsx;
 
@@ -34,7 +35,7 @@ pub async fn export(
         &commune,
         today,
         unmasked,
-        Who::cli(commune.id),
+        Some(Who::cli(commune.id)),
         now,
         &texts,
     )

@@ -34,7 +34,7 @@ pub async fn workbook(
     commune: &Commune,
     today: NaiveDate,
     unmasked: bool,
-    reader: audit::Who<'_>,
+    reader: Option<audit::Who<'_>>,
     now: chrono::DateTime<chrono::Utc>,
     texts: &Texts,
 ) -> anyhow::Result<Workbook> {
@@ -355,15 +355,10 @@ pub async fn workbook(
         )?;
     }
 
-    audit::record(
-        tx,
-        reader,
-        "export",
-        "commune",
-        commune.id,
-        &json!({ "unmasked": unmasked }),
-        now,
-    )
-    .await?;
+    // A workbook made as it is sent was recorded when it was asked for (`reader` None).
+    if let Some(reader) = reader {
+        let detail = json!({ "unmasked": unmasked });
+        audit::record(tx, reader, "export", "commune", commune.id, &detail, now).await?;
+    }
     Ok(wb)
 }

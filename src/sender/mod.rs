@@ -20,6 +20,7 @@ use tokio::sync::watch;
 
 use crate::message::Reply;
 use crate::metrics;
+use crate::report::made::{self, MadeError};
 use crate::stop::{Phase, Stop};
 use crate::store::Store;
 use crate::store::outbox::{self, ChatLocks};
@@ -282,16 +283,27 @@ impl<P: Platform> Sender<P> {
                         continue;
                     }
                 };
-                if !self.pace(chat, group).await {
-                    return Ok(progressed);
-                }
-                let result =
-                    match tokio::time::timeout(SEND_TIMEOUT, self.platform.deliver(chat, &reply))
-                        .await
-                    {
-                        Ok(r) => r,
-                        Err(_) => Err(Failure::Transient("timed out".into())),
-                    };
+                let names: Vec<String> = reply.files.iter().map(|f| f.name.clone()).collect();
+                let files: Vec<String> = reply.files.iter().map(outbox::file_key).collect();
+                // A chart or a workbook is made now, outside the transaction that asked for it.
+                let made = match made::resolve(&self.store, reply).await {
+                    Ok(r) => Ok(r),
+                    Err(MadeError::Unknown(what)) => Err(Failure::Refused(what)),
+                    Err(MadeError::Failed(e)) => Err(Failure::Transient(format!("{e:#}"))),
+                };
+                let result = match made {
+                    Err(f) => Err(f),
+                    Ok(made) => {
+                        if !self.pace(chat, group).await {
+                            return Ok(progressed);
+                        }
+                        let send = self.platform.deliver(chat, &made);
+                        match tokio::time::timeout(SEND_TIMEOUT, send).await {
+                            Ok(r) => r,
+                            Err(_) => Err(Failure::Transient("timed out".into())),
+                        }
+                    }
+                };
                 let now = Utc::now();
                 if let Err(f) = &result {
                     metrics::send_failed(channel, &f.code());
@@ -300,18 +312,22 @@ impl<P: Platform> Sender<P> {
                 let wait = match result {
                     Ok(()) => {
                         outbox::mark_sent(&mut tx, row.id, now).await?;
+                        if !files.is_empty() {
+                            outbox::files_arrived(&mut tx, channel, chat, &files).await?;
+                        }
                         false
                     }
                     Err(Failure::Refused(why)) => {
                         // Sending it again cannot help, and it must not hold up the chat.
                         tracing::warn!(chat, channel, why, "a message was refused");
                         outbox::mark_failed(&mut tx, row.id, &why, now).await?;
-                        if !reply.files.is_empty() {
+                        if !names.is_empty() {
                             // A file that cannot go (a proposal's minutes, say) is said in
                             // the chat it was for, so nobody misses it without knowing.
-                            let names: Vec<&str> =
-                                reply.files.iter().map(|f| f.name.as_str()).collect();
                             tracing::error!(chat, channel, why, ?names, "a file was not sent");
+                            // And where the file is listed (a proposal's card), until it goes.
+                            outbox::files_refused(&mut tx, channel, chat, &files, &why, now)
+                                .await?;
                             let notice = file_not_sent(&names.join(", "), &why);
                             outbox::enqueue(&mut tx, channel, chat, &notice, now).await?;
                         }
@@ -365,9 +381,8 @@ impl<P: Platform> Sender<P> {
 /// What a person reads when a file meant for them could not be sent. The sender knows no
 /// reader's language: Vietnamese, which every user reads.
 fn file_not_sent(names: &str, why: &str) -> Reply {
-    static TEXTS: std::sync::OnceLock<Option<crate::text::Texts>> = std::sync::OnceLock::new();
     let args = [("names", names.into()), ("why", why.into())];
-    let text = match TEXTS.get_or_init(|| crate::text::Texts::load().ok()) {
+    let text = match crate::text::Texts::shared() {
         Some(t) => t.get(crate::text::Lang::Vi, "file-not-sent", &args),
         None => format!("Không gửi được tệp {names}."),
     };

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, execute, on_tx};
-use crate::message::Reply;
+use crate::message::{FileRef, Reply};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Row {
@@ -344,4 +344,71 @@ impl ChatLocks {
             }
         }
     }
+}
+
+/// How `files_not_sent` names a file: the platform's id of it, or the bot's own for one it
+/// made or stored.
+pub fn file_key(f: &FileRef) -> String {
+    match f.file_id.is_empty() {
+        true => format!("{}:{}", f.channel, f.name),
+        false => format!("{}:{}", f.channel, f.file_id),
+    }
+}
+
+/// Records that the platform refused to deliver these files (by `file_key`) to a chat.
+pub async fn files_refused(
+    tx: &mut Tx,
+    channel: &str,
+    chat: &str,
+    files: &[String],
+    why: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    for file in files {
+        execute!(
+            tx,
+            "INSERT INTO files_not_sent (channel, chat_id, file, why, at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (channel, chat_id, file) DO UPDATE SET why = excluded.why, at = excluded.at",
+            channel,
+            chat,
+            file,
+            why,
+            now
+        )?;
+    }
+    Ok(())
+}
+
+/// These files (by `file_key`) reached the chat: a refusal recorded before is over.
+pub async fn files_arrived(
+    tx: &mut Tx,
+    channel: &str,
+    chat: &str,
+    files: &[String],
+) -> sqlx::Result<()> {
+    for file in files {
+        execute!(
+            tx,
+            "DELETE FROM files_not_sent WHERE channel = $1 AND chat_id = $2 AND file = $3",
+            channel,
+            chat,
+            file
+        )?;
+    }
+    Ok(())
+}
+
+/// Why the file did not reach the person the last time it was sent to one of their chats,
+/// if it did not.
+pub async fn refused_to(tx: &mut Tx, person_id: i64, f: &FileRef) -> sqlx::Result<Option<String>> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT n.why FROM files_not_sent n
+         JOIN identities i ON i.channel = n.channel AND i.chat_id = n.chat_id
+         WHERE i.person_id = $1 AND n.file = $2
+         ORDER BY n.at DESC LIMIT 1"
+    )
+    .bind(person_id)
+    .bind(file_key(f))
+    .fetch_optional(conn)
+    .await)
 }

@@ -354,6 +354,13 @@ async fn a_file_refused_for_good_is_said_in_its_chat() {
         let engine = Arc::new(common::engine(&db.db, clock.clone()));
         let running = run::start(&settings(&mock), engine.clone()).await.unwrap();
         let officer = 7601;
+        common::grant(
+            &db.db.store,
+            "telegram:7601",
+            giamngheo::domain::Role::CultureOfficer,
+            clock.now(),
+        )
+        .await;
         mock.fail_next("sendDocument", None, Fault::BadRequest);
         let mut reply = giamngheo::message::Reply::text("Đề xuất #1 – tệp kèm:");
         reply.files = vec![giamngheo::message::FileRef {
@@ -384,6 +391,44 @@ async fn a_file_refused_for_good_is_said_in_its_chat() {
             "{}: {texts:?}",
             db.name
         );
+        // Kept for where the file is listed (the proposal's card says it did not arrive)…
+        let refused = || async {
+            let mut tx = db.db.store.read().await.unwrap();
+            let me = giamngheo::store::persons::by_identity(&mut tx, "telegram", "7601")
+                .await
+                .unwrap()
+                .expect("the officer");
+            let why = outbox::refused_to(&mut tx, me.id, &reply.files[0])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            why
+        };
+        assert!(refused().await.is_some(), "{}", db.name);
+        // …until the same file reaches the chat.
+        let mut tx = db.db.store.begin().await.unwrap();
+        let again = giamngheo::message::Reply {
+            files: reply.files.clone(),
+            ..Default::default()
+        };
+        outbox::enqueue(&mut tx, "telegram", "7601", &again, clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        running.wake.ring();
+        until("the file sent again", || {
+            mock.calls("sendDocument").len() >= 2
+        })
+        .await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while refused().await.is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}: still refused",
+                db.name
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         running.abort();
     }
 }

@@ -10,7 +10,7 @@ use crate::dialogue::ctx::Ctx;
 use crate::digest::compose;
 use crate::domain::input::format_date;
 use crate::domain::{FreeText, parse_time};
-use crate::message::{FileRef, Reply};
+use crate::message::Reply;
 use crate::present;
 use crate::store::{Tx, audit, digests};
 
@@ -47,10 +47,9 @@ pub(super) async fn digest_now(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Out
     )
     .await?;
     let mut reply = compose::reply(&data, ctx.texts, ctx.lang);
-    if let Some(chart) =
-        crate::report::chart::households_png(tx, ctx.commune, ctx.today, ctx.texts, ctx.lang)
-            .await?
-    {
+    // Drawn when it is sent, not while this message holds the database.
+    if data.now.confirmed + data.now.people > 0 {
+        let chart = crate::report::made::chart_of(ctx.commune.id, ctx.today, ctx.lang);
         reply.files.push(chart);
     }
     Ok(Outcome {
@@ -164,22 +163,22 @@ pub(super) async fn finish_deadline(
 /// The report workbook, masked: personal data in full only through the command line, which
 /// the commune's operator runs.
 pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
-    // Written inside the message's transaction: the reply that carries it is queued there.
-    let bytes = crate::report::xlsx::workbook(
+    // Recorded as read now; made (read and compressed) when it is sent, after this message's
+    // transaction, so a large commune's workbook holds up nobody's message.
+    let detail = json!({ "unmasked": false });
+    audit::record(
         tx,
-        ctx.commune,
-        ctx.today,
-        false,
         ctx.who(),
+        "export",
+        "commune",
+        ctx.commune.id,
+        &detail,
         ctx.now,
-        ctx.texts,
     )
-    .await?
-    .save_to_buffer()?;
-    let name = format!("bao-cao-{}.xlsx", ctx.today.format("%Y-%m-%d"));
+    .await?;
     let reply = Reply {
         text: ctx.t("report-ready", &[]),
-        files: vec![FileRef::inline("document", &name, &bytes)],
+        files: vec![crate::report::made::report_of(ctx.commune.id, ctx.today)],
         ..Reply::default()
     };
     Ok(Outcome {

@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::message::{FileRef, Reply};
 use crate::present;
 use crate::store::proposals::{self, Attachment, Decision, NewProposal, Proposal};
-use crate::store::{Tx, audit, groups};
+use crate::store::{Tx, audit, groups, outbox};
 use crate::text::Arg;
 
 /// The dialogue a revision goes back to (its file's `id`).
@@ -513,6 +513,15 @@ pub(super) async fn show(
             &[("name", e.file.name.clone().into()), ("date", when.into())],
         ));
         files.push(file(e.file));
+    }
+    // A file the platform refused to bring this person before is said here, where they look
+    // for it, as well as in the notice they got then.
+    for f in &files {
+        if let Some(why) = outbox::refused_to(tx, ctx.person.id, f).await? {
+            text.push('\n');
+            let args = [("name", f.name.clone().into()), ("why", why.into())];
+            text.push_str(&ctx.t("proposal-file-refused", &args));
+        }
     }
     Ok(Outcome {
         replies: vec![Reply {
