@@ -343,7 +343,8 @@ async fn residents_hamlet_heads_and_commune_officers_have_no_upper_level_command
         let mut tinh = Account::new(&engine, "console", "tinh");
         let help = tinh.say("/trogiup").await;
         assert!(
-            help.contains("/chocaptren") && help.contains("/quyetdinh"),
+            help.contains("/chocaptren – Đề xuất chờ cấp tỉnh")
+                && help.contains("/quyetdinh – Ghi kết quả của cấp tỉnh"),
             "{name}: {help}"
         );
         assert!(!help.contains("/xulyda"), "{name}: {help}");
