@@ -283,9 +283,11 @@ async fn the_upper_level_answers_only_what_its_provinces_communes_forwarded() {
         // A commune officer sees only the commune's own, and records its answer still.
         let said = canbo_a.say("/choxuly").await;
         assert!(!said.contains("Miến dong"), "{name}: {said}");
-        let said = canbo_a.say(&format!("/xulyda {pc}")).await;
-        assert!(!said.contains("Miến dong"), "{name}: {said}");
-        canbo_a.say("/huy").await;
+        for command in ["/xulyda", "/xemda"] {
+            let said = canbo_a.say(&format!("{command} {pc}")).await;
+            assert!(!said.contains("Miến dong"), "{name} {command}: {said}");
+            canbo_a.say("/huy").await;
+        }
         let said = canbo_c
             .says(&[&format!("/xulyda {pc}"), "khong phe duyet", "Hết vốn"])
             .await;
