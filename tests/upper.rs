@@ -341,6 +341,15 @@ async fn residents_hamlet_heads_and_commune_officers_have_no_upper_level_command
             get(engine.store(), pb).await.status,
             ProposalStatus::Forwarded
         );
+        // Xã A's culture-social officer takes back the commune's roles, not the province's
+        // officer's, which holds its role in Xã A.
+        let mut canbo_a = Account::new(&engine, "console", "canbo-a");
+        let said = canbo_a.say("/thuhoi").await;
+        assert!(
+            said.contains("htx-a") && !said.contains("Cán bộ cấp tỉnh"),
+            "{name}: {said}"
+        );
+        canbo_a.say("/huy").await;
         // The upper level's own menu offers them.
         let mut tinh = Account::new(&engine, "console", "tinh");
         let help = tinh.say("/trogiup").await;
