@@ -381,7 +381,9 @@ pub async fn cli(
         let f = crate::text::fold(name);
         people.retain(|r| crate::text::fold(&r.display_name) == f);
         if people.is_empty() {
-            anyhow::bail!("nobody called {name:?} gets a digest (hamlet heads and officers do)");
+            anyhow::bail!(
+                "nobody called {name:?} gets a digest (hamlet heads, officers and the upper level do)"
+            );
         }
     }
     let mut out = String::new();
