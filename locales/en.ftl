@@ -369,6 +369,7 @@ audit-role = { $role ->
     [leader] commune leader
     [org_rep] organisation representative
     [business_rep] business representative
+    [upper_level] officer of the { $level }
    *[other] { $role }
 }
 dialogue-not-allowed = You may no longer do this. The task you were doing has stopped.
@@ -379,6 +380,7 @@ role-name = { $role ->
     [leader] Commune leader
     [org_rep] Organisation representative
     [business_rep] Business representative
+    [upper_level] Officer of the { $level }
    *[other] { $role }
 }
 invite-issued =
@@ -427,3 +429,34 @@ notice-group-leader = "{ $group }" is now led by household { $name }.
 group-leader-line = Leader: { $name }
 group-leader-none = Leader: not chosen yet
 audit-group-choose_leader = chose the leader of group #{ $id }
+# The upper level (the province's officers): its queue, its answer, its digest.
+proposal-of-commune = From { $commune }
+upper-line = #{ $id } { $title } – { $commune } – asks { $support } – waiting { $days ->
+    [0] since today
+    [1] 1 day
+   *[other] { $days } days
+}
+upper-queue-empty = No proposal is waiting for the { $level }'s answer.
+upper-queue-title = Waiting for the { $level }'s answer: { $n } proposals of { $communes } communes (oldest first).
+upper-queue-line = #{ $id } { $title } – asks { $support } – waiting { $days ->
+    [0] since today
+    [1] 1 day
+   *[other] { $days } days
+}
+upper-queue-hint = /xemda number: the file · /quyetdinh number: record the answer.
+upper-not-found = No proposal #{ $id } is waiting for the { $level }'s answer.
+upper-not-waiting = Proposal #{ $id } is now: { $status }. The { $level } records answers only to proposals waiting for one.
+notice-upper-approved = The { $level } approved proposal #{ $id } "{ $title }" of { $commune }: decision no. { $no } of { $date }, support { $amount }.
+notice-upper-declined = The { $level } did not approve proposal #{ $id } "{ $title }" of { $commune }. Reason: { $comment }
+upper-digest-title = 📋 { $Level } digest, { $day } – { $province } ({ $communes } communes)
+upper-digest-new = New since the last digest: { $registered } households registered · { $groups } new groups
+upper-digest-forwarded = ⏳ Waiting for the { $level }'s answer: { $n } proposals of { $communes } communes, oldest { $days } days ({ $oldest }) – /chocaptren
+upper-digest-late = ⚠️ Past a deadline ({ $n } communes): { $names }
+upper-digest-idle = 💤 No activity for { $days } days ({ $n } communes): { $names }
+upper-digest-by-commune = By commune:
+upper-digest-more = … and { $n } more communes
+upper-digest-c-registered = { $n } new households
+upper-digest-c-groups = groups: { $new } new, { $waiting } asking, { $established } established
+upper-digest-c-forwarded = { $n } proposals waiting ({ $days } days)
+upper-digest-c-late = { $n } deadlines past
+upper-digest-totals = Total: { $established } groups established, { $waiting } waiting to be established

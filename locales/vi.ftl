@@ -363,6 +363,7 @@ audit-role = { $role ->
     [leader] lãnh đạo xã
     [org_rep] đại diện tổ chức
     [business_rep] đại diện doanh nghiệp
+    [upper_level] cán bộ cấp { $level }
    *[other] { $role }
 }
 dialogue-not-allowed = Bạn không còn quyền làm việc này. Việc đang làm đã dừng.
@@ -373,6 +374,7 @@ role-name = { $role ->
     [leader] Lãnh đạo UBND xã
     [org_rep] Đại diện tổ chức
     [business_rep] Đại diện doanh nghiệp, HTX
+    [upper_level] Cán bộ cấp { $level }
    *[other] { $role }
 }
 invite-issued =
@@ -421,3 +423,32 @@ notice-group-leader = Trưởng nhóm "{ $group }" nay là hộ { $name }.
 group-leader-line = Trưởng nhóm: { $name }
 group-leader-none = Trưởng nhóm: chưa chọn
 audit-group-choose_leader = chọn trưởng cho nhóm #{ $id }
+# The upper level (the province's officers): its queue, its answer, its digest.
+proposal-of-commune = Từ { $commune }
+upper-line = #{ $id } { $title } – { $commune } – xin { $support } – chờ { $days ->
+    [0] từ hôm nay
+   *[other] { $days } ngày
+}
+upper-queue-empty = Không có đề xuất nào chờ cấp { $level } trả lời.
+upper-queue-title = Chờ cấp { $level } trả lời: { $n } đề xuất của { $communes } xã (cũ nhất trước).
+upper-queue-line = #{ $id } { $title } – xin { $support } – chờ { $days ->
+    [0] từ hôm nay
+   *[other] { $days } ngày
+}
+upper-queue-hint = /xemda số: xem hồ sơ · /quyetdinh số: ghi kết quả.
+upper-not-found = Không có đề xuất #{ $id } chờ cấp { $level } trả lời.
+upper-not-waiting = Đề xuất #{ $id } hiện: { $status }. Cấp { $level } chỉ ghi kết quả cho đề xuất đang chờ trả lời.
+notice-upper-approved = Cấp { $level } đã phê duyệt đề xuất #{ $id } "{ $title }" của { $commune }: Quyết định số { $no } ngày { $date }, hỗ trợ { $amount }.
+notice-upper-declined = Cấp { $level } không phê duyệt đề xuất #{ $id } "{ $title }" của { $commune }. Lý do: { $comment }
+upper-digest-title = 📋 Bản tin cấp { $level } ngày { $day } – { $province } ({ $communes } xã)
+upper-digest-new = Mới từ bản tin trước: { $registered } hộ đăng ký · { $groups } nhóm mới
+upper-digest-forwarded = ⏳ Chờ cấp { $level } trả lời: { $n } đề xuất của { $communes } xã, lâu nhất { $days } ngày ({ $oldest }) – /chocaptren
+upper-digest-late = ⚠️ Trễ hạn ({ $n } xã): { $names }
+upper-digest-idle = 💤 Không hoạt động { $days } ngày ({ $n } xã): { $names }
+upper-digest-by-commune = Theo xã:
+upper-digest-more = … và { $n } xã khác
+upper-digest-c-registered = { $n } hộ mới
+upper-digest-c-groups = nhóm: { $new } mới, { $waiting } chờ thành lập, { $established } đã thành lập
+upper-digest-c-forwarded = { $n } đề xuất chờ ({ $days } ngày)
+upper-digest-c-late = trễ { $n } hạn
+upper-digest-totals = Tổng: { $established } nhóm đã thành lập, { $waiting } nhóm chờ thành lập

@@ -31,6 +31,12 @@ impl AppState {
             clock,
         })
     }
+
+    /// The state with what the settings change in its messages: the upper level's name.
+    pub fn configured(mut self, settings: &Settings) -> AppState {
+        self.texts = Arc::new(self.texts.with_upper_level(settings.upper_level_name()));
+        self
+    }
 }
 
 /// Opens the database and says in one line (on stderr, as the log is written) what it opened.

@@ -51,7 +51,8 @@ pub enum Command {
     Grant {
         /// CHANNEL:ID, e.g. console:ba-lan, telegram:123456789 or zalo:6ede9afa66b88fe6d6a9
         identity: String,
-        /// hamlet_head, culture_officer, agri_officer, leader, org_rep or business_rep
+        /// hamlet_head, culture_officer, agri_officer, leader, org_rep, business_rep or
+        /// upper_level (the province's officers: every commune of the commune's province)
         role: Role,
         #[arg(long)]
         hamlet: Option<String>,
@@ -65,7 +66,8 @@ pub enum Command {
     /// Invite someone to a role: prints a one-time code, good for 7 days, that they type as
     /// `/moi CODE` on any channel (or open as a Telegram link, with `telegram_bot` set).
     Invite {
-        /// hamlet_head, culture_officer, agri_officer, leader, org_rep or business_rep
+        /// hamlet_head, culture_officer, agri_officer, leader, org_rep, business_rep or
+        /// upper_level (only from here: a commune's officers do not make the province's)
         role: Role,
         #[arg(long)]
         hamlet: Option<String>,
@@ -239,7 +241,7 @@ pub async fn main() -> anyhow::Result<()> {
             if seed::ensure_demo(&store, clock.now()).await? {
                 logs::status("Đã tạo xã mẫu (demo). Nạp xã thật: giamngheo init --commune FILE");
             }
-            let app = AppState::new(store, clock)?;
+            let app = AppState::new(store, clock)?.configured(&settings);
             let engine = Arc::new(setup::engine_with(&app, &settings, dialogues));
             // Listening for the signals before anything starts, so none is missed.
             let mut signals = Signals::new()?;
@@ -326,7 +328,7 @@ pub async fn main() -> anyhow::Result<()> {
             dry_run,
         } => {
             let store = app::open_store(&settings).await?;
-            let app = AppState::new(store, clock.clone())?;
+            let app = AppState::new(store, clock.clone())?.configured(&settings);
             let printed = crate::digest::cli(&app, date, officer.as_deref(), dry_run).await?;
             print!("{printed}");
         }
@@ -443,7 +445,8 @@ pub async fn main() -> anyhow::Result<()> {
             org,
             commune,
         } => {
-            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let app =
+                AppState::new(app::open_store(&settings).await?, clock)?.configured(&settings);
             let done = crate::roster::invite(
                 &app.store,
                 &app.texts,
@@ -458,7 +461,8 @@ pub async fn main() -> anyhow::Result<()> {
             println!("{done}");
         }
         Command::Staff { commune } => {
-            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let app =
+                AppState::new(app::open_store(&settings).await?, clock)?.configured(&settings);
             let list =
                 crate::roster::list(&app.store, &app.texts, commune.as_deref(), app.clock.now())
                     .await?;
@@ -471,7 +475,8 @@ pub async fn main() -> anyhow::Result<()> {
             org,
             commune,
         } => {
-            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let app =
+                AppState::new(app::open_store(&settings).await?, clock)?.configured(&settings);
             let done = crate::roster::revoke(
                 &app.store,
                 &app.texts,
@@ -494,7 +499,11 @@ pub async fn main() -> anyhow::Result<()> {
                     "Đã tạo xã mẫu (demo): trưởng xóm truongxom1..3, cán bộ canbo. Dùng --as để đổi người."
                 );
             }
-            let engine = setup::engine_with(&AppState::new(store, clock)?, &settings, dialogues);
+            let engine = setup::engine_with(
+                &AppState::new(store, clock)?.configured(&settings),
+                &settings,
+                dialogues,
+            );
             use std::io::IsTerminal;
             let interactive = std::io::stdin().is_terminal();
             let stdin = BufReader::new(tokio::io::stdin());

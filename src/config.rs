@@ -57,6 +57,9 @@ pub struct Settings {
     /// `text` (default) or `json`: one JSON object a line, for a server's log collector;
     /// `--log-format` wins.
     pub log_format: Option<crate::logs::Format>,
+    /// What the communes' upper level is called in its officers' messages: "tỉnh" (the
+    /// default) or "thành phố" for a city.
+    pub upper_level_name: Option<String>,
 }
 
 /// Telegram's limits are set like any channel's.
@@ -117,6 +120,15 @@ impl Settings {
         Ok(s)
     }
 
+    /// The upper level's name ("tỉnh" unless set).
+    pub fn upper_level_name(&self) -> &str {
+        self.upper_level_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(crate::text::UPPER_LEVEL)
+    }
+
     pub fn database_url(&self) -> &str {
         self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
     }
@@ -152,6 +164,7 @@ impl fmt::Debug for Settings {
             .field("retention_days", &self.retention_days)
             .field("idle_days", &self.idle_days)
             .field("log_format", &self.log_format)
+            .field("upper_level_name", &self.upper_level_name)
             .finish()
     }
 }

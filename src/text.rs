@@ -92,15 +92,31 @@ impl Localized {
 /// The catalogue of fixed messages (errors, prompts, notifications), one Fluent file per
 /// language, compiled in: these belong to the program, not to a commune; only the commune's
 /// word for a hamlet (`xóm`, `thôn`, `bản`…) is its own, given to every message as `$xom`
-/// (and `$Xom` at the start of a sentence).
+/// (and `$Xom` at the start of a sentence). The deployment's name for the upper level
+/// ("tỉnh", "thành phố": the `upper_level_name` setting) is given as `$level` (`$Level`).
 #[derive(Clone)]
 pub struct Texts {
     bundles: Arc<HashMap<Lang, FluentBundle<FluentResource>>>,
     hamlet: String,
+    level: String,
+}
+
+fn capitalised(word: &str, capital: bool) -> String {
+    if !capital {
+        return word.to_string();
+    }
+    let mut c = word.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The word for a hamlet where no commune says otherwise.
 const HAMLET: &str = "xóm";
+
+/// The upper level's name where the settings say nothing: since the 2025 reform communes
+/// answer to a province (or a city).
+pub const UPPER_LEVEL: &str = "tỉnh";
 
 const VI_FTL: &str = include_str!("../locales/vi.ftl");
 const EN_FTL: &str = include_str!("../locales/en.ftl");
@@ -134,6 +150,7 @@ impl Texts {
         Ok(Texts {
             bundles: Arc::new(bundles),
             hamlet: HAMLET.into(),
+            level: UPPER_LEVEL.into(),
         })
     }
 
@@ -152,29 +169,42 @@ impl Texts {
         Texts {
             bundles: self.bundles.clone(),
             hamlet: if hamlet.is_empty() { HAMLET } else { hamlet }.to_lowercase(),
+            level: self.level.clone(),
         }
+    }
+
+    /// The same catalogue with the deployment's name for the upper level ("tỉnh", "thành
+    /// phố"), which the upper level's messages use. The bundles are shared, not copied.
+    pub fn with_upper_level(&self, name: &str) -> Texts {
+        let name = name.trim();
+        Texts {
+            bundles: self.bundles.clone(),
+            hamlet: self.hamlet.clone(),
+            level: if name.is_empty() { UPPER_LEVEL } else { name }.to_lowercase(),
+        }
+    }
+
+    /// The upper level's name, lower case ("tỉnh") or capitalised ("Tỉnh").
+    pub fn level_word(&self, capital: bool) -> String {
+        capitalised(&self.level, capital)
     }
 
     /// The commune's word for a hamlet, lower case ("xóm") or capitalised ("Xóm").
     pub fn hamlet_word(&self, capital: bool) -> String {
-        if !capital {
-            return self.hamlet.clone();
-        }
-        let mut c = self.hamlet.chars();
-        c.next()
-            .map(|first| first.to_uppercase().chain(c).collect())
-            .unwrap_or_default()
+        capitalised(&self.hamlet, capital)
     }
 
     /// Text written outside the catalogue (the dialogue files) in the commune's words: `{xom}`
-    /// and `{Xom}` become its word for a hamlet.
+    /// and `{Xom}` become its word for a hamlet, `{level}` and `{Level}` the upper level's name.
     pub fn words<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if !s.contains("{xom}") && !s.contains("{Xom}") {
+        if !s.contains('{') {
             return Cow::Borrowed(s);
         }
         Cow::Owned(
             s.replace("{xom}", &self.hamlet_word(false))
-                .replace("{Xom}", &self.hamlet_word(true)),
+                .replace("{Xom}", &self.hamlet_word(true))
+                .replace("{level}", &self.level_word(false))
+                .replace("{Level}", &self.level_word(true)),
         )
     }
 
@@ -193,6 +223,8 @@ impl Texts {
         let mut fargs = FluentArgs::new();
         fargs.set("xom", FluentValue::from(self.hamlet_word(false)));
         fargs.set("Xom", FluentValue::from(self.hamlet_word(true)));
+        fargs.set("level", FluentValue::from(self.level_word(false)));
+        fargs.set("Level", FluentValue::from(self.level_word(true)));
         for (k, v) in args {
             match v {
                 Arg::S(s) => fargs.set(*k, FluentValue::from(s.as_str())),

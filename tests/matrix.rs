@@ -27,48 +27,52 @@ use giamngheo::store::scratch::TestDb;
 use giamngheo::store::{Store, Tx, digests, invites, persons, staff};
 use giamngheo::text::Texts;
 
-const PERSONAS: [&str; 8] = ["R1", "R2", "HA", "HB", "ORG", "BIZ", "AGRI", "CULT"];
+const PERSONAS: [&str; 9] = ["R1", "R2", "HA", "HB", "ORG", "BIZ", "AGRI", "CULT", "UP"];
 
 /// R1, R2: residents. HA, HB: hamlet heads of Xóm Đồng Tâm (A) and Xóm Nam Sơn (B). ORG: the
 /// Farmers' Association's representative. BIZ: a cooperative. AGRI: the agricultural
-/// extension officer. CULT: the culture-social officer. `{…}` names a record of the fixture
-/// below; A = works, - = refused.
+/// extension officer. CULT: the culture-social officer. UP: the province's officer (the upper
+/// level, holding the role in the demo commune). `{…}` names a record of the fixture below;
+/// A = works, - = refused.
 const MATRIX: &str = "
-command                                     | R1 R2 HA HB ORG BIZ AGRI CULT
-/dangky                                     | A  A  A  A  A   A   A    A
-/hocuatoi                                   | A  A  A  A  A   A   A    A
-/duyet {h_r2_a} ; 1                         | -  -  A  -  -   -   -    A
-/duyet {h_ha_a} ; 1                         | -  -  -  -  -   -   -    A
-/duyet {h_r2_b} ; 1                         | -  -  -  A  -   -   -    A
-/sodienthoai {h_r2_b_ok}                    | -  -  -  A  -   -   A    A
-/taonhom                                    | -  -  A  A  A   -   -    -
-/thamgia {code_forming}                     | A  A  A  -  -   -   -    -
-/themho {g_forming} ; #{h_m2} ; chua ; khong ; 1 | -  -  A  -  -   -   -    -
-/ghinhan {g_forming} ; #{h_r1_a} ; xa ; 2024 ; 1 | -  -  A  -  A   -   -    -
-/nhom {g_forming}                           | A  -  A  -  -   -   A    A
-/truongnhom {g_forming} ; #{h_m1} ; co      | -  -  A  -  -   -   -    -
-/roinhom ; 1                                | A  A  A  -  -   -   -    -
-/xinthanhlap {g_ready}                      | -  -  -  -  A   -   -    -
-/thanhlap {g_requested} ; 1 ; 9/QĐ-UBND ; 20/11/2026 ; 1 | -  -  -  -  -   -   -    A
-/dexuat                                     | -  -  A  A  A   A   -    -
-/suada {p_returned}                         | -  -  -  -  -   A   -    -
-/xemda {p_submitted}                        | -  -  A  -  -   -   A    A
-/xemda {p_returned}                         | -  -  -  -  -   A   A    A
-/xulyda {p_submitted} ; 1                   | -  -  -  -  -   -   A    A
-/choxuly                                    | -  -  -  -  -   -   A    A
-/bantin                                     | -  -  A  A  -   -   A    A
-/giobantin ; 6:30 ; co                      | -  -  A  A  -   -   A    A
-/hanchot ; Báo cáo quý IV ; 31/12/2026 ; 1  | -  -  -  -  -   -   A    A
-/dshanchot                                  | -  -  -  -  -   -   A    A
-/xonghan {d_open}                           | -  -  -  -  -   -   A    A
-/baocao                                     | -  -  -  -  -   -   A    A
-/lienket                                    | A  A  A  A  A   A   A    A
-/doima {g_forming}                          | -  -  A  -  -   -   -    -
-/ten ; Nguyễn Văn Tên                       | A  A  A  A  A   A   A    A
-/nhatky                                     | -  -  -  -  -   -   -    A
-/moi ; 3                                    | -  -  -  -  -   -   -    A
-/nhanvien                                   | -  -  -  -  -   -   A    A
-/thuhoi ; 1 ; co                            | -  -  -  -  -   -   -    A
+command                                     | R1 R2 HA HB ORG BIZ AGRI CULT UP
+/dangky                                     | A  A  A  A  A   A   A    A    A
+/hocuatoi                                   | A  A  A  A  A   A   A    A    A
+/duyet {h_r2_a} ; 1                         | -  -  A  -  -   -   -    A    -
+/duyet {h_ha_a} ; 1                         | -  -  -  -  -   -   -    A    -
+/duyet {h_r2_b} ; 1                         | -  -  -  A  -   -   -    A    -
+/sodienthoai {h_r2_b_ok}                    | -  -  -  A  -   -   A    A    -
+/taonhom                                    | -  -  A  A  A   -   -    -    -
+/thamgia {code_forming}                     | A  A  A  -  -   -   -    -    -
+/themho {g_forming} ; #{h_m2} ; chua ; khong ; 1 | -  -  A  -  -   -   -    -    -
+/ghinhan {g_forming} ; #{h_r1_a} ; xa ; 2024 ; 1 | -  -  A  -  A   -   -    -    -
+/nhom {g_forming}                           | A  -  A  -  -   -   A    A    -
+/truongnhom {g_forming} ; #{h_m1} ; co      | -  -  A  -  -   -   -    -    -
+/roinhom ; 1                                | A  A  A  -  -   -   -    -    -
+/xinthanhlap {g_ready}                      | -  -  -  -  A   -   -    -    -
+/thanhlap {g_requested} ; 1 ; 9/QĐ-UBND ; 20/11/2026 ; 1 | -  -  -  -  -   -   -    A    -
+/dexuat                                     | -  -  A  A  A   A   -    -    -
+/suada {p_returned}                         | -  -  -  -  -   A   -    -    -
+/xemda {p_submitted}                        | -  -  A  -  -   -   A    A    -
+/xemda {p_returned}                         | -  -  -  -  -   A   A    A    -
+/xulyda {p_submitted} ; 1                   | -  -  -  -  -   -   A    A    -
+/choxuly                                    | -  -  -  -  -   -   A    A    -
+/bantin                                     | -  -  A  A  -   -   A    A    A
+/giobantin ; 6:30 ; co                      | -  -  A  A  -   -   A    A    A
+/hanchot ; Báo cáo quý IV ; 31/12/2026 ; 1  | -  -  -  -  -   -   A    A    -
+/dshanchot                                  | -  -  -  -  -   -   A    A    -
+/xonghan {d_open}                           | -  -  -  -  -   -   A    A    -
+/baocao                                     | -  -  -  -  -   -   A    A    -
+/lienket                                    | A  A  A  A  A   A   A    A    A
+/doima {g_forming}                          | -  -  A  -  -   -   -    -    -
+/ten ; Nguyễn Văn Tên                       | A  A  A  A  A   A   A    A    A
+/nhatky                                     | -  -  -  -  -   -   -    A    -
+/moi ; 3                                    | -  -  -  -  -   -   -    A    -
+/nhanvien                                   | -  -  -  -  -   -   A    A    -
+/thuhoi ; 1 ; co                            | -  -  -  -  -   -   -    A    -
+/chocaptren                                 | -  -  -  -  -   -   -    -    A
+/quyetdinh {p_forwarded} ; 2 ; Thiếu vốn    | -  -  -  -  -   -   -    -    A
+/xemda {p_forwarded}                        | -  -  -  -  -   A   A    A    A
 ";
 
 fn now() -> DateTime<Utc> {
@@ -205,6 +209,7 @@ const GROUP_REQUESTED: &str = "Tổ lúa Đồi Ba";
 const GROUP_ESTABLISHED: &str = "Tổ cam Đồi Bốn";
 const P_SUBMITTED: &str = "Trồng chè an toàn Đồi Một";
 const P_RETURNED: &str = "Chuỗi chè HTX Đồi Năm";
+const P_FORWARDED: &str = "Chuỗi mật ong Đồi Sáu";
 const DEADLINE: &str = "Nộp danh sách hộ Đồi Sáu";
 
 async fn person(tx: &mut Tx, who: &str) -> i64 {
@@ -217,13 +222,14 @@ async fn person(tx: &mut Tx, who: &str) -> i64 {
 
 async fn fixture(store: &Store) -> Fixture {
     seed::ensure_demo(store, now()).await.unwrap();
-    let grants: [(&str, Role, Option<&str>, Option<&str>); 6] = [
+    let grants: [(&str, Role, Option<&str>, Option<&str>); 7] = [
         ("HA", Role::HamletHead, Some("Xóm Đồng Tâm"), None),
         ("HB", Role::HamletHead, Some("Xóm Nam Sơn"), None),
         ("ORG", Role::OrgRep, None, Some("Hội Nông dân")),
         ("BIZ", Role::BusinessRep, None, Some("HTX Chè Đồi")),
         ("AGRI", Role::AgriOfficer, None, None),
         ("CULT", Role::CultureOfficer, None, None),
+        ("UP", Role::UpperLevel, None, None),
     ];
     for (who, role, hamlet, org) in grants {
         let identity = format!("test:{who}");
@@ -378,6 +384,7 @@ async fn fixture(store: &Store) -> Fixture {
     let specs = [
         proposal(P_SUBMITTED, person["HA"], Some(gid[3]), "p2_community"),
         proposal(P_RETURNED, person["BIZ"], None, "p2_chain"),
+        proposal(P_FORWARDED, person["BIZ"], None, "p2_chain"),
     ];
     let mut pid = vec![];
     for (title, by, group_id, kind) in specs {
@@ -411,7 +418,17 @@ async fn fixture(store: &Store) -> Fixture {
     )
     .await
     .unwrap();
+    proposals::set_status(
+        &mut tx,
+        pid[2],
+        ProposalStatus::Submitted,
+        ProposalStatus::Forwarded,
+        now(),
+    )
+    .await
+    .unwrap();
     id.insert("p_submitted", pid[0].to_string());
+    id.insert("p_forwarded", pid[2].to_string());
     id.insert("p_returned", pid[1].to_string());
     let d = digests::add_deadline(
         &mut tx,
@@ -508,7 +525,7 @@ async fn snapshot(store: &Store, fx: &Fixture) -> String {
         "groups:{} ",
         groups::all(&mut tx, 1).await.unwrap().len()
     ));
-    for p in ["p_submitted", "p_returned"] {
+    for p in ["p_submitted", "p_returned", "p_forwarded"] {
         let id: i64 = fx.id[p].parse().unwrap();
         let p = proposals::get(&mut tx, id).await.unwrap().unwrap();
         out.push_str(&format!("p{id}:{:?} ", p.status));
@@ -549,6 +566,7 @@ fn secrets(row: &Row) -> Vec<String> {
             "g_requested" => &[GROUP_REQUESTED],
             "p_submitted" => &[P_SUBMITTED],
             "p_returned" => &[P_RETURNED],
+            "p_forwarded" => &[P_FORWARDED],
             "d_open" => &[DEADLINE],
             _ => &[],
         };
@@ -557,6 +575,7 @@ fn secrets(row: &Row) -> Vec<String> {
     match row.lines[0].as_str() {
         "/dshanchot" => out.push(DEADLINE.into()),
         "/choxuly" => out.extend([P_SUBMITTED.into(), GROUP_REQUESTED.into()]),
+        "/chocaptren" => out.push(P_FORWARDED.into()),
         _ => {}
     }
     out
@@ -584,15 +603,19 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         "/xemda" => {
             let key = if row.lines[0].contains(&fx.id["p_returned"]) {
                 P_RETURNED
+            } else if row.lines[0].contains(&fx.id["p_forwarded"]) {
+                P_FORWARDED
             } else {
                 P_SUBMITTED
             };
             said.contains(key)
         }
+        "/chocaptren" => said.contains(P_FORWARDED),
         "/sodienthoai" => said.contains("0912 000 106"),
         "/choxuly" => said.contains(P_SUBMITTED),
         "/dshanchot" => said.contains(DEADLINE),
-        "/bantin" => said.contains("Bản tin ngày"),
+        // The upper level's is the province's.
+        "/bantin" => said.contains("Bản tin ngày") || said.contains("Bản tin cấp tỉnh ngày"),
         "/giobantin" => said.contains("06:30"),
         "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
         "/lienket" => said.contains("Mã liên kết:"),
@@ -768,8 +791,9 @@ fn every_secret() -> Vec<String> {
     out
 }
 
-/// A second commune in the same database, whose people hold the fixture's roles there:
-/// K2-R1, K2-HA, … (hamlet heads of its own two hamlets; the same organisations' names).
+/// A second commune in the same database, of another province, whose people hold the
+/// fixture's roles there: K2-R1, K2-HA, … (hamlet heads of its own two hamlets; the same
+/// organisations' names; K2-UP the other province's upper level).
 async fn second_commune(store: &Store) {
     let file = seed::CommuneFile {
         code: "xa-hai".into(),
@@ -781,7 +805,8 @@ async fn second_commune(store: &Store) {
         rules: Default::default(),
     };
     seed::add_commune(store, &file, now()).await.unwrap();
-    let grants: [(&str, Role, Option<&str>, Option<&str>); 6] = [
+    let grants: [(&str, Role, Option<&str>, Option<&str>); 7] = [
+        ("K2-UP", Role::UpperLevel, None, None),
         ("K2-HA", Role::HamletHead, Some("Xóm Một"), None),
         ("K2-HB", Role::HamletHead, Some("Xóm Hai"), None),
         ("K2-ORG", Role::OrgRep, None, Some("Hội Nông dân")),

@@ -204,8 +204,9 @@ pub(super) fn check_dialogue(
             &mut err,
         );
         for name in placeholders(&s.ask.get_ref().vi).chain(placeholders(&s.ask.get_ref().en)) {
-            // `{xom}`, `{Xom}`: the commune's word for a hamlet (`Texts::words`).
-            let word = name == "xom" || name == "Xom";
+            // `{xom}`, `{Xom}`: the commune's word for a hamlet; `{level}`, `{Level}`: the
+            // upper level's name (`Texts::words`).
+            let word = matches!(name.as_str(), "xom" | "Xom" | "level" | "Level");
             if !word && !steps.iter().any(|x| x.id == name) {
                 err(
                     s.ask.span().start,

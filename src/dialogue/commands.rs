@@ -228,7 +228,7 @@ impl Turn<'_> {
             .active
             .as_ref()
             .and_then(|a| self.dialogues.get(&a.dialogue))
-            .map(|d| d.title.get(self.ctx.lang).to_string())
+            .map(|d| self.ctx.l(&d.title))
             .unwrap_or_default();
         let mut text = self.ctx.t("switch-ask", &[("task", task.into())]);
         if let Some(n) = note {

@@ -137,6 +137,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "add_disabled_person.toml",
         include_str!("../../dialogues/add_disabled_person.toml"),
     ),
+    (
+        "upper_queue.toml",
+        include_str!("../../dialogues/upper_queue.toml"),
+    ),
+    (
+        "upper_decide.toml",
+        include_str!("../../dialogues/upper_decide.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

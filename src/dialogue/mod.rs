@@ -67,6 +67,10 @@ pub enum Action {
     RevokeRole,
     ChooseLeader,
     AddDisabledPerson,
+    /// The upper level's list of what the province's communes forwarded to it.
+    UpperQueue,
+    /// The upper level's answer to a forwarded proposal.
+    UpperDecide,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -169,6 +173,9 @@ pub enum Source {
     /// The households of the hamlet chosen in the step before (or of the user's only
     /// hamlet), and "none of them".
     HamletHomes,
+    /// The proposals the communes of the user's province forwarded to the upper level and
+    /// wait to hear about (the upper level).
+    ForwardedToUpper,
 }
 
 impl Source {
@@ -198,6 +205,7 @@ impl Source {
             "linked_accounts" => Source::LinkedAccounts,
             "staff_roles" => Source::StaffRoles,
             "hamlet_homes" => Source::HamletHomes,
+            "forwarded_to_upper" => Source::ForwardedToUpper,
             _ => return None,
         })
     }

@@ -20,7 +20,8 @@ pub(super) fn task_named<'d>(
         .iter()
         .filter(|d| allowed(ctx, d))
         .filter(|d| {
-            let (vi, en) = (fold(&d.title.vi), fold(&d.title.en));
+            let words = |t: &str| fold(&ctx.texts.words(t));
+            let (vi, en) = (words(&d.title.vi), words(&d.title.en));
             f.chars().count() >= 4 && (vi.starts_with(f) || en.starts_with(f))
         })
         .collect();

@@ -191,7 +191,12 @@ pub(super) fn command_menu(
         .list
         .iter()
         .filter(|d| may_start(access, d))
-        .map(|d| (command_for(d, lang), d.title.get(lang).to_string()))
+        .map(|d| {
+            (
+                command_for(d, lang),
+                texts.words(d.title.get(lang)).into_owned(),
+            )
+        })
         .collect();
     let builtins = match lang {
         Lang::Vi => [
@@ -220,7 +225,7 @@ pub(super) fn help(ctx: &Ctx<'_>, dialogues: &Dialogues) -> Reply {
         text.push_str(&format!(
             "\n{} – {}",
             command_for(d, ctx.lang),
-            d.title.get(ctx.lang)
+            ctx.l(&d.title)
         ));
     }
     Reply::text(text)

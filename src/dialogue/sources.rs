@@ -4,7 +4,7 @@
 use super::Source;
 use super::ctx::Ctx;
 use crate::dialogue::actions;
-use crate::domain::{GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
+use crate::domain::{Capability, GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
 use crate::present;
 use crate::store::{Tx, communes, groups, households, proposals};
 
@@ -48,6 +48,11 @@ pub(crate) async fn options(
             .await?
             .into_iter()
             .map(|(value, label)| opt(value, label, None))
+            .collect(),
+        Source::ForwardedToUpper => actions::upper::options(ctx, tx)
+            .await?
+            .into_iter()
+            .map(|(value, label, detail)| opt(value, label, Some(detail)))
             .collect(),
         Source::LinkedAccounts => actions::links::options(ctx, tx)
             .await?
@@ -331,6 +336,18 @@ pub(crate) async fn options(
                 Source::OpenProposals => vec![],
                 Source::VisibleProposals if ctx.is_officer() => {
                     proposals::all(tx, ctx.commune.id).await?
+                }
+                // The upper level: one's own (none, as a rule), and what the province's
+                // communes sent up to it.
+                Source::VisibleProposals if ctx.can(Capability::SeeForwarded) => {
+                    let mut list = proposals::by_submitter(tx, me).await?;
+                    let (province, demo) = (&ctx.commune.province, ctx.commune.is_demo);
+                    for p in proposals::sent_up_in_province(tx, province, demo).await? {
+                        if !list.iter().any(|q| q.id == p.id) {
+                            list.push(p);
+                        }
+                    }
+                    list
                 }
                 _ => proposals::by_submitter(tx, me).await?,
             };

@@ -5,6 +5,7 @@
 //! naming the day it covers.
 
 pub mod compose;
+pub mod province;
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -13,7 +14,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::app::AppState;
-use crate::domain::{CommuneRules, parse_time};
+use crate::domain::{Access, Capability, CommuneRules, parse_time};
 use crate::message::{FileRef, Reply};
 use crate::store::digests::{self, Recipient};
 use crate::store::{Tx, communes, files, outbox, persons};
@@ -151,8 +152,8 @@ async fn send(
     let contact = persons::notice_contact(&mut tx, r.person_id).await?;
     tx.commit().await?;
     let reply = match reply {
-        Some(mut reply) => {
-            if let Some(chart) = cache.chart(app, &commune, period, lang).await? {
+        Some((mut reply, with_chart)) => {
+            if with_chart && let Some(chart) = cache.chart(app, &commune, period, lang).await? {
                 reply.files.push(chart);
             }
             Some(reply)
@@ -195,6 +196,8 @@ pub struct Cache {
     inline: bool,
     communes: HashMap<i64, communes::Commune>,
     days: HashMap<(i64, DateTime<Utc>, DateTime<Utc>), compose::CommuneDay>,
+    /// The upper level's side, once per province (its name, whether the demo's) and period.
+    provinces: HashMap<(String, bool, DateTime<Utc>, DateTime<Utc>), province::ProvinceDay>,
     charts: HashMap<(i64, NaiveDate, Lang), Option<FileRef>>,
 }
 
@@ -259,8 +262,10 @@ impl Cache {
     }
 }
 
-/// The text of the digest of a period for a person (the caller adds the chart), or None on
-/// a day with nothing at all to say.
+/// The text of the digest of a period for a person, or None on a day with nothing at all to
+/// say: the commune's for hamlet heads and officers, the province's for the upper level (one
+/// message with both for someone who is both). True when the commune's part is in it: the
+/// caller adds the commune's chart.
 pub async fn build(
     texts: &Texts,
     tx: &mut Tx,
@@ -269,17 +274,54 @@ pub async fn build(
     person_id: i64,
     p: Period,
     lang: Lang,
+) -> anyhow::Result<Option<(Reply, bool)>> {
+    let grants = persons::grants(tx, person_id).await?;
+    let access = Access::new(grants.clone());
+    let mut reply = match access.gets_commune_digest() {
+        true => build_commune(texts, tx, cache, commune, person_id, &grants, p, lang).await?,
+        false => None,
+    };
+    let with_chart = reply.is_some();
+    if access.can(Capability::ReceiveUpperDigest) {
+        let key = (commune.province.clone(), commune.is_demo, p.from, p.to);
+        if let Entry::Vacant(e) = cache.provinces.entry(key.clone()) {
+            let (name, demo) = (&commune.province, commune.is_demo);
+            e.insert(province::ProvinceDay::gather(tx, name, demo, p.today, p.from, p.to).await?);
+        }
+        if let Some(text) = province::render(&cache.provinces[&key], p.day, p.today, texts, lang) {
+            reply = Some(match reply {
+                Some(mut r) => {
+                    r.text = format!("{}\n\n{text}", r.text);
+                    r
+                }
+                None => Reply::text(text),
+            });
+        }
+    }
+    Ok(reply.map(|r| (r, with_chart)))
+}
+
+/// The commune's digest of a period for a hamlet head or an officer.
+#[allow(clippy::too_many_arguments)]
+async fn build_commune(
+    texts: &Texts,
+    tx: &mut Tx,
+    cache: &mut Cache,
+    commune: &communes::Commune,
+    person_id: i64,
+    grants: &[crate::domain::Grant],
+    p: Period,
+    lang: Lang,
 ) -> anyhow::Result<Option<Reply>> {
     let commune_texts = texts.for_commune(&CommuneRules::from_json(&commune.rules).words.hamlet);
     let texts = &commune_texts;
-    let grants = persons::grants(tx, person_id).await?;
     let key = (commune.id, p.from, p.to);
     if let Entry::Vacant(e) = cache.days.entry(key) {
         e.insert(compose::CommuneDay::gather(tx, commune, p.today, p.from, p.to).await?);
     }
     let shared = &cache.days[&key];
     let data = compose::for_person(
-        tx, shared, commune, person_id, &grants, p.day, p.today, texts, lang,
+        tx, shared, commune, person_id, grants, p.day, p.today, texts, lang,
     )
     .await?;
     if data.nothing_new() && data.waiting.is_empty() && data.deadlines.is_empty() {
@@ -337,10 +379,10 @@ async fn preview_with(
     )
     .await?;
     tx.commit().await?;
-    let Some(mut reply) = reply else {
+    let Some((mut reply, with_chart)) = reply else {
         return Ok(quiet(&app.texts, lang, day));
     };
-    if let Some(chart) = cache.chart(app, &commune, period, lang).await? {
+    if with_chart && let Some(chart) = cache.chart(app, &commune, period, lang).await? {
         reply.files.push(chart);
     }
     Ok(reply)
@@ -367,7 +409,9 @@ pub async fn cli(
         let f = crate::text::fold(name);
         people.retain(|r| crate::text::fold(&r.display_name) == f);
         if people.is_empty() {
-            anyhow::bail!("nobody called {name:?} gets a digest (hamlet heads and officers do)");
+            anyhow::bail!(
+                "nobody called {name:?} gets a digest (hamlet heads, officers and the upper level do)"
+            );
         }
     }
     let mut out = String::new();

@@ -55,8 +55,19 @@ pub enum Capability {
     ActOnProposal,
     /// The officers' queue of what waits for the commune.
     SeeQueue,
-    /// The daily digest and its settings.
+    /// A daily digest and its settings: the commune's (hamlet heads, officers) or the
+    /// province's (the upper level).
     ReceiveDigest,
+    /// The upper level's daily digest across the province's communes: counts per commune,
+    /// the communes late or idle; no personal data.
+    ReceiveUpperDigest,
+    /// The proposals the province's communes forwarded to the upper level, each in full
+    /// (commune, group, kind, amounts, files, history).
+    SeeForwarded,
+    /// Record the upper level's answer to a forwarded proposal of the province: approved
+    /// (its decision) or not (its reason). Commune officers may record it too, under
+    /// `ActOnProposal`, where the province does not use the bot.
+    RecordUpperDecision,
     /// Add, list and close the commune's deadlines.
     ManageDeadlines,
     /// The Excel report of the whole commune.
@@ -89,7 +100,18 @@ use Role as R;
 
 const EVERYONE: &[Role] = &[R::Resident];
 const OFFICERS: &[Role] = &[R::CultureOfficer, R::AgriOfficer, R::Leader];
+/// Who gets the commune's digest (and sees phones: hamlet heads in full, officers one by one).
 const DIGEST: &[Role] = &[R::HamletHead, R::CultureOfficer, R::AgriOfficer, R::Leader];
+/// Who gets a digest of some kind: the commune's, or the province's for the upper level.
+const ANY_DIGEST: &[Role] = &[
+    R::HamletHead,
+    R::CultureOfficer,
+    R::AgriOfficer,
+    R::Leader,
+    R::UpperLevel,
+];
+/// The province's officers: what the communes forward to them, and a digest across them.
+const UPPER: &[Role] = &[R::UpperLevel];
 /// Who proposes: an established group's leader or creator, a business for value chains.
 const PROPOSERS: &[Role] = &[R::HamletHead, R::OrgRep, R::BusinessRep, R::GroupLeader];
 const GROUP_CREATORS: &[Role] = &[R::HamletHead, R::OrgRep];
@@ -118,7 +140,10 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::SeeProposal, EVERYONE),
     (C::ActOnProposal, OFFICERS),
     (C::SeeQueue, OFFICERS),
-    (C::ReceiveDigest, DIGEST),
+    (C::ReceiveDigest, ANY_DIGEST),
+    (C::ReceiveUpperDigest, UPPER),
+    (C::SeeForwarded, UPPER),
+    (C::RecordUpperDecision, UPPER),
     (C::ManageDeadlines, OFFICERS),
     (C::SeeReport, OFFICERS),
     (C::LinkAccounts, EVERYONE),
@@ -175,6 +200,31 @@ impl Access {
     /// Officers of the commune: culture-social, agricultural extension, the committee.
     pub fn is_officer(&self) -> bool {
         self.grants.iter().any(|g| g.role.is_officer())
+    }
+
+    /// Gets the commune's digest: hamlet heads and officers (an upper-level officer gets the
+    /// province's instead, unless they also hold one of these).
+    pub fn gets_commune_digest(&self) -> bool {
+        DIGEST.iter().any(|&r| self.has_role(r))
+    }
+
+    /// Sees, as the upper level, what a commune of `province` forwarded, holding the role in
+    /// a commune of `own_province`: the same province as the commune files write it, and
+    /// never a demo commune's for a real one's or the other way round.
+    pub fn sees_forwarded_of(
+        &self,
+        (own_province, own_demo): (&str, bool),
+        (province, demo): (&str, bool),
+    ) -> bool {
+        self.can(Capability::SeeForwarded)
+            && same_province(own_province, province)
+            && own_demo == demo
+    }
+
+    /// Records, as the upper level, the answer to what a commune of `province` forwarded:
+    /// the same scope as `sees_forwarded_of`.
+    pub fn decides_forwarded_of(&self, own: (&str, bool), other: (&str, bool)) -> bool {
+        self.can(Capability::RecordUpperDecision) && self.sees_forwarded_of(own, other)
     }
 
     /// The hamlets this person heads.
@@ -253,6 +303,12 @@ impl Access {
     }
 }
 
+/// Two communes lie in one province when their files name it alike (a province left blank
+/// joins nothing).
+fn same_province(a: &str, b: &str) -> bool {
+    !a.trim().is_empty() && a.trim() == b.trim()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +357,9 @@ mod tests {
             C::SeeStaff,
             C::RevokeRole,
             C::RecordDisabledPerson,
+            C::ReceiveUpperDigest,
+            C::SeeForwarded,
+            C::RecordUpperDecision,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {
@@ -394,6 +453,38 @@ mod tests {
         // Nobody is granted it: a group makes its leader.
         assert!(!R::GroupLeader.is_granted() && !R::Resident.is_granted());
         assert!("group_leader".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn the_upper_level_decides_forwarded_proposals_of_its_province_only() {
+        let upper = with(&[(R::UpperLevel, None)]);
+        let tn = ("Thái Nguyên", false);
+        assert!(upper.decides_forwarded_of(tn, ("Thái Nguyên", false)));
+        assert!(!upper.decides_forwarded_of(tn, ("Bắc Kạn", false)));
+        assert!(
+            !upper.decides_forwarded_of(tn, ("Thái Nguyên", true)),
+            "the demo"
+        );
+        assert!(!upper.decides_forwarded_of(("", false), ("", false)));
+        assert!(upper.can(C::ReceiveDigest) && upper.can(C::ReceiveUpperDigest));
+        assert!(!upper.gets_commune_digest());
+        // Not a commune officer: no households, no phones, no commune queue.
+        assert!(!upper.is_officer());
+        for c in [
+            C::ReviewHouseholds,
+            C::SeeFullPhone,
+            C::ActOnProposal,
+            C::SeeQueue,
+            C::SeeReport,
+            C::Invite,
+            C::SeeAudit,
+        ] {
+            assert!(!upper.can(c), "{c:?}");
+        }
+        // Commune officers record the answer under their own step, not as the upper level.
+        let officer = with(&[(R::CultureOfficer, None)]);
+        assert!(!officer.decides_forwarded_of(tn, tn) && !officer.sees_forwarded_of(tn, tn));
+        assert!(officer.gets_commune_digest() && !officer.can(C::ReceiveUpperDigest));
     }
 
     #[test]

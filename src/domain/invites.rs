@@ -76,6 +76,14 @@ pub fn grant(role: Role, hamlet_id: Option<i64>, org: Option<&str>) -> Result<Gr
 }
 
 /// What became of an invite, as far as taking it goes.
+/// Whether a commune's staff gives (`/moi`) and takes back (`/thuhoi`) this role in chat.
+/// Not the upper level's: it covers every commune of the province, and one commune's
+/// officer must neither make someone an officer over its neighbours nor remove the
+/// province's; whoever runs the deployment does both from the command line.
+pub fn commune_gives(role: Role) -> bool {
+    role != Role::UpperLevel
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     Open,

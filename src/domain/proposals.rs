@@ -94,6 +94,19 @@ impl ProposalStatus {
         )
     }
 
+    /// Went up to the upper level: forwarded, and whatever became of it after. What the
+    /// upper level may open.
+    pub fn went_up(self) -> bool {
+        matches!(
+            self,
+            Self::Forwarded
+                | Self::Approved
+                | Self::NotApproved
+                | Self::InProgress
+                | Self::Finished
+        )
+    }
+
     /// The lifecycle in the letter: submitted → appraised → forwarded to the competent level
     /// → approved (or not) → carried out. Returned proposals come back as submitted. Once
     /// forwarded, the answer is the upper level's: the commune records it, and can no longer

@@ -1,6 +1,7 @@
 //! Roles a person holds in a commune. Everyone is a resident; the commune makes some people
 //! hamlet heads (of one hamlet) or officers; a group makes the account of the household it
-//! chose its leader.
+//! chose its leader. The province's officers (the upper level) are granted a role in a
+//! commune of the province that covers every commune of it.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,9 @@ codes! {
         OrgRep => "org_rep",
         /// đại diện doanh nghiệp, hợp tác xã: leads value-chain linkage projects
         BusinessRep => "business_rep",
+        /// cán bộ cấp tỉnh (or of a city: the level's name is a setting): the province's
+        /// officers, over every commune of the province; not an officer of any commune
+        UpperLevel => "upper_level",
         /// trưởng nhóm: implicit, never stored or granted; held while a household one
         /// registered is the chosen leader of a community group
         GroupLeader => "group_leader",
@@ -37,7 +41,8 @@ impl Role {
         !matches!(self, Role::Resident | Role::GroupLeader)
     }
 
-    /// Officers of the commune see and act on every hamlet.
+    /// Officers of the commune see and act on every hamlet. The upper level is not one: it
+    /// reviews no household and sees no household's personal data.
     pub fn is_officer(self) -> bool {
         matches!(
             self,

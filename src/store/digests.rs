@@ -6,7 +6,8 @@ use sqlx::FromRow;
 
 use super::{Tx, execute, on_tx};
 
-/// A person who gets a digest: hamlet heads and the commune's officers.
+/// A person who gets a digest: hamlet heads and the commune's officers; the upper level, whose
+/// digest is the province's.
 #[derive(Debug, Clone, FromRow)]
 pub struct Recipient {
     pub person_id: i64,
@@ -26,7 +27,8 @@ pub async fn recipients(tx: &mut Tx) -> sqlx::Result<Vec<Recipient>> {
             o.time_zone, o.quiet_line, r.since
          FROM persons p LEFT JOIN officer_prefs o ON o.person_id = p.id
          JOIN (SELECT person_id, MIN(granted_at) AS since FROM roles
-            WHERE role IN ('hamlet_head', 'culture_officer', 'agri_officer', 'leader')
+            WHERE role IN ('hamlet_head', 'culture_officer', 'agri_officer', 'leader',
+                'upper_level')
             GROUP BY person_id) r ON r.person_id = p.id
          ORDER BY p.id"
     )

@@ -23,6 +23,7 @@ pub mod links;
 pub mod outbox;
 pub mod persons;
 pub mod proposals;
+pub mod province;
 pub mod retention;
 pub mod scratch;
 pub mod staff;

@@ -168,6 +168,43 @@ pub async fn forwarded(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Proposa
     .await)
 }
 
+/// Proposals of every commune of a province (as `province::communes` reads it) waiting for
+/// the upper level's answer, the longest waiting first.
+pub async fn forwarded_in_province(
+    tx: &mut Tx,
+    province: &str,
+    demo: bool,
+) -> sqlx::Result<Vec<Proposal>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE status = 'forwarded' AND commune_id IN (SELECT id FROM communes
+            WHERE province = $1 AND is_demo = $2 AND province <> '')
+         ORDER BY updated_at, id"
+    ))
+    .bind(province)
+    .bind(demo)
+    .fetch_all(conn)
+    .await)
+}
+
+/// Proposals of every commune of a province that went up to the upper level (forwarded, and
+/// answered since), the latest moved first: what the upper level may open.
+pub async fn sent_up_in_province(
+    tx: &mut Tx,
+    province: &str,
+    demo: bool,
+) -> sqlx::Result<Vec<Proposal>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE status IN ('forwarded', 'approved', 'not_approved', 'in_progress', 'finished')
+           AND commune_id IN (SELECT id FROM communes
+            WHERE province = $1 AND is_demo = $2 AND province <> '')
+         ORDER BY updated_at DESC, id DESC"
+    ))
+    .bind(province)
+    .bind(demo)
+    .fetch_all(conn)
+    .await)
+}
+
 pub async fn all(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Proposal>> {
     on_tx!(tx, |conn| sqlx::query_as(select!(
         "WHERE commune_id = $1 ORDER BY id"

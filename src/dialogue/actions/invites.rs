@@ -132,6 +132,10 @@ pub(super) async fn issue(
         }
         None => None,
     };
+    // A dialogue file may offer only the roles the action takes, but the rule is the code's.
+    if !invites::commune_gives(input.for_role) {
+        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    }
     let org = input.org.as_ref().map(FreeText::as_str);
     // The dialogue asks exactly what the role needs; anything else is a file out of step.
     let grant = invites::grant(input.for_role, hamlet.as_ref().map(|h| h.id), org)
@@ -343,7 +347,7 @@ pub(super) async fn staff(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome>
 pub(crate) async fn options(ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<(String, String)>> {
     let mut out = vec![];
     for h in staff::of_commune(tx, ctx.commune.id).await? {
-        if h.person_id == ctx.person.id {
+        if h.person_id == ctx.person.id || !invites::commune_gives(h.role) {
             continue;
         }
         let label = ctx.t(
@@ -356,6 +360,9 @@ pub(crate) async fn options(ctx: &Ctx<'_>, tx: &mut Tx) -> sqlx::Result<Vec<(Str
         out.push((format!("r:{}", h.id), label));
     }
     for i in stored::open(tx, ctx.commune.id, ctx.now).await? {
+        if !invites::commune_gives(i.role) {
+            continue;
+        }
         let label = ctx.t(
             "revoke-invite-option",
             &[
@@ -388,6 +395,7 @@ pub(super) async fn revoke(
             return Ok(gone());
         };
         if invite.commune_id != ctx.commune.id
+            || !invites::commune_gives(invite.role)
             || !stored::revoke(tx, id, ctx.commune.id, ctx.now).await?
         {
             return Ok(gone());
@@ -420,7 +428,7 @@ pub(super) async fn revoke(
         return Ok(gone());
     };
     let person = persons::by_id(tx, held.person_id).await?;
-    if person.commune_id != ctx.commune.id {
+    if person.commune_id != ctx.commune.id || !invites::commune_gives(held.role) {
         return Ok(gone());
     }
     if held.person_id == me {

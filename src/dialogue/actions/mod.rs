@@ -14,6 +14,7 @@ mod outcome;
 mod person;
 pub mod proposals;
 pub(crate) mod tries;
+pub(crate) mod upper;
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -191,6 +192,16 @@ const DISABLED_FIELDS: &[Field] = &[
     field("birth_year", Kind::Number, true),
 ];
 
+/// The upper level answers only: approved (its decision) or not (its reason).
+const UPPER_DECIDE_FIELDS: &[Field] = &[
+    field("proposal", Kind::Choice, true),
+    choice("step", true, &["approve", "decline"]),
+    field("comment", Kind::Text, false),
+    field("decision_no", Kind::Text, false),
+    field("decision_date", Kind::Date, false),
+    field("amount", Kind::Money, false),
+];
+
 const ACT_FIELDS: &[Field] = &[
     field("proposal", Kind::Choice, true),
     choice(
@@ -241,6 +252,8 @@ impl Action {
             "revoke_role" => Action::RevokeRole,
             "choose_leader" => Action::ChooseLeader,
             "add_disabled_person" => Action::AddDisabledPerson,
+            "upper_queue" => Action::UpperQueue,
+            "upper_decide" => Action::UpperDecide,
             _ => return None,
         })
     }
@@ -280,6 +293,8 @@ impl Action {
             Action::RevokeRole => C::RevokeRole,
             Action::ChooseLeader => C::ChooseLeader,
             Action::AddDisabledPerson => C::RecordDisabledPerson,
+            Action::UpperQueue => C::SeeForwarded,
+            Action::UpperDecide => C::RecordUpperDecision,
         }
     }
 
@@ -299,6 +314,7 @@ impl Action {
                 | Action::ShowStaff
                 | Action::DigestNow
                 | Action::Report
+                | Action::UpperQueue
                 // It hands over to the proposal's summary, where nothing is saved unasked.
                 | Action::ReviseProposal
         )
@@ -314,7 +330,8 @@ impl Action {
             | Action::ListDeadlines
             | Action::Report
             | Action::AuditLog
-            | Action::ShowStaff => &[],
+            | Action::ShowStaff
+            | Action::UpperQueue => &[],
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
@@ -335,6 +352,7 @@ impl Action {
             Action::RevokeRole => REVOKE_FIELDS,
             Action::ChooseLeader => LEADER_FIELDS,
             Action::AddDisabledPerson => DISABLED_FIELDS,
+            Action::UpperDecide => UPPER_DECIDE_FIELDS,
         }
     }
 
@@ -386,6 +404,8 @@ impl Action {
             Action::RevokeRole => self::invites::revoke(ctx, tx, typed(answers)?).await,
             Action::ChooseLeader => self::leaders::choose(ctx, tx, typed(answers)?).await,
             Action::AddDisabledPerson => disabled::add(ctx, tx, typed(answers)?).await,
+            Action::UpperQueue => upper::queue(ctx, tx).await,
+            Action::UpperDecide => upper::decide(ctx, tx, typed(answers)?).await,
         }
     }
 }

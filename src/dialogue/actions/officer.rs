@@ -8,8 +8,9 @@ use serde_json::json;
 use super::outcome::Outcome;
 use crate::dialogue::ctx::Ctx;
 use crate::digest::compose;
+use crate::digest::province::{self, ProvinceDay};
 use crate::domain::input::format_date;
-use crate::domain::{FreeText, parse_time};
+use crate::domain::{Capability, FreeText, parse_time};
 use crate::message::Reply;
 use crate::present;
 use crate::store::{Tx, audit, digests};
@@ -33,27 +34,43 @@ pub(super) struct DeadlineOnly {
 
 /// Today's digest now, covering the last 24 hours; not counted as the daily one.
 pub(super) async fn digest_now(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
-    let data = compose::gather(
-        tx,
-        ctx.commune,
-        ctx.person.id,
-        ctx.access.grants(),
-        ctx.today,
-        ctx.today,
-        ctx.now - Duration::days(1),
-        ctx.now,
-        ctx.texts,
-        ctx.lang,
-    )
-    .await?;
-    let mut reply = compose::reply(&data, ctx.texts, ctx.lang);
-    // Drawn when it is sent, not while this message holds the database.
-    if data.now.confirmed + data.now.people > 0 {
-        let chart = crate::report::made::chart_of(ctx.commune.id, ctx.today, ctx.lang);
-        reply.files.push(chart);
+    let (from, to) = (ctx.now - Duration::days(1), ctx.now);
+    let mut replies = vec![];
+    if ctx.access.gets_commune_digest() {
+        let data = compose::gather(
+            tx,
+            ctx.commune,
+            ctx.person.id,
+            ctx.access.grants(),
+            ctx.today,
+            ctx.today,
+            from,
+            to,
+            ctx.texts,
+            ctx.lang,
+        )
+        .await?;
+        let mut reply = compose::reply(&data, ctx.texts, ctx.lang);
+        // Drawn when it is sent, not while this message holds the database.
+        if data.now.confirmed + data.now.people > 0 {
+            let chart = crate::report::made::chart_of(ctx.commune.id, ctx.today, ctx.lang);
+            reply.files.push(chart);
+        }
+        replies.push(reply);
+    }
+    // The upper level: the province's communes, as its daily digest reads them.
+    if ctx.can(Capability::ReceiveUpperDigest) {
+        let (name, demo) = (&ctx.commune.province, ctx.commune.is_demo);
+        let day = ProvinceDay::gather(tx, name, demo, ctx.today, from, to).await?;
+        let text = province::render(&day, ctx.today, ctx.today, ctx.texts, ctx.lang)
+            .unwrap_or_else(|| {
+                let day = format_date(ctx.today);
+                ctx.t("digest-quiet", &[("day", day.into())])
+            });
+        replies.push(Reply::text(text));
     }
     Ok(Outcome {
-        replies: vec![reply],
+        replies,
         ..Outcome::default()
     })
 }

@@ -9,12 +9,13 @@ use super::outcome::{Notice, Outcome, Then, tell_role};
 use crate::dialogue::ctx::Ctx;
 use crate::domain::input::format_date;
 use crate::domain::{
-    FreeText, GroupStatus, Money, ProposalKind, ProposalStatus, ProposalStep, Role,
+    CommuneRules, CommuneWords, FreeText, GroupStatus, Money, ProposalKind, ProposalStatus,
+    ProposalStep, Role,
 };
 use crate::message::{FileRef, Reply};
 use crate::present;
 use crate::store::proposals::{self, Attachment, Decision, NewProposal, Proposal};
-use crate::store::{Tx, audit, groups, outbox};
+use crate::store::{Tx, audit, communes, groups, outbox};
 use crate::text::Arg;
 
 /// The dialogue a revision goes back to (its file's `id`).
@@ -52,8 +53,8 @@ pub(super) struct ProposalInput {
 
 #[derive(Deserialize)]
 pub(super) struct ActInput {
-    proposal: String,
-    step: ProposalStep,
+    pub(super) proposal: String,
+    pub(super) step: ProposalStep,
     comment: Option<FreeText>,
     /// The upper level's approving decision, when the step is its approval.
     decision_no: Option<FreeText>,
@@ -270,11 +271,52 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             ctx.t("review-not-found", &[("id", id.into())]),
         ));
     };
+    let words = ctx.rules.words.clone();
+    Ok(
+        match record_step(ctx, tx, &p, &input, &words, ctx.who()).await? {
+            Err(out) => out,
+            Ok(done) => {
+                let mut out = Outcome::reply(ctx.t(done.reply, &done.args));
+                out.notices.push(Notice {
+                    person_id: p.submitted_by,
+                    message: done.notice,
+                    args: done.args,
+                });
+                out
+            }
+        },
+    )
+}
+
+/// A step recorded on a proposal: what the one who recorded it is told, and what its
+/// submitter is told, with the arguments of both.
+pub(super) struct Recorded {
+    pub reply: &'static str,
+    pub notice: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+    /// The upper level's approving decision, when the step recorded one.
+    pub approved: bool,
+}
+
+/// Records `input`'s step on `p` (of the commune whose `words` name its upper level), as
+/// `who`: the checks every recorder passes (not one's own proposal, a step its status allows,
+/// a reason, a decision granting at most what was asked), the move, its history and the audit
+/// entry. Err is what to answer instead when a check fails.
+pub(super) async fn record_step(
+    ctx: &Ctx<'_>,
+    tx: &mut Tx,
+    p: &Proposal,
+    input: &ActInput,
+    words: &CommuneWords,
+    who: audit::Who<'_>,
+) -> anyhow::Result<Result<Recorded, Outcome>> {
+    let id = p.id;
     // Nobody appraises, forwards or approves what they submitted.
     if p.submitted_by == ctx.person.id {
-        return Ok(Outcome::reply(ctx.t("proposal-own", &[("id", id.into())])));
+        return Ok(Err(Outcome::reply(
+            ctx.t("proposal-own", &[("id", id.into())]),
+        )));
     }
-    let words = &ctx.rules.words;
     let from = p.status;
     let Some(to) = from.after(input.step) else {
         let allowed: Vec<String> = ProposalStep::ALL
@@ -282,7 +324,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             .filter(|s| from.after(*s).is_some())
             .map(|s| ctx.t(s.message_id(), &[("upper", present::upper_level(words))]))
             .collect();
-        return Ok(Outcome {
+        return Ok(Err(Outcome {
             retry_from: Some("step"),
             ..Outcome::retry(ctx.t(
                 "proposal-bad-step",
@@ -292,17 +334,17 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
                     ("allowed", allowed.join(", ").into()),
                 ],
             ))
-        });
+        }));
     };
     let comment = input.comment.as_ref().map(FreeText::as_str);
     if input.step.needs_comment() && comment.is_none() {
-        return Ok(Outcome::reply(ctx.t("proposal-needs-comment", &[])));
+        return Ok(Err(Outcome::reply(ctx.t("proposal-needs-comment", &[]))));
     }
     let decision = match (&input.decision_no, input.decision_date, input.amount) {
         (Some(no), Some(date), Some(amount)) if input.step.needs_decision() => {
             // The upper level grants at most what was asked for.
             if amount.get() > p.support {
-                return Ok(Outcome {
+                return Ok(Err(Outcome {
                     retry_from: Some("amount"),
                     ..Outcome::retry(ctx.t(
                         "proposal-amount-over",
@@ -311,7 +353,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
                             ("support", money(p.support).into()),
                         ],
                     ))
-                });
+                }));
             }
             Some(Decision {
                 no: no.as_str(),
@@ -320,7 +362,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
             })
         }
         _ if input.step.needs_decision() => {
-            return Ok(Outcome::reply(ctx.t("proposal-needs-decision", &[])));
+            return Ok(Err(Outcome::reply(ctx.t("proposal-needs-decision", &[]))));
         }
         _ => None,
     };
@@ -330,14 +372,14 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
     };
     if !moved {
         // Another officer moved it a moment ago: show it afresh.
-        return Ok(Outcome::reply(
+        return Ok(Err(Outcome::reply(
             ctx.t("proposal-changed", &[("id", id.into())]),
-        ));
+        )));
     }
     proposals::add_event(tx, id, ctx.person.id, Some(from), to, comment, ctx.now).await?;
     audit::record(
         tx,
-        ctx.who(),
+        who,
         input.step.code(),
         "proposal",
         id,
@@ -358,7 +400,7 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
         ("status", present::proposal_status(to, words)),
         ("comment", comment.unwrap_or("—").to_string().into()),
     ];
-    let (reply, message) = match &decision {
+    let (reply, notice) = match &decision {
         Some(d) => {
             args.extend(decision_args(d.no, d.date, d.amount));
             ("proposal-approved", "notice-proposal-approved")
@@ -368,17 +410,16 @@ pub(super) async fn act(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyhow::
         None if comment.is_some() => ("proposal-moved", "notice-proposal-moved-note"),
         None => ("proposal-moved", "notice-proposal-moved"),
     };
-    let mut out = Outcome::reply(ctx.t(reply, &args));
-    out.notices.push(Notice {
-        person_id: p.submitted_by,
-        message,
+    Ok(Ok(Recorded {
+        reply,
+        notice,
         args,
-    });
-    Ok(out)
+        approved: decision.is_some(),
+    }))
 }
 
 /// The decision as messages name it: number, date, the support granted.
-fn decision_args(no: &str, date: NaiveDate, amount: i64) -> [(&'static str, Arg); 3] {
+pub(super) fn decision_args(no: &str, date: NaiveDate, amount: i64) -> [(&'static str, Arg); 3] {
     [
         ("no", no.to_string().into()),
         ("date", format_date(date).into()),
@@ -386,7 +427,7 @@ fn decision_args(no: &str, date: NaiveDate, amount: i64) -> [(&'static str, Arg)
     ]
 }
 
-fn money(n: i64) -> String {
+pub(super) fn money(n: i64) -> String {
     Money::try_from(n)
         .map(|m| m.to_string())
         .unwrap_or_else(|_| n.to_string())
@@ -418,17 +459,31 @@ pub(super) async fn show(
     input: ProposalInput,
 ) -> anyhow::Result<Outcome> {
     let id: i64 = input.proposal.parse()?;
-    let Some(p) = proposals::get(tx, id)
-        .await?
-        .filter(|p| p.commune_id == ctx.commune.id)
-    else {
-        return Ok(Outcome::reply(
-            ctx.t("review-not-found", &[("id", id.into())]),
-        ));
+    let not_found = || Outcome::reply(ctx.t("review-not-found", &[("id", id.into())]));
+    let Some(p) = proposals::get(tx, id).await? else {
+        return Ok(not_found());
     };
-    if !(ctx.is_officer() || p.submitted_by == ctx.person.id) {
-        return Ok(Outcome::reply(ctx.t("err-not-allowed", &[])));
+    let own_commune = p.commune_id == ctx.commune.id;
+    let commune = match own_commune {
+        true => ctx.commune.clone(),
+        false => communes::by_id(tx, p.commune_id).await?,
+    };
+    // The commune's officers and the submitter; the upper level, what a commune of its
+    // province sent up to it.
+    let as_commune = own_commune && (ctx.is_officer() || p.submitted_by == ctx.person.id);
+    let as_upper = !as_commune
+        && p.status.went_up()
+        && ctx.access.sees_forwarded_of(
+            (&ctx.commune.province, ctx.commune.is_demo),
+            (&commune.province, commune.is_demo),
+        );
+    if !as_commune && !as_upper {
+        return Ok(match own_commune {
+            true => Outcome::reply(ctx.t("err-not-allowed", &[])),
+            false => not_found(),
+        });
     }
+    let words = CommuneRules::from_json(&commune.rules).words;
     let a: Map<String, Value> = serde_json::from_str(&p.answers).unwrap_or_default();
     let text_of = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("—").to_string();
     let num_of = |k: &str| a.get(k).and_then(Value::as_i64).unwrap_or(0);
@@ -451,7 +506,19 @@ pub(super) async fn show(
             )
         }
     };
-    let mut text = format!("#{} {}\n{kind}\n{who}\n", p.id, p.title);
+    let mut text = format!("#{} {}\n", p.id, p.title);
+    // The upper level reads a hundred communes' proposals: whose this is comes first.
+    if as_upper {
+        text.push_str(&ctx.t(
+            "proposal-of-commune",
+            &[
+                ("commune", commune.name.clone().into()),
+                ("district", commune.district.clone().into()),
+            ],
+        ));
+        text.push('\n');
+    }
+    text.push_str(&format!("{kind}\n{who}\n"));
     text.push_str(&ctx.t(
         "proposal-detail",
         &[
@@ -465,10 +532,7 @@ pub(super) async fn show(
             ("income", text_of("income").into()),
             ("rotation", text_of("rotation").into()),
             ("training", text_of("training").into()),
-            (
-                "status",
-                present::proposal_status(p.status, &ctx.rules.words),
-            ),
+            ("status", present::proposal_status(p.status, &words)),
         ],
     ));
     if let (Some(no), Some(date), Some(amount)) =
@@ -479,10 +543,12 @@ pub(super) async fn show(
     }
     text.push('\n');
     text.push_str(&ctx.t("proposal-history", &[]));
-    let (tz, words) = (&ctx.commune.time_zone, &ctx.rules.words);
+    let tz = &commune.time_zone;
     for e in proposals::events(tx, p.id).await? {
         text.push('\n');
-        text.push_str(&present::proposal_event(ctx.texts, ctx.lang, &e, tz, words));
+        text.push_str(&present::proposal_event(
+            ctx.texts, ctx.lang, &e, tz, &words,
+        ));
     }
     let file = |a: Attachment| FileRef {
         kind: a.kind,
@@ -497,7 +563,7 @@ pub(super) async fn show(
         .map(file)
         .collect();
     // What revisions replaced stays with the proposal for the officers who appraise it.
-    let earlier = match ctx.is_officer() {
+    let earlier = match as_commune && ctx.is_officer() {
         true => proposals::earlier_attachments(tx, p.id).await?,
         false => vec![],
     };
