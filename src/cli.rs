@@ -1,4 +1,4 @@
-//! The command line: `chat`, `init`, `invite`, `staff`, `revoke`, `grant`, `check`, `run`,
+//! The command line: `chat`, `init`, `communes`, `move-person`, `invite`, `staff`, `revoke`, `grant`, `check`, `run`,
 //! `export`, `audit` and the rest; each command's work lives in the library, and this module
 //! only reads the arguments.
 
@@ -46,6 +46,21 @@ pub enum Command {
     Init {
         #[arg(long)]
         commune: PathBuf,
+    },
+    /// The communes of the database: code, name, province, hamlets, households, people, and
+    /// how a newcomer reaches each (its code; its Telegram link with `telegram_bot` set).
+    Communes,
+    /// Put a person who chose the wrong commune in another: `move-person telegram:123 --to
+    /// tan-cuong`. Only someone with nothing yet (no household, group, proposal or role).
+    MovePerson {
+        /// CHANNEL:ID, a person's number, or their name.
+        who: String,
+        /// The code of the commune they belong to.
+        #[arg(long)]
+        to: String,
+        /// The commune they are in now, to find them by name when several communes have one.
+        #[arg(long)]
+        commune: Option<String>,
     },
     /// Give a person a role: `grant console:ba-lan hamlet_head --hamlet "Xóm Đồng Tâm"`.
     Grant {
@@ -417,6 +432,26 @@ pub async fn main() -> anyhow::Result<()> {
             let file = seed::read_commune(&commune)?;
             let store = app::open_store(&settings).await?;
             let done = seed::add_commune(&store, &file, clock.now()).await?;
+            println!("{done}");
+        }
+        Command::Communes => {
+            let store = app::open_store(&settings).await?;
+            let bot = settings.telegram_bot.as_deref();
+            let out = seed::list_communes(&store, bot, settings.commune.as_deref()).await?;
+            store.close().await;
+            println!("{out}");
+        }
+        Command::MovePerson { who, to, commune } => {
+            let app = AppState::new(app::open_store(&settings).await?, clock)?;
+            let done = crate::roster::move_person(
+                &app.store,
+                &app.texts,
+                &who,
+                &to,
+                commune.as_deref(),
+                app.clock.now(),
+            )
+            .await?;
             println!("{done}");
         }
         Command::Grant {

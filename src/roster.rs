@@ -1,19 +1,24 @@
 //! The commune's staff from the command line: `giamngheo invite` makes an invite to a role
 //! (the first officer's, typically), `giamngheo staff` lists who holds which role and the
-//! invites not taken yet, `giamngheo revoke` takes a role back. Worded as in the chat, in
+//! invites not taken yet, `giamngheo revoke` takes a role back, `giamngheo move-person` puts a
+//! person who chose the wrong commune in the right one. Worded as in the chat, in
 //! Vietnamese; written to the audit log with no actor (the operator).
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::clock::local_date;
+use anyhow::Context;
+
+use crate::dialogue::actions::commune::{self, Moved, move_person as move_person_to};
 use crate::dialogue::actions::invites::{self, ROLE_REVOKED};
 use crate::domain::Role;
 use crate::domain::input::format_date;
 use crate::domain::invites::{grant, shown};
+use crate::message::Reply;
 use crate::present;
 use crate::seed;
-use crate::store::{Store, audit, persons, staff};
+use crate::store::{Store, audit, communes, outbox, persons, staff};
 use crate::text::{Lang, Texts, fold};
 
 /// `giamngheo invite ROLE [--hamlet NAME | --org NAME]`: the code, how long it is good for,
@@ -214,4 +219,77 @@ pub async fn revoke(
         "{}: đã thu hồi (revoked) {role}",
         present::numbered(h.person_id, &h.display_name)
     ))
+}
+
+/// `giamngheo move-person WHO --to CODE`: puts a person who chose the wrong commune in the
+/// right one, if they have nothing yet where they are (see `actions::commune`), and tells
+/// them. WHO is an account ("telegram:123456789"), a person's number or a name, looked for in
+/// `--commune` or else in every commune.
+pub async fn move_person(
+    store: &Store,
+    texts: &Texts,
+    who: &str,
+    to_code: &str,
+    commune_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    let mut tx = store.begin().await?;
+    let to = communes::by_code(&mut tx, to_code.trim())
+        .await?
+        .with_context(|| format!("no commune {to_code:?}: `giamngheo communes` lists them"))?;
+    let within = match commune_code {
+        Some(code) => vec![seed::commune(&mut tx, Some(code)).await?],
+        None => communes::all(&mut tx).await?,
+    };
+    let mut found = vec![];
+    for c in &within {
+        match persons::named(&mut tx, c.id, who).await? {
+            persons::Named::One(id) => found.push(id),
+            persons::Named::Nobody => {}
+            persons::Named::Several(ids) => anyhow::bail!(
+                "several people in {} are named {who:?} ({}): give the number instead",
+                c.name,
+                ids.iter()
+                    .map(|id| format!("#{id}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+    let person_id = match found[..] {
+        [id] => id,
+        [] => anyhow::bail!(
+            "nobody is {who:?}: name an account (telegram:123456789), a person's number or a name"
+        ),
+        _ => anyhow::bail!("several people are {who:?}: name the commune with --commune"),
+    };
+    let person = persons::by_id(&mut tx, person_id).await?;
+    let from = communes::by_id(&mut tx, person.commune_id).await?;
+    let name = present::numbered(person.id, &person.display_name);
+    let by = audit::Who::cli(to.id);
+    let out = match move_person_to(&mut tx, person_id, &to, by, now).await? {
+        Moved::Same => format!("{name}: đã thuộc (already in) {}", to.name),
+        Moved::Held(h) => anyhow::bail!(
+            "{name} has {} in {}: records stay in their commune; not moved",
+            commune::holdings(texts, Lang::En, &h),
+            from.name
+        ),
+        Moved::Done => {
+            let lang = Lang::parse(&person.lang).unwrap_or_default();
+            let args = [
+                ("commune", to.name.clone().into()),
+                ("province", to.province.clone().into()),
+            ];
+            let reply = Reply::text(texts.get(lang, "commune-moved-notice", &args));
+            if let Some(c) = persons::notice_contact(&mut tx, person_id).await? {
+                outbox::enqueue(&mut tx, &c.channel, &c.chat_id, &reply, now).await?;
+            }
+            format!(
+                "{name}: đã chuyển từ {} sang (moved from … to) {}",
+                from.name, to.name
+            )
+        }
+    };
+    tx.commit().await?;
+    Ok(out)
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::domain::{CommuneRules, Role};
+use crate::present;
 use crate::store::communes::{self, Commune, Hamlet, NewCommune};
 use crate::store::{Store, Tx, audit, persons};
 
@@ -136,6 +137,9 @@ pub fn read_commune(path: &std::path::Path) -> anyhow::Result<CommuneFile> {
             anyhow::bail!("{where_}: `{field}` is empty");
         }
     }
+    if let Some(why) = crate::domain::communes::code_problem(file.code.trim()) {
+        anyhow::bail!("{where_}: code {:?}: {why}", file.code);
+    }
     if file.hamlets.is_empty() {
         anyhow::bail!("{where_}: a commune needs at least one hamlet");
     }
@@ -186,6 +190,50 @@ pub async fn add_commune(
         file.hamlets.len(),
         file.rules.words.hamlet
     ))
+}
+
+/// `giamngheo communes`: every commune of the database with its code, province and size,
+/// and how a newcomer reaches it (the Telegram link when the bot's name is known).
+pub async fn list_communes(
+    store: &Store,
+    telegram_bot: Option<&str>,
+    default_commune: Option<&str>,
+) -> anyhow::Result<String> {
+    let mut tx = store.begin().await?;
+    let all = communes::summaries(&mut tx).await?;
+    tx.commit().await?;
+    if all.is_empty() {
+        return Ok("Chưa có xã nào (no commune yet): giamngheo init --commune FILE".into());
+    }
+    let mut out = vec![];
+    for c in &all {
+        let demo = if c.is_demo { " (demo)" } else { "" };
+        out.push(format!(
+            "{}  {}{demo}, {}: {} thôn/xóm (hamlets), {} hộ (households), {} người (people)",
+            c.code, c.name, c.province, c.hamlets, c.households, c.people
+        ));
+        if !c.is_demo {
+            let mut reach = vec![format!("Zalo, console: {}", c.code)];
+            if let Some(bot) = telegram_bot {
+                reach.insert(
+                    0,
+                    format!("Telegram: {}", present::telegram_link(bot, &c.code)),
+                );
+            }
+            out.push(format!("    {}", reach.join("; ")));
+        }
+    }
+    let real = all.iter().filter(|c| !c.is_demo).count();
+    match default_commune {
+        Some(code) => out.push(format!("Người mới vào xã {code} (the setting `commune`).")),
+        None if real > 1 => out.push(
+            "Người mới chọn xã của mình, hoặc vào thẳng bằng mã xã hay đường link \
+             (newcomers choose their commune, or come in by its code or link)."
+                .into(),
+        ),
+        None => {}
+    }
+    Ok(out.join("\n"))
 }
 
 /// The commune the command line names with `--commune CODE`, or the default one; an error

@@ -3,7 +3,8 @@
 //! must match the file line for line.
 //!
 //! In a transcript, `> ` starts what the user types; `@` lines direct the scene:
-//! `@today DD/MM/YYYY`, `@as NAME` (open the chat as NAME), `@restart` (close the database
+//! `@today DD/MM/YYYY`, `@as NAME` (open the chat as NAME), `@commune CODE; NAME; PROVINCE;
+//! HAMLET, HAMLET…` (add a real commune), `@restart` (close the database
 //! and the engine, open them again, reopen the chat), `@break-db` / `@heal-db` (make the
 //! database refuse every message). `//` lines are comments. Every other line is what the bot says.
 //! Group join codes are random: the bot's `K7MXQ2PA` is written `{code#1}` (the code of group
@@ -63,6 +64,24 @@ async fn play(script: &str, db: &mut giamngheo::store::scratch::TestDb) -> Strin
             db.reopen().await.unwrap();
             engine = common::engine(db, clock.clone());
             session = Some(Session::open(&engine, &who, vec![]).await.unwrap());
+        } else if let Some(c) = line.strip_prefix("@commune ") {
+            // "@commune tan-cuong; Xã Tân Cương; Thái Nguyên; Xóm Nam Đồng, Xóm Soi Mít"
+            let parts: Vec<&str> = c.split(';').map(str::trim).collect();
+            let [code, name, province, hamlets] = parts[..] else {
+                panic!("@commune CODE; NAME; PROVINCE; HAMLET, HAMLET…");
+            };
+            let file = seed::CommuneFile {
+                code: code.into(),
+                name: name.into(),
+                district: String::new(),
+                province: province.into(),
+                time_zone: "Asia/Ho_Chi_Minh".into(),
+                hamlets: hamlets.split(',').map(|h| h.trim().to_string()).collect(),
+                rules: Default::default(),
+            };
+            seed::add_commune(&db.store, &file, clock.now())
+                .await
+                .unwrap();
         } else if line.trim() == "@break-db" {
             common::break_db(db, "inbox").await;
         } else if line.trim() == "@heal-db" {

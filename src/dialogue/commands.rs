@@ -2,6 +2,7 @@
 //! /lang, /boqua), those that start a dialogue (linking accounts and taking an invite also in
 //! the middle of another), and a task named in words.
 
+use super::actions::commune::{self, Moved};
 use super::actions::{invites, links};
 use super::choice::Refusal;
 use super::error::EngineError;
@@ -11,10 +12,12 @@ use super::turn::{Said, Turn};
 use super::{Action, Dialogue};
 use crate::domain::Access;
 use crate::domain::HouseholdStatus;
+use crate::domain::communes::is_code;
 use crate::domain::invites::parse_code as invite_code;
 use crate::message::{Choice, Reply};
+use crate::store::communes::{self, Commune};
 use crate::store::{groups, households, persons};
-use crate::text::{Lang, fold};
+use crate::text::{Arg, Lang, fold};
 
 impl Turn<'_> {
     pub(super) async fn command(&mut self, text: &str) -> Result<(), EngineError> {
@@ -27,6 +30,17 @@ impl Turn<'_> {
         let dialogues = self.dialogues;
         match cmd {
             "/start" | "/menu" => {
+                // A commune's link t.me/<bot>?start=tan-cuong, for someone already in one. Its
+                // code is public and may read like a join code or an invite: matched first.
+                if cmd == "/start"
+                    && !args.is_empty()
+                    && let Some(c) = communes::all(self.tx)
+                        .await?
+                        .into_iter()
+                        .find(|c| is_code(args, &c.code))
+                {
+                    return self.commune_link(c).await;
+                }
                 // A Telegram link t.me/<bot>?start=CODE carries a group's join code or an
                 // invite; codes of both have one shape, so a code that is no group's of the
                 // commune is taken as an invite (and counted against its tries if wrong). An
@@ -255,6 +269,13 @@ impl Turn<'_> {
     pub(super) async fn take_invite(&mut self, typed: &str) -> Result<(), EngineError> {
         let r = invites::take(&self.ctx, self.tx, typed).await?;
         self.out.notices.extend(r.notices);
+        if r.moved {
+            // In another commune now: its menu comes with the next message.
+            self.state.active = None;
+            self.state.switch = None;
+            self.out.replies.push(Reply::text(r.text));
+            return Ok(());
+        }
         if r.taken {
             let grants = persons::grants(self.tx, self.ctx.person.id).await?;
             self.ctx.access = Access::new(grants);
@@ -271,6 +292,40 @@ impl Turn<'_> {
         let mut reply = self.prompt().await?;
         reply.text = format!("{}\n\n{}", r.text, reply.text);
         self.out.replies.push(reply);
+        Ok(())
+    }
+
+    /// A commune's link opened by someone who has a commune already: they move there if they
+    /// have nothing where they are (see `actions::commune`), else they are told why not.
+    async fn commune_link(&mut self, to: Commune) -> Result<(), EngineError> {
+        let ctx = &self.ctx;
+        let args = |what: String| {
+            vec![
+                ("commune", Arg::from(ctx.commune.name.clone())),
+                ("other", to.name.clone().into()),
+                ("province", to.province.clone().into()),
+                ("what", what.into()),
+            ]
+        };
+        let moved = commune::move_person(self.tx, ctx.person.id, &to, ctx.who(), ctx.now).await?;
+        let text = match moved {
+            Moved::Same => {
+                let note = ctx.t("commune-same", &args(String::new()));
+                let r = render::menu_with(ctx, self.dialogues, Some(note));
+                self.out.replies.push(r);
+                return Ok(());
+            }
+            Moved::Done => {
+                self.state.active = None;
+                self.state.switch = None;
+                ctx.t("commune-moved", &args(String::new()))
+            }
+            Moved::Held(h) => {
+                let what = commune::holdings(ctx.texts, ctx.lang, &h);
+                ctx.t("commune-held", &args(what))
+            }
+        };
+        self.out.replies.push(Reply::text(text));
         Ok(())
     }
 

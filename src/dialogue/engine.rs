@@ -6,14 +6,15 @@
 
 use std::sync::{Arc, OnceLock};
 
-use super::identity::identify;
+use super::arrival::{Arrival, arrive};
+use super::identity::{self, Newcomer};
 use super::render;
 use super::state::{At, ChatState};
 use super::turn::Turn;
 use super::{Dialogues, Kind};
 use crate::clock::{Clock, local_date};
 use crate::domain::{Access, CommuneRules};
-use crate::message::{Inbound, Reply};
+use crate::message::{Content, Inbound, Reply};
 use crate::metrics::{self, Outcome};
 use crate::store::handling::{self, Opened};
 use crate::store::{Store, conversations, outbox, persons};
@@ -166,14 +167,59 @@ impl Engine {
         else {
             return Ok(Handled::Duplicate);
         };
-        let default_commune = self.default_commune.as_deref();
-        let Some((person, commune)) = identify(&mut tx, msg, seen, now, default_commune).await?
-        else {
-            // No commune exists at all: nobody to register with. Say so, keep nothing.
-            let reply = Reply::text(self.texts.get(Lang::Vi, "no-commune", &[]));
-            outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, &reply, now).await?;
-            tx.commit().await?;
-            return Ok(Handled::Done);
+        let mut state: ChatState = match raw.as_deref().map(serde_json::from_str) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                // A state this build cannot read (written by another version): start afresh
+                // rather than leave the chat stuck.
+                tracing::error!(error = %e, chat = msg.chat_id, "unreadable chat state");
+                ChatState::default()
+            }
+            None => ChatState::default(),
+        };
+        // A newcomer who has just chosen their commune: what they said first is handled now,
+        // under a line saying where they are.
+        let mut arrived: Option<(Content, String)> = None;
+        let (person, commune) = match seen {
+            Some(seen) => identity::known(&mut tx, msg, seen, now).await?,
+            None => match identity::newcomer(&mut tx, self.default_commune.as_deref()).await? {
+                Newcomer::Joins(c) => {
+                    let lang = msg.lang_hint.unwrap_or_default();
+                    (identity::create(&mut tx, msg, &c, lang, now).await?, c)
+                }
+                Newcomer::Nowhere => {
+                    // No commune exists at all: nobody to register with. Say so, keep nothing.
+                    let reply = Reply::text(self.texts.get(Lang::Vi, "no-commune", &[]));
+                    outbox::enqueue(&mut tx, &msg.channel, &msg.chat_id, &reply, now).await?;
+                    tx.commit().await?;
+                    return Ok(Handled::Done);
+                }
+                Newcomer::Chooses(communes) => {
+                    let pending = &mut state.arriving;
+                    match arrive(&mut tx, &self.texts, msg, pending, &communes, now).await? {
+                        Arrival::Asking(reply) => {
+                            let json =
+                                serde_json::to_string(&state).map_err(anyhow::Error::from)?;
+                            let replies = [reply];
+                            handling::close(&mut tx, &key, Some(&json), reply_to, &replies, now)
+                                .await?;
+                            tx.commit().await?;
+                            return Ok(Handled::Done);
+                        }
+                        Arrival::In {
+                            commune,
+                            replay,
+                            note,
+                            lang,
+                        } => {
+                            state.arriving = None;
+                            arrived = Some((replay, note));
+                            let p = identity::create(&mut tx, msg, &commune, lang, now).await?;
+                            (p, commune)
+                        }
+                    }
+                }
+            },
         };
         let rules = CommuneRules::from_json(&commune.rules);
         // The commune's words, in its replies and in the notices it sends.
@@ -191,23 +237,25 @@ impl Engine {
             texts: &texts,
             telegram_bot: self.telegram_bot(),
         };
-        let state: ChatState = match raw.as_deref().map(serde_json::from_str) {
-            Some(Ok(s)) => s,
-            Some(Err(e)) => {
-                // A state this build cannot read (written by another version): start afresh
-                // rather than leave the chat stuck.
-                tracing::error!(error = %e, chat = msg.chat_id, "unreadable chat state");
-                ChatState::default()
-            }
-            None => ChatState::default(),
-        };
 
         // The log's span of the message (the channel's) names the step it answered, or else
         // the one it led to.
         let answered = place(&state);
         let mut turn = Turn::new(&self.dialogues, ctx, &mut tx, state);
-        turn.step(&msg.content).await?;
-        let Turn { state, out, .. } = turn;
+        let content = arrived.as_ref().map_or(&msg.content, |(c, _)| c);
+        turn.step(content).await?;
+        let Turn { state, mut out, .. } = turn;
+        if let Some((_, note)) = arrived {
+            match out.replies.first_mut() {
+                Some(r) => {
+                    r.text = format!("{note}\n{}", r.text);
+                    if let Some(short) = r.short.as_mut() {
+                        *short = format!("{note}\n{short}");
+                    }
+                }
+                None => out.replies.push(Reply::text(note)),
+            }
+        }
         if let Some((dialogue, step)) = answered.or_else(|| place(&state)) {
             let span = tracing::Span::current();
             span.record("dialogue", dialogue.as_str());

@@ -7,6 +7,7 @@
 
 pub mod actions;
 mod answer;
+mod arrival;
 mod check;
 mod choice;
 mod commands;

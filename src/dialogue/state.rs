@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::arrival::Arriving;
 use super::{CondKey, Dialogue, Step};
 use crate::domain::Role;
 
@@ -26,6 +27,9 @@ pub(super) struct ChatState {
     /// user agrees to leave the task for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub switch: Option<String>,
+    /// A newcomer still choosing their commune: nobody exists for them yet (see `arrival`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arriving: Option<Arriving>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

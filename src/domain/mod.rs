@@ -1,9 +1,10 @@
 //! The program's domain: parse-don't-validate types for what people type (names, phones, CCCD,
 //! dates, amounts, times of day) and the rules of the poverty-reduction program (target
-//! categories, the 36-month window, group readiness, the proposals' path, roles, when two accounts may become one person, what an invite may give).
+//! categories, the 36-month window, group readiness, the proposals' path, roles, a commune's public code and finding a commune by name, when two accounts may become one person, what an invite may give).
 
 pub mod access;
 pub mod codes;
+pub mod communes;
 pub mod groups;
 pub mod household;
 pub mod input;

@@ -145,3 +145,51 @@ pub async fn hamlet_by_name(
     .fetch_optional(conn)
     .await)
 }
+
+/// The real (non-demo) communes, by province and name: those a newcomer chooses from.
+pub async fn real(tx: &mut Tx) -> sqlx::Result<Vec<Commune>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, code, name, district, province, time_zone, rules, is_demo
+         FROM communes WHERE NOT is_demo ORDER BY province, name, id"
+    )
+    .fetch_all(conn)
+    .await)
+}
+
+/// Every commune, the real ones first: for finding one by its code.
+pub async fn all(tx: &mut Tx) -> sqlx::Result<Vec<Commune>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT id, code, name, district, province, time_zone, rules, is_demo
+         FROM communes ORDER BY is_demo, province, name, id"
+    )
+    .fetch_all(conn)
+    .await)
+}
+
+/// A commune and how much it holds, for `giamngheo communes`.
+#[derive(Debug, Clone, FromRow)]
+pub struct Summary {
+    pub code: String,
+    pub name: String,
+    pub province: String,
+    pub is_demo: bool,
+    pub hamlets: i64,
+    /// Households not rejected.
+    pub households: i64,
+    /// People (accounts joined into another person count once).
+    pub people: i64,
+}
+
+pub async fn summaries(tx: &mut Tx) -> sqlx::Result<Vec<Summary>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT c.code, c.name, c.province, c.is_demo,
+                (SELECT COUNT(*) FROM hamlets h WHERE h.commune_id = c.id) AS hamlets,
+                (SELECT COUNT(*) FROM households x
+                 WHERE x.commune_id = c.id AND x.status <> 'rejected') AS households,
+                (SELECT COUNT(*) FROM persons p
+                 WHERE p.commune_id = c.id AND p.merged_into IS NULL) AS people
+         FROM communes c ORDER BY c.is_demo, c.province, c.name, c.id"
+    )
+    .fetch_all(conn)
+    .await)
+}

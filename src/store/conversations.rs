@@ -74,3 +74,15 @@ pub async fn save(
     )?;
     Ok(())
 }
+
+/// Forgets where the private chats of a person's accounts stand: what they had under way
+/// was asked in a commune they no longer belong to (its hamlets, its groups).
+pub async fn forget_person(tx: &mut Tx, person_id: i64) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "DELETE FROM conversations WHERE (channel, chat_id) IN (
+             SELECT channel, sender_id FROM identities WHERE person_id = $1)",
+        person_id
+    )?;
+    Ok(())
+}

@@ -468,3 +468,47 @@ pub async fn set_notify_channel(
     )?;
     Ok(())
 }
+
+/// What a person has in their commune: what moving them to another commune would leave
+/// behind, or carry across communes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct Holdings {
+    /// Households they registered (rejected ones too: the hamlet head decided on them).
+    pub households: i64,
+    /// Groups they created.
+    pub groups: i64,
+    /// Proposals they submitted.
+    pub proposals: i64,
+    /// Roles given to them, in any commune.
+    pub roles: i64,
+}
+
+impl Holdings {
+    pub fn is_empty(&self) -> bool {
+        *self == Holdings::default()
+    }
+}
+
+pub async fn holdings(tx: &mut Tx, person_id: i64) -> sqlx::Result<Holdings> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM households WHERE registered_by = $1) AS households,
+                (SELECT COUNT(*) FROM groups WHERE leader_id = $1) AS groups,
+                (SELECT COUNT(*) FROM proposals WHERE submitted_by = $1) AS proposals,
+                (SELECT COUNT(*) FROM roles WHERE person_id = $1) AS roles"
+    )
+    .bind(person_id)
+    .fetch_one(conn)
+    .await)
+}
+
+/// Puts a person in another commune. The caller checks `holdings` first: records stay in
+/// the commune they were made in.
+pub async fn move_to(tx: &mut Tx, person_id: i64, commune_id: i64) -> sqlx::Result<()> {
+    execute!(
+        tx,
+        "UPDATE persons SET commune_id = $1 WHERE id = $2",
+        commune_id,
+        person_id
+    )?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::commune::{self, Moved};
 use super::outcome::{Notice, Outcome};
 use super::tries::{Limit, Standing};
 use crate::dialogue::ctx::Ctx;
@@ -172,6 +173,9 @@ pub(crate) struct Taken {
     pub text: String,
     /// The person holds the invite's role now.
     pub taken: bool,
+    /// The invite moved the person to its commune: what this message shows of the commune
+    /// it was handled in (its menu) is out of date.
+    pub moved: bool,
     /// Whoever made the invite is told who took it.
     pub notices: Vec<Notice>,
 }
@@ -180,6 +184,7 @@ fn plain(text: String) -> Taken {
     Taken {
         text,
         taken: false,
+        moved: false,
         notices: vec![],
     }
 }
@@ -209,9 +214,6 @@ pub(crate) async fn take(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::Res
     if invite.created_by == Some(me) {
         return Ok(plain(ctx.t("invite-own", &[])));
     }
-    if invite.commune_id != ctx.commune.id {
-        return Ok(plain(ctx.t("invite-other-commune", &[])));
-    }
     match invites::state(
         invite.used_at,
         invite.revoked_at,
@@ -227,11 +229,38 @@ pub(crate) async fn take(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::Res
         State::Open => {}
     }
     let grant = invite.grant();
-    if ctx.access.grants().contains(&grant) {
+    if invite.commune_id == ctx.commune.id && ctx.access.grants().contains(&grant) {
         return Ok(plain(ctx.t("invite-held", &[("role", role.into())])));
+    }
+    // An invite carries its commune: a person with nothing in theirs yet (they chose the
+    // wrong one, or the deployment put them in its only commune before another was added)
+    // moves there with it. Someone with records or a role where they are keeps them, and is
+    // told to take the invite on another account.
+    let moved_to = match invite.commune_id != ctx.commune.id {
+        true => Some(communes::by_id(tx, invite.commune_id).await?),
+        false => None,
+    };
+    if let Some(to) = &moved_to {
+        let held = persons::holdings(tx, me).await?;
+        if !held.is_empty() {
+            let what = commune::holdings(ctx.texts, ctx.lang, &held);
+            return Ok(plain(ctx.t(
+                "invite-other-commune",
+                &[
+                    ("other", to.name.clone().into()),
+                    ("commune", ctx.commune.name.clone().into()),
+                    ("what", what.into()),
+                ],
+            )));
+        }
     }
     if !stored::claim(tx, invite.id, me, ctx.now).await? {
         return wrong(ctx, tx, "invite-used", "used", left).await;
+    }
+    if let Some(to) = &moved_to
+        && let Moved::Held(_) = commune::move_person(tx, me, to, ctx.who(), ctx.now).await?
+    {
+        anyhow::bail!("invite: person {me} gained records while taking an invite");
     }
     persons::grant(
         tx,
@@ -250,7 +279,11 @@ pub(crate) async fn take(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::Res
         "org": grant.org,
         "channel": ctx.channel,
     });
-    audit::record(tx, ctx.who(), TAKEN, "person", me, &detail, ctx.now).await?;
+    let who = audit::Who {
+        commune: invite.commune_id,
+        ..ctx.who()
+    };
+    audit::record(tx, who, TAKEN, "person", me, &detail, ctx.now).await?;
     let account = super::links::account(ctx, ctx.channel, ctx.sender_id);
     let notices = invite
         .created_by
@@ -265,9 +298,17 @@ pub(crate) async fn take(ctx: &Ctx<'_>, tx: &mut Tx, typed: &str) -> anyhow::Res
         })
         .into_iter()
         .collect();
+    let text = match &moved_to {
+        Some(to) => ctx.t(
+            "invite-taken-moved",
+            &[("role", role.into()), ("commune", to.name.clone().into())],
+        ),
+        None => ctx.t("invite-taken", &[("role", role.into())]),
+    };
     Ok(Taken {
-        text: ctx.t("invite-taken", &[("role", role.into())]),
+        text,
         taken: true,
+        moved: moved_to.is_some(),
         notices,
     })
 }

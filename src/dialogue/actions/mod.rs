@@ -2,6 +2,7 @@
 //! struct, applies the program's rules and permissions, and writes through the store. The
 //! field lists let the loader refuse a dialogue file whose answers an action cannot take.
 
+pub mod commune;
 pub(crate) mod disabled;
 pub mod groups;
 pub mod households;
