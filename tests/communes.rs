@@ -446,6 +446,98 @@ async fn an_operator_moves_a_person_who_chose_wrong() {
     }
 }
 
+/// The number in front of the option that contains `label`: "[3] … label …" gives "3".
+fn option(said: &str, label: &str) -> String {
+    let line = said
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no option {label:?} in {said}"));
+    line.trim_start_matches('[')
+        .split(']')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_culture_officer_moves_a_newcomer_in_chat() {
+    for db in common::databases().await {
+        let (engine, clock) = province(&db.db).await;
+        let store = engine.store();
+        let officer = Role::CultureOfficer;
+        seed::grant(
+            store,
+            "console:cb",
+            officer,
+            None,
+            None,
+            Some("phuc-xuan"),
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        let mut nga = Account::new(&engine, "console", "nga");
+        nga.say("phuc-xuan").await;
+        let mut oanh = Account::new(&engine, "console", "oanh");
+        oanh.say("phuc-xuan").await;
+        // Residents may not.
+        let said = oanh.say("/chuyenxa").await;
+        assert!(!said.contains("Chuyển ai"), "{}: {said}", db.name);
+
+        let mut cb = Account::new(&engine, "console", "cb");
+        let said = cb.say("/chuyenxa").await;
+        assert!(
+            said.starts_with("Chuyển ai sang xã khác?") && !said.contains("cb"),
+            "{}: {said}",
+            db.name
+        );
+        let said = cb.say(&option(&said, "nga")).await;
+        assert!(
+            said.contains("[1] Xã Mường Phăng (Điện Biên)\n[2] Xã Tân Cương (Thái Nguyên)"),
+            "{}: {said}",
+            db.name
+        );
+        let said = cb.says(&["2", "có"]).await;
+        assert!(
+            said.starts_with("Đã chuyển #") && said.contains("nga sang Xã Tân Cương."),
+            "{}: {said}",
+            db.name
+        );
+        assert_eq!(
+            nga.inbox().await,
+            "Cán bộ đã chuyển bạn sang Xã Tân Cương (Thái Nguyên). Gõ /trogiup để xem các việc \
+             bạn làm được."
+        );
+        assert_eq!(
+            commune_of(&engine, "console", "nga").await.as_deref(),
+            Some("tan-cuong")
+        );
+        // Someone with a household is not offered.
+        for line in [
+            "/dangky",
+            "Oanh",
+            "1",
+            "Số 1",
+            "0912000999",
+            "3",
+            "1",
+            "bỏ qua",
+            "1",
+        ] {
+            oanh.say(line).await;
+        }
+        let said = cb.say("/chuyenxa").await;
+        assert!(
+            said.starts_with("Không có ai để chuyển"),
+            "{}: {said}",
+            db.name
+        );
+        // The officer's help names the commune's code, to hand out.
+        let said = cb.say("/trogiup").await;
+        assert!(said.contains("Mã xã: phuc-xuan."), "{}: {said}", db.name);
+    }
+}
+
 #[tokio::test]
 async fn one_real_commune_or_a_default_asks_nothing() {
     for db in common::databases().await {

@@ -134,6 +134,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../dialogues/revoke_role.toml"),
     ),
     (
+        "move_person.toml",
+        include_str!("../../dialogues/move_person.toml"),
+    ),
+    (
         "add_disabled_person.toml",
         include_str!("../../dialogues/add_disabled_person.toml"),
     ),

@@ -72,6 +72,7 @@ pub enum Action {
     UpperQueue,
     /// The upper level's answer to a forwarded proposal.
     UpperDecide,
+    MovePerson,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.
@@ -177,6 +178,11 @@ pub enum Source {
     /// The proposals the communes of the user's province forwarded to the upper level and
     /// wait to hear about (the upper level).
     ForwardedToUpper,
+    /// The commune's people who have nothing in it yet (no household, group, proposal or
+    /// role), newest first: who may be moved to another commune.
+    Newcomers,
+    /// The database's other real communes.
+    OtherCommunes,
 }
 
 impl Source {
@@ -207,6 +213,8 @@ impl Source {
             "staff_roles" => Source::StaffRoles,
             "hamlet_homes" => Source::HamletHomes,
             "forwarded_to_upper" => Source::ForwardedToUpper,
+            "newcomers" => Source::Newcomers,
+            "other_communes" => Source::OtherCommunes,
             _ => return None,
         })
     }
@@ -214,7 +222,10 @@ impl Source {
     /// Whether its options are records (a group, a household, a hamlet) rather than things to
     /// do: one record alone is taken for the person, a single thing to do is still asked.
     pub fn lists_records(self) -> bool {
-        !matches!(self, Source::ProposalSteps | Source::LinkedAccounts)
+        !matches!(
+            self,
+            Source::ProposalSteps | Source::LinkedAccounts | Source::OtherCommunes
+        )
     }
 
     /// The values a source can give, when they are a fixed set (so a `when` can name them).

@@ -228,6 +228,19 @@ pub(super) fn help(ctx: &Ctx<'_>, dialogues: &Dialogues) -> Reply {
             ctx.l(&d.title)
         ));
     }
+    // Officers hand out the commune's code and link: a newcomer who types or opens it
+    // comes straight into this commune, in a database that holds several.
+    if ctx.is_officer() && !ctx.commune.is_demo {
+        let code = ctx.commune.code.clone();
+        let line = match ctx.start_link(&code) {
+            Some(link) => ctx.t(
+                "help-commune-link",
+                &[("code", code.into()), ("link", link.into())],
+            ),
+            None => ctx.t("help-commune-code", &[("code", code.into())]),
+        };
+        text.push_str(&format!("\n\n{line}"));
+    }
     Reply::text(text)
 }
 

@@ -6,7 +6,7 @@ use super::ctx::Ctx;
 use crate::dialogue::actions;
 use crate::domain::{Capability, GroupStatus, HouseholdStatus, ProposalStatus, ProposalStep, Role};
 use crate::present;
-use crate::store::{Tx, communes, groups, households, proposals};
+use crate::store::{Tx, communes, groups, households, persons, proposals};
 
 /// An option as offered right now, in the user's language: made here from the database,
 /// or by the engine from the options a dialogue file writes.
@@ -43,6 +43,18 @@ pub(crate) async fn options(
             .await?
             .into_iter()
             .map(|(value, label)| opt(value, label, None))
+            .collect(),
+        Source::Newcomers => persons::newcomers(tx, ctx.commune.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.id != me)
+            .map(|p| opt(p.id, present::numbered(p.id, &p.display_name), None))
+            .collect(),
+        Source::OtherCommunes => communes::real(tx)
+            .await?
+            .into_iter()
+            .filter(|c| c.id != ctx.commune.id)
+            .map(|c| opt(c.id, format!("{} ({})", c.name, c.province), None))
             .collect(),
         Source::HamletHomes => actions::disabled::homes(ctx, tx, answers)
             .await?

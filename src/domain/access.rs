@@ -93,6 +93,9 @@ pub enum Capability {
     /// Record a person with a disability without a stable livelihood: the hamlet head of
     /// their hamlet, or the culture-social officer (any hamlet).
     RecordDisabledPerson,
+    /// Move someone who chose the wrong commune (and has nothing in it yet) to another
+    /// commune of the database: those who keep the commune's people.
+    MovePerson,
 }
 
 use Capability as C;
@@ -154,6 +157,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::SeeStaff, OFFICERS),
     (C::RevokeRole, STAFF_MANAGERS),
     (C::RecordDisabledPerson, &[R::HamletHead, R::CultureOfficer]),
+    (C::MovePerson, STAFF_MANAGERS),
 ];
 
 impl Capability {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Tx, on_tx};
+use crate::text::fold;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Commune {
@@ -146,14 +147,18 @@ pub async fn hamlet_by_name(
     .await)
 }
 
-/// The real (non-demo) communes, by province and name: those a newcomer chooses from.
+/// The real (non-demo) communes, by province and name as people read them (diacritics
+/// aside: "Điện Biên" before "Thái Nguyên", whatever the database's collation): those a
+/// newcomer chooses from.
 pub async fn real(tx: &mut Tx) -> sqlx::Result<Vec<Commune>> {
-    on_tx!(tx, |conn| sqlx::query_as(
+    let mut all: Vec<Commune> = on_tx!(tx, |conn| sqlx::query_as(
         "SELECT id, code, name, district, province, time_zone, rules, is_demo
-         FROM communes WHERE NOT is_demo ORDER BY province, name, id"
+         FROM communes WHERE NOT is_demo ORDER BY id"
     )
     .fetch_all(conn)
-    .await)
+    .await)?;
+    all.sort_by_cached_key(|c| (fold(&c.province), fold(&c.name), c.id));
+    Ok(all)
 }
 
 /// Every commune, the real ones first: for finding one by its code.
@@ -188,8 +193,12 @@ pub async fn summaries(tx: &mut Tx) -> sqlx::Result<Vec<Summary>> {
                  WHERE x.commune_id = c.id AND x.status <> 'rejected') AS households,
                 (SELECT COUNT(*) FROM persons p
                  WHERE p.commune_id = c.id AND p.merged_into IS NULL) AS people
-         FROM communes c ORDER BY c.is_demo, c.province, c.name, c.id"
+         FROM communes c ORDER BY c.id"
     )
     .fetch_all(conn)
     .await)
+    .map(|mut all: Vec<Summary>| {
+        all.sort_by_cached_key(|c| (c.is_demo, fold(&c.province), fold(&c.name)));
+        all
+    })
 }

@@ -512,3 +512,20 @@ pub async fn move_to(tx: &mut Tx, person_id: i64, commune_id: i64) -> sqlx::Resu
     )?;
     Ok(())
 }
+
+/// People of a commune with nothing in it (see `Holdings`), newest first: those an officer
+/// may move to another commune. The newest fifty: who chose wrong did so lately.
+pub async fn newcomers(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Listed>> {
+    on_tx!(tx, |conn| sqlx::query_as(
+        "SELECT p.id, p.display_name, p.merged_into FROM persons p
+         WHERE p.commune_id = $1 AND p.merged_into IS NULL
+           AND NOT EXISTS (SELECT 1 FROM households h WHERE h.registered_by = p.id)
+           AND NOT EXISTS (SELECT 1 FROM groups g WHERE g.leader_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM proposals x WHERE x.submitted_by = p.id)
+           AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)
+         ORDER BY p.id DESC LIMIT 50"
+    )
+    .bind(commune_id)
+    .fetch_all(conn)
+    .await)
+}

@@ -186,6 +186,12 @@ const REVOKE_FIELDS: &[Field] = &[
     field("sure", Kind::YesNo, true),
 ];
 
+const MOVE_FIELDS: &[Field] = &[
+    field("person", Kind::Choice, true),
+    field("to", Kind::Choice, true),
+    field("sure", Kind::YesNo, true),
+];
+
 const DISABLED_FIELDS: &[Field] = &[
     field("hamlet", Kind::Choice, false),
     field("household", Kind::Choice, true),
@@ -255,6 +261,7 @@ impl Action {
             "add_disabled_person" => Action::AddDisabledPerson,
             "upper_queue" => Action::UpperQueue,
             "upper_decide" => Action::UpperDecide,
+            "move_person" => Action::MovePerson,
             _ => return None,
         })
     }
@@ -296,6 +303,7 @@ impl Action {
             Action::AddDisabledPerson => C::RecordDisabledPerson,
             Action::UpperQueue => C::SeeForwarded,
             Action::UpperDecide => C::RecordUpperDecision,
+            Action::MovePerson => C::MovePerson,
         }
     }
 
@@ -354,6 +362,7 @@ impl Action {
             Action::ChooseLeader => LEADER_FIELDS,
             Action::AddDisabledPerson => DISABLED_FIELDS,
             Action::UpperDecide => UPPER_DECIDE_FIELDS,
+            Action::MovePerson => MOVE_FIELDS,
         }
     }
 
@@ -407,6 +416,7 @@ impl Action {
             Action::AddDisabledPerson => disabled::add(ctx, tx, typed(answers)?).await,
             Action::UpperQueue => upper::queue(ctx, tx).await,
             Action::UpperDecide => upper::decide(ctx, tx, typed(answers)?).await,
+            Action::MovePerson => commune::chat_move(ctx, tx, typed(answers)?).await,
         }
     }
 }
