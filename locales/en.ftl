@@ -490,3 +490,4 @@ help-commune-link = Commune code: { $code }. A newcomer who types it (Zalo, cons
 move-done = { $name } has moved to { $commune }. They have been told.
 move-held = { $name } has { $what } in this commune, so cannot move: records belong to the commune they were made in.
 move-gone = { $name } is no longer in this commune.
+help-commune-move = Someone who chose the wrong commune: /movecommune.

@@ -482,3 +482,4 @@ help-commune-link = Mã xã: { $code }. Người mới gõ mã này (Zalo, máy 
 move-done = Đã chuyển { $name } sang { $commune }. Người đó đã được báo.
 move-held = { $name } đã có { $what } ở xã này nên không chuyển được: hồ sơ thuộc xã nơi nó được lập.
 move-gone = { $name } không còn ở xã này.
+help-commune-move = Ai chọn nhầm xã: /chuyenxa.

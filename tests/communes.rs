@@ -534,7 +534,13 @@ async fn the_culture_officer_moves_a_newcomer_in_chat() {
         );
         // The officer's help names the commune's code, to hand out.
         let said = cb.say("/trogiup").await;
-        assert!(said.contains("Mã xã: phuc-xuan."), "{}: {said}", db.name);
+        assert!(
+            said.contains("Mã xã: phuc-xuan.") && said.ends_with("Ai chọn nhầm xã: /chuyenxa."),
+            "{}: {said}",
+            db.name
+        );
+        // Not in the menus: a rare task, meaningful only with several communes.
+        assert!(!cb.say("/start").await.contains("/chuyenxa"));
     }
 }
 

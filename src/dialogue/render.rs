@@ -158,7 +158,7 @@ pub(super) fn menu_with(ctx: &Ctx<'_>, dialogues: &Dialogues, note: Option<Strin
     let mut choices: Vec<Choice> = dialogues
         .list
         .iter()
-        .filter(|d| allowed(ctx, d))
+        .filter(|d| allowed(ctx, d) && d.action.listed())
         .map(|d| Choice {
             label: ctx.l(&d.title),
             data: command_for(d, ctx.lang),
@@ -190,7 +190,7 @@ pub(super) fn command_menu(
     let mut out: Vec<(String, String)> = dialogues
         .list
         .iter()
-        .filter(|d| may_start(access, d))
+        .filter(|d| may_start(access, d) && d.action.listed())
         .map(|d| {
             (
                 command_for(d, lang),
@@ -221,7 +221,11 @@ pub(super) fn command_menu(
 /// The tasks this person may start, with their commands.
 pub(super) fn help(ctx: &Ctx<'_>, dialogues: &Dialogues) -> Reply {
     let mut text = ctx.t("help", &[]);
-    for d in dialogues.list.iter().filter(|d| allowed(ctx, d)) {
+    for d in dialogues
+        .list
+        .iter()
+        .filter(|d| allowed(ctx, d) && d.action.listed())
+    {
         text.push_str(&format!(
             "\n{} – {}",
             command_for(d, ctx.lang),
@@ -240,6 +244,10 @@ pub(super) fn help(ctx: &Ctx<'_>, dialogues: &Dialogues) -> Reply {
             None => ctx.t("help-commune-code", &[("code", code.into())]),
         };
         text.push_str(&format!("\n\n{line}"));
+        if ctx.can(crate::domain::Capability::MovePerson) {
+            text.push(' ');
+            text.push_str(&ctx.t("help-commune-move", &[]));
+        }
     }
     Reply::text(text)
 }

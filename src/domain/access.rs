@@ -364,6 +364,7 @@ mod tests {
             C::ReceiveUpperDigest,
             C::SeeForwarded,
             C::RecordUpperDecision,
+            C::MovePerson,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {
@@ -382,6 +383,7 @@ mod tests {
             C::SeeReport,
             C::ManageDeadlines,
             C::DecideGroup,
+            C::MovePerson,
         ] {
             assert!(!resident.can(c), "{c:?}");
         }

@@ -307,6 +307,13 @@ impl Action {
         }
     }
 
+    /// Whether menus, help and the platforms' command lists show it. Moving a person to
+    /// another commune is rare and means something only where the database holds several:
+    /// an officer's help names it under the commune's code instead, and it works when typed.
+    pub fn listed(self) -> bool {
+        self != Action::MovePerson
+    }
+
     /// Whether running it changes records. A list with one option is not asked (its option
     /// is taken), unless taking it would run such an action at once: choosing was then the
     /// person's go-ahead (`/roinhom` with one membership still asks which).
