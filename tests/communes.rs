@@ -662,3 +662,62 @@ fn two_communes_from_the_command_line() {
     );
     assert!(out.contains("Xin chào binh! Đây là trợ lý giảm nghèo của Xã Tân Cương."));
 }
+
+/// Through the real Telegram dispatcher: a commune's link (`/start tan-cuong`) puts a newcomer
+/// straight in; another newcomer chooses with the buttons.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_telegram_a_link_joins_and_buttons_choose() {
+    use common::telegram_mock::{self as tg, Mock};
+    use giamngheo::config::TelegramLimits;
+    for db in common::databases().await {
+        let (engine, _) = province(&db.db).await;
+        let mock = Mock::start().await;
+        let settings = Settings {
+            telegram_token: Some(tg::TOKEN.into()),
+            telegram_api_url: Some(mock.url.clone()),
+            telegram_limits: Some(TelegramLimits {
+                per_chat_per_sec: 50,
+                per_chat_per_min: 1000,
+                overall_per_sec: 100,
+            }),
+            ..Settings::default()
+        };
+        let running = giamngheo::run::start(&settings, Arc::new(engine))
+            .await
+            .expect("run starts");
+        mock.push(tg::text(6001, "/start tan-cuong"));
+        let sent = mock.wait_sent(6001, 1).await;
+        let text = sent[0]["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("Bạn thuộc Xã Tân Cương (Thái Nguyên).")
+                && text.contains("Đây là trợ lý giảm nghèo của Xã Tân Cương."),
+            "{}: {text}",
+            db.name
+        );
+
+        mock.push(tg::text(6002, "/start"));
+        let sent = mock.wait_sent(6002, 1).await;
+        let buttons = |m: &serde_json::Value| -> Vec<(String, String)> {
+            m["reply_markup"]["inline_keyboard"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|r| r.as_array().unwrap().iter())
+                .map(|b| {
+                    let s = |k: &str| b[k].as_str().unwrap().to_string();
+                    (s("text"), s("callback_data"))
+                })
+                .collect()
+        };
+        let provinces = buttons(&sent[0]);
+        assert_eq!(provinces[0].0, "Điện Biên", "{provinces:?}");
+        mock.push(tg::press(6002, 1, &provinces[0].1));
+        let sent = mock.wait_sent(6002, 2).await;
+        let text = sent[1]["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("Bạn thuộc Xã Mường Phăng (Điện Biên)."),
+            "{text}"
+        );
+        running.abort();
+    }
+}
