@@ -1,0 +1,345 @@
+//! `giamngheo bench --province`: whether a commune costs the same in a province's database as
+//! alone. On a database of `communes` × `households` (built once, reused after; see
+//! `province`), measured in the same run against a one-commune database of the same size and
+//! an empty one:
+//!
+//! 1. one commune officer's digest (composed as `giamngheo digest --dry-run` does), province
+//!    ÷ one commune, the two taking turns;
+//! 2. the upper level's digest (a hook until it exists);
+//! 3. the province's workbook and one commune's, each written by the `giamngheo` binary
+//!    itself in a process of its own: time and peak resident memory (Linux: `wait4`);
+//! 4. the engine's message rate (household registrations) on the province ÷ on an empty
+//!    database, in slices that take turns.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::Utc;
+
+use super::figures::{SLICES, median, millis, thousands};
+use super::province::{self, Province, Size};
+use super::{script, throughput};
+use crate::app::AppState;
+use crate::clock::SystemClock;
+use crate::config::Settings;
+use crate::dialogue::setup;
+use crate::store::{Store, scratch};
+
+/// The targets.
+const DIGEST_RATIO: f64 = 1.3;
+const ENGINE_RATIO: f64 = 0.9;
+const REPORT_SECS: f64 = 60.0;
+const REPORT_MB: f64 = 150.0;
+
+/// What `--province` measures, and how much.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub size: Size,
+    /// Digests composed on each database (the median counts).
+    pub digests: usize,
+    /// Registrations through the engine on each database.
+    pub registrations: usize,
+    pub chats: usize,
+}
+
+/// A database of the bench, and the URL another process opens it with.
+struct Db {
+    store: Store,
+    url: String,
+}
+
+/// A PostgreSQL schema of a fixed name (made if missing) at `url`: the province stays there
+/// for the next run.
+async fn postgres_schema(url: &str, schema: &str) -> anyhow::Result<Db> {
+    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use std::str::FromStr;
+    let base = PgConnectOptions::from_str(url).context("the --postgres URL")?;
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(base.clone())
+        .await
+        .context("connecting to PostgreSQL")?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+    )))
+    .execute(&admin)
+    .await?;
+    admin.close().await;
+    let store = Store::open_postgres(base.options([("search_path", schema)])).await?;
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    Ok(Db {
+        store,
+        url: format!("{url}{joiner}options[search_path]={schema}"),
+    })
+}
+
+async fn sqlite_file(path: &Path) -> anyhow::Result<Db> {
+    let url = format!("sqlite:{}", path.display());
+    let (store, _) = Store::open(&url).await?;
+    Ok(Db { store, url })
+}
+
+/// The three databases: the province's and the one commune's (kept, reused), the empty one
+/// (new every run).
+async fn databases(size: Size, postgres: Option<&str>, dir: &Path) -> anyhow::Result<(Db, Db, Db)> {
+    let name = |s: Size| format!("bench_province_{}x{}", s.communes, s.households);
+    let one = Size {
+        communes: 1,
+        households: size.households,
+    };
+    Ok(match postgres {
+        Some(url) => {
+            let (empty, _) = scratch::postgres(url).await?;
+            let Store::Postgres(pool) = &empty else {
+                anyhow::bail!("a PostgreSQL scratch database that is not PostgreSQL");
+            };
+            let schema: String = sqlx::query_scalar("SELECT current_schema()")
+                .fetch_one(pool)
+                .await?;
+            let joiner = if url.contains('?') { '&' } else { '?' };
+            (
+                postgres_schema(url, &name(size)).await?,
+                postgres_schema(url, &name(one)).await?,
+                Db {
+                    store: empty,
+                    url: format!("{url}{joiner}options[search_path]={schema}"),
+                },
+            )
+        }
+        None => {
+            let tmp = std::env::temp_dir();
+            let (empty, opts) = scratch::sqlite(dir).await?;
+            (
+                sqlite_file(&tmp.join(format!("giamngheo-{}.db", name(size)))).await?,
+                sqlite_file(&tmp.join(format!("giamngheo-{}.db", name(one)))).await?,
+                Db {
+                    store: empty,
+                    url: format!("sqlite:{}", opts.get_filename().display()),
+                },
+            )
+        }
+    })
+}
+
+/// `giamngheo bench --province`.
+pub(crate) async fn main(plan: Plan, postgres: Option<String>) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        plan.size.communes >= 1 && plan.size.households >= PER_MIN,
+        "--communes must be at least 1 and --households at least {PER_MIN}"
+    );
+    anyhow::ensure!(
+        plan.chats > 0 && plan.chats * SLICES <= 100,
+        "--chats must be 1 to 25"
+    );
+    let dir = std::env::temp_dir().join(format!("giamngheo-scale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let measured = async {
+        let (big, one, empty) = databases(plan.size, postgres.as_deref(), &dir).await?;
+        let db = big.store.backend();
+        let (p, reused) = province::build_or_reuse(&big.store, plan.size).await?;
+        let (single, _) = province::build_or_reuse(
+            &one.store,
+            Size {
+                communes: 1,
+                households: plan.size.households,
+            },
+        )
+        .await?;
+        println!(
+            "{db}: province of {} communes × {} households ({}), one-commune database of {}",
+            plan.size.communes,
+            thousands(plan.size.households as f64),
+            if reused { "reused" } else { "built now" },
+            thousands(plan.size.households as f64),
+        );
+        measure(&plan, &p, &single, (&big, &one, &empty), &dir).await
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    measured
+}
+
+/// The smallest commune: a group needs 200 households, a proposal 500.
+const PER_MIN: usize = 500;
+
+async fn measure(
+    plan: &Plan,
+    p: &Province,
+    single: &Province,
+    (big, one, empty): (&Db, &Db, &Db),
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let db = big.store.backend();
+    // 1. One officer's digest: the last commune's (the engine registers in the first).
+    let officer = *p.officers.last().context("the province's officers")?;
+    let lone = single.officers[0];
+    let app_big = AppState::new(big.store.clone(), Arc::new(SystemClock))?;
+    let app_one = AppState::new(one.store.clone(), Arc::new(SystemClock))?;
+    let day = Utc::now().date_naive();
+    let (mut on_big, mut on_one) = (vec![], vec![]);
+    // One of each first, unmeasured: caches warm alike.
+    crate::digest::preview(&app_big, officer, day).await?;
+    crate::digest::preview(&app_one, lone, day).await?;
+    for _ in 0..plan.digests {
+        let t = Instant::now();
+        crate::digest::preview(&app_big, officer, day).await?;
+        on_big.push(Some(t.elapsed().as_secs_f64()));
+        let t = Instant::now();
+        crate::digest::preview(&app_one, lone, day).await?;
+        on_one.push(Some(t.elapsed().as_secs_f64()));
+    }
+    let (d_big, d_one) = (median(on_big), median(on_one));
+    let ratio = d_big.zip(d_one).map(|(a, b)| a / b);
+    println!(
+        "{db}: one commune officer's digest: {} in the province, {} alone: {:.2}× \
+         (target ≤ {DIGEST_RATIO}: {})",
+        secs(d_big),
+        secs(d_one),
+        ratio.unwrap_or(f64::NAN),
+        verdict(ratio.is_some_and(|r| r <= DIGEST_RATIO)),
+    );
+
+    // 2. The upper level's digest.
+    // HOOK(upper-level digest): time the upper level's digest across the province's
+    // communes here once `digest` composes it (Role::UpperLevel), as the officer's above.
+    println!(
+        "{db}: the upper level's digest: not measured yet (no upper-level digest in this build)"
+    );
+
+    // 3. The workbooks, each by the binary in a process of its own.
+    let out = dir.join("tinh.xlsx");
+    let r = export(&big.url, &["--province", &p.name], &out, dir).await?;
+    println!(
+        "{db}: province workbook ({} communes, {} households): {:.1} s, peak {:.1} MB, \
+         {:.1} MB on disk (target < {REPORT_SECS} s and < {REPORT_MB} MB: {})",
+        p.communes.len(),
+        thousands((p.communes.len() * plan_households(plan)) as f64),
+        r.elapsed.as_secs_f64(),
+        mb(r.peak),
+        mb(r.bytes),
+        verdict(r.elapsed.as_secs_f64() < REPORT_SECS && mb(r.peak) < REPORT_MB),
+    );
+    let out = dir.join("xa.xlsx");
+    let code = province::code(p.communes.len() - 1);
+    let r = export(&big.url, &["--commune", &code], &out, dir).await?;
+    println!(
+        "{db}: one commune's workbook ({} households listed): {:.1} s, peak {:.1} MB, \
+         {:.1} MB on disk",
+        thousands(plan_households(plan) as f64),
+        r.elapsed.as_secs_f64(),
+        mb(r.peak),
+        mb(r.bytes),
+    );
+
+    // 4. The engine, on the province and on an empty database, taking turns.
+    crate::seed::ensure_demo(&empty.store, Utc::now()).await?;
+    let engine_big = Arc::new(setup::engine(&app_big, &Settings::default())?);
+    let app_empty = AppState::new(empty.store.clone(), Arc::new(SystemClock))?;
+    let engine_empty = Arc::new(setup::engine(&app_empty, &Settings::default())?);
+    // Each run on a reused province registers with phones and chats of its own.
+    let run = province::next_run(&big.store).await?;
+    let (mut t_big, mut t_empty) = (Duration::ZERO, Duration::ZERO);
+    for slice in 0..SLICES {
+        let n = throughput::share(plan.registrations, SLICES, slice);
+        let tag = (run, slice);
+        t_big += throughput::engine(&engine_big, n, plan.chats, tag).await?;
+        t_empty += throughput::engine(&engine_empty, n, plan.chats, (0, slice)).await?;
+    }
+    let messages = (plan.registrations * script::SCRIPT.len()) as f64;
+    let (r_big, r_empty) = (
+        messages / t_big.as_secs_f64(),
+        messages / t_empty.as_secs_f64(),
+    );
+    println!(
+        "{db}: engine {} msg/s on the province, {} msg/s on an empty database: {:.2}× \
+         (target ≥ {ENGINE_RATIO}: {})",
+        thousands(r_big),
+        thousands(r_empty),
+        r_big / r_empty,
+        verdict(r_big / r_empty >= ENGINE_RATIO),
+    );
+    empty.store.close().await;
+    Ok(())
+}
+
+fn plan_households(plan: &Plan) -> usize {
+    plan.size.households
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map_or("—".into(), |s| millis(Duration::from_secs_f64(s)))
+}
+
+fn mb(b: u64) -> f64 {
+    b as f64 / (1024.0 * 1024.0)
+}
+
+/// One `giamngheo export` run.
+struct Exported {
+    elapsed: Duration,
+    /// Peak resident memory, and the file's size, in bytes.
+    peak: u64,
+    bytes: u64,
+}
+
+/// Runs `giamngheo export ARGS --out OUT` on the database at `url`, in `dir` (so no settings
+/// file of the caller's is read), and measures it.
+async fn export(url: &str, args: &[&str], out: &PathBuf, dir: &Path) -> anyhow::Result<Exported> {
+    let exe = std::env::current_exe().context("finding the giamngheo binary")?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("export")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .arg("--force")
+        .current_dir(dir)
+        .env("DATABASE_URL", url)
+        .env_remove("GIAMNGHEO_DATABASE_URL")
+        .env_remove("GIAMNGHEO_CONFIG")
+        .stdout(std::process::Stdio::null());
+    let start = Instant::now();
+    let child = cmd.spawn().context("starting giamngheo export")?;
+    let pid = child.id();
+    let (status, peak) = tokio::task::spawn_blocking(move || wait(pid))
+        .await
+        .context("waiting for giamngheo export")??;
+    let elapsed = start.elapsed();
+    anyhow::ensure!(status == 0, "giamngheo export {args:?} failed ({status})");
+    let bytes = std::fs::metadata(out)
+        .with_context(|| format!("reading {}", out.display()))?
+        .len();
+    Ok(Exported {
+        elapsed,
+        peak,
+        bytes,
+    })
+}
+
+/// Waits for the child `pid` and gives its exit status and its peak resident memory (bytes),
+/// as the kernel counted it to the end.
+fn wait(pid: u32) -> anyhow::Result<(i32, u64)> {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for the kernel to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not waited for by anyone else (its `Child` is dropped
+    // unwaited); both pointers are to live locals.
+    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    anyhow::ensure!(
+        r == pid as libc::pid_t,
+        "wait4: {}",
+        std::io::Error::last_os_error()
+    );
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    // Linux gives ru_maxrss in kilobytes.
+    Ok((code, usage.ru_maxrss as u64 * 1024))
+}
