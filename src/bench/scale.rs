@@ -7,11 +7,11 @@
 //!    ÷ one commune, the two taking turns;
 //! 2. the upper level's digest (a hook until it exists);
 //! 3. the province's workbook and one commune's, each written by the `giamngheo` binary
-//!    itself in a process of its own: time and peak resident memory (Linux: `wait4`);
+//!    itself in a process of its own: time and peak resident memory (Linux: `/proc`);
 //! 4. the engine's message rate (household registrations) on the province ÷ on an empty
 //!    database, in slices that take turns.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -290,7 +290,7 @@ struct Exported {
 
 /// Runs `giamngheo export ARGS --out OUT` on the database at `url`, in `dir` (so no settings
 /// file of the caller's is read), and measures it.
-async fn export(url: &str, args: &[&str], out: &PathBuf, dir: &Path) -> anyhow::Result<Exported> {
+async fn export(url: &str, args: &[&str], out: &Path, dir: &Path) -> anyhow::Result<Exported> {
     let exe = std::env::current_exe().context("finding the giamngheo binary")?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("export")
@@ -302,15 +302,20 @@ async fn export(url: &str, args: &[&str], out: &PathBuf, dir: &Path) -> anyhow::
         .env("DATABASE_URL", url)
         .env_remove("GIAMNGHEO_DATABASE_URL")
         .env_remove("GIAMNGHEO_CONFIG")
-        .stdout(std::process::Stdio::null());
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
     let start = Instant::now();
     let child = cmd.spawn().context("starting giamngheo export")?;
-    let pid = child.id();
-    let (status, peak) = tokio::task::spawn_blocking(move || wait(pid))
+    let (output, peak) = tokio::task::spawn_blocking(move || watch(child))
         .await
         .context("waiting for giamngheo export")??;
     let elapsed = start.elapsed();
-    anyhow::ensure!(status == 0, "giamngheo export {args:?} failed ({status})");
+    anyhow::ensure!(
+        output.status.success(),
+        "giamngheo export {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let bytes = std::fs::metadata(out)
         .with_context(|| format!("reading {}", out.display()))?
         .len();
@@ -321,25 +326,46 @@ async fn export(url: &str, args: &[&str], out: &PathBuf, dir: &Path) -> anyhow::
     })
 }
 
-/// Waits for the child `pid` and gives its exit status and its peak resident memory (bytes),
-/// as the kernel counted it to the end.
-fn wait(pid: u32) -> anyhow::Result<(i32, u64)> {
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for the kernel to overwrite.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not waited for by anyone else (its `Child` is dropped
-    // unwaited); both pointers are to live locals.
-    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    anyhow::ensure!(
-        r == pid as libc::pid_t,
-        "wait4: {}",
-        std::io::Error::last_os_error()
-    );
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
+/// Waits for the child, reading its peak resident memory (VmHWM, bytes) every 2 ms while it
+/// runs: the peak is kept by the kernel, so a read after it happened sees it. (The kernel's
+/// own count at exit, `wait4`'s `ru_maxrss`, is no good here: it starts from what the bench
+/// itself holds when it spawns the child.) Linux only.
+fn watch(mut child: std::process::Child) -> anyhow::Result<(std::process::Output, u64)> {
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let mut stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = vec![];
+        if let Some(e) = stderr.as_mut() {
+            let _ = std::io::Read::read_to_end(e, &mut text);
+        }
+        text
+    });
+    let exit = loop {
+        if let Some(line) = std::fs::read_to_string(&status).ok().and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(String::from)
+        }) {
+            let kb: u64 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_default();
+            peak = peak.max(kb * 1024);
+        }
+        if let Some(exit) = child.try_wait().context("waiting for giamngheo export")? {
+            break exit;
+        }
+        std::thread::sleep(Duration::from_millis(2));
     };
-    // Linux gives ru_maxrss in kilobytes.
-    Ok((code, usage.ru_maxrss as u64 * 1024))
+    let stderr = reader.join().unwrap_or_default();
+    Ok((
+        std::process::Output {
+            status: exit,
+            stdout: vec![],
+            stderr,
+        },
+        peak,
+    ))
 }
