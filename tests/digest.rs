@@ -698,7 +698,7 @@ async fn the_province_workbook_sums_each_communes_own_report() {
             "Đề xuất: đã trình cấp trên, chờ trả lời"
         );
         assert_eq!(cell(&summary, 0, 21), "Hạn chót quá hạn");
-        let mut sums = vec![0.0; 20];
+        let mut sums = [0.0; 20];
         for i in 0..3 {
             let code = giamngheo::bench::province::code(i);
             let own = giamngheo::report::export(&db.db.store, Some(&code), false, now)
