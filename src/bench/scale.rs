@@ -3,8 +3,8 @@
 //! `province`), measured in the same run against a one-commune database of the same size and
 //! an empty one:
 //!
-//! 1. one commune officer's digest (composed as `giamngheo digest --dry-run` does), province
-//!    ÷ one commune, the two taking turns;
+//! 1. one commune officer's digest (composed as the daily run composes each recipient's),
+//!    province ÷ one commune, the two taking turns;
 //! 2. the upper level's digest (a hook until it exists);
 //! 3. the province's workbook and one commune's, each written by the `giamngheo` binary
 //!    itself in a process of its own: time and peak resident memory (Linux: `/proc`);
@@ -177,18 +177,13 @@ async fn measure(
     let lone = single.officers[0];
     let app_big = AppState::new(big.store.clone(), Arc::new(SystemClock))?;
     let app_one = AppState::new(one.store.clone(), Arc::new(SystemClock))?;
-    let day = Utc::now().date_naive();
     let (mut on_big, mut on_one) = (vec![], vec![]);
     // One of each first, unmeasured: caches warm alike.
-    crate::digest::preview(&app_big, officer, day).await?;
-    crate::digest::preview(&app_one, lone, day).await?;
+    compose(&app_big, officer).await?;
+    compose(&app_one, lone).await?;
     for _ in 0..plan.digests {
-        let t = Instant::now();
-        crate::digest::preview(&app_big, officer, day).await?;
-        on_big.push(Some(t.elapsed().as_secs_f64()));
-        let t = Instant::now();
-        crate::digest::preview(&app_one, lone, day).await?;
-        on_one.push(Some(t.elapsed().as_secs_f64()));
+        on_big.push(Some(compose(&app_big, officer).await?.as_secs_f64()));
+        on_one.push(Some(compose(&app_one, lone).await?.as_secs_f64()));
     }
     let (d_big, d_one) = (median(on_big), median(on_one));
     let ratio = d_big.zip(d_one).map(|(a, b)| a / b);
@@ -262,6 +257,33 @@ async fn measure(
     );
     empty.store.close().await;
     Ok(())
+}
+
+/// How long composing a person's digest of the last 24 hours takes, as the daily run does it
+/// for each recipient: their commune's side of it (counted afresh, not from a cache), then
+/// their own part, in one read. Not counted: reading the list of recipients and drawing the
+/// commune's chart, each done once a run (a commune) for everyone.
+async fn compose(app: &AppState, person: i64) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let mut tx = app.store.read().await?;
+    let who = crate::store::persons::by_id(&mut tx, person).await?;
+    let commune = crate::store::communes::by_id(&mut tx, who.commune_id).await?;
+    let now = Utc::now();
+    let period = crate::digest::Period {
+        day: now.date_naive(),
+        today: now.date_naive(),
+        from: now - chrono::Duration::days(1),
+        to: now,
+    };
+    let mut cache = crate::digest::Cache::default();
+    let lang = crate::text::Lang::Vi;
+    let reply = crate::digest::build(
+        &app.texts, &mut tx, &mut cache, &commune, person, period, lang,
+    )
+    .await?;
+    tx.commit().await?;
+    anyhow::ensure!(reply.is_some(), "the officer's digest has nothing to say");
+    Ok(start.elapsed())
 }
 
 fn plan_households(plan: &Plan) -> usize {
