@@ -5,7 +5,7 @@
 //!
 //! 1. one commune officer's digest (composed as the daily run composes each recipient's),
 //!    province ÷ one commune, the two taking turns;
-//! 2. the upper level's digest (a hook until it exists);
+//! 2. the upper level's digest across the province (gathered and written);
 //! 3. the province's workbook and one commune's, each written by the `giamngheo` binary
 //!    itself in a process of its own: time and peak resident memory (Linux: `/proc`);
 //! 4. the engine's message rate (household registrations) on the province ÷ on an empty
@@ -196,11 +196,16 @@ async fn measure(
         verdict(ratio.is_some_and(|r| r <= DIGEST_RATIO)),
     );
 
-    // 2. The upper level's digest.
-    // HOOK(upper-level digest): time the upper level's digest across the province's
-    // communes here once `digest` composes it (Role::UpperLevel), as the officer's above.
+    // 2. The upper level's digest: the province's side, gathered and written as the daily
+    // run does once per province and period.
+    let mut upper = vec![];
+    for _ in 0..plan.digests {
+        upper.push(Some(upper_level(&app_big, &p.name).await?.as_secs_f64()));
+    }
     println!(
-        "{db}: the upper level's digest: not measured yet (no upper-level digest in this build)"
+        "{db}: the upper level's digest across {} communes: {}",
+        p.communes.len(),
+        secs(median(upper)),
     );
 
     // 3. The workbooks, each by the binary in a process of its own.
@@ -283,6 +288,26 @@ async fn compose(app: &AppState, person: i64) -> anyhow::Result<Duration> {
     .await?;
     tx.commit().await?;
     anyhow::ensure!(reply.is_some(), "the officer's digest has nothing to say");
+    Ok(start.elapsed())
+}
+
+/// How long the upper level's digest of the last 24 hours takes to gather and write.
+async fn upper_level(app: &AppState, province: &str) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let now = Utc::now();
+    let today = now.date_naive();
+    let mut tx = app.store.read().await?;
+    let from = now - chrono::Duration::days(1);
+    let day =
+        crate::digest::province::ProvinceDay::gather(&mut tx, province, false, today, from, now)
+            .await?;
+    tx.commit().await?;
+    let text =
+        crate::digest::province::render(&day, today, today, &app.texts, crate::text::Lang::Vi);
+    anyhow::ensure!(
+        text.is_some(),
+        "the upper level's digest has nothing to say"
+    );
     Ok(start.elapsed())
 }
 
