@@ -235,7 +235,13 @@ async fn measure(
 
     // 4. The engine, on the province and on an empty database, taking turns.
     crate::seed::ensure_demo(&empty.store, Utc::now()).await?;
-    let engine_big = Arc::new(setup::engine(&app_big, &Settings::default())?);
+    // Newcomers join the first commune, as a province's bot set to one commune (`commune` in
+    // the settings) does: otherwise each would first be asked which of the hundred is theirs.
+    let settings = Settings {
+        commune: Some(province::code(0)),
+        ..Settings::default()
+    };
+    let engine_big = Arc::new(setup::engine(&app_big, &settings)?);
     let app_empty = AppState::new(empty.store.clone(), Arc::new(SystemClock))?;
     let engine_empty = Arc::new(setup::engine(&app_empty, &Settings::default())?);
     // Each run on a reused province registers with phones and chats of its own.
