@@ -332,6 +332,7 @@ audit-deadline-create = added deadline #{ $id }
 audit-deadline-done = closed deadline #{ $id }
 audit-commune-create = created commune #{ $id }
 audit-commune-export = exported the Excel report
+audit-province-export = exported the province's Excel report (this commune's counts)
 audit-person-grant = gave a role to { $name } #{ $id }
 audit-person-digest_time = changed the digest time
 audit-person-link_code_issued = asked for a link code

@@ -326,6 +326,7 @@ audit-deadline-create = thêm hạn chót #{ $id }
 audit-deadline-done = xong hạn chót #{ $id }
 audit-commune-create = tạo xã #{ $id }
 audit-commune-export = xuất báo cáo Excel
+audit-province-export = xuất báo cáo Excel của tỉnh (số liệu xã này)
 audit-person-grant = giao vai trò cho { $name } #{ $id }
 audit-person-digest_time = đổi giờ bản tin
 audit-person-link_code_issued = lấy mã liên kết

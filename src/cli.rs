@@ -139,8 +139,13 @@ pub enum Command {
     Export {
         #[arg(long)]
         out: PathBuf,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "province")]
         commune: Option<String>,
+        /// The upper level's workbook: a summary row per commune of the province NAME (by
+        /// default the only province in the database) and each commune's tally; counts only.
+        #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "",
+            conflicts_with = "unmasked")]
+        province: Option<String>,
         #[arg(long)]
         unmasked: bool,
         /// Replace the file at --out if there is one.
@@ -203,6 +208,18 @@ pub enum Command {
         /// Rounds of all the measurements.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+        /// Instead: a commune in a province's database against the same commune alone, on a
+        /// province of --communes × --households (built once and reused; a SQLite file in the
+        /// temporary folder, or a schema at --postgres).
+        #[arg(long)]
+        province: bool,
+        #[arg(long, default_value_t = 100, requires = "province")]
+        communes: usize,
+        #[arg(long, default_value_t = 10_000, requires = "province")]
+        households: usize,
+        /// Digests composed on each database (the median counts).
+        #[arg(long, default_value_t = 9, requires = "province")]
+        digests: usize,
     },
 }
 
@@ -233,7 +250,23 @@ pub async fn main() -> anyhow::Result<()> {
             recipients,
             conversations,
             rounds,
+            province,
+            communes,
+            households,
+            digests,
         } => {
+            if province {
+                let plan = crate::bench::ProvincePlan {
+                    size: crate::bench::province::Size {
+                        communes,
+                        households,
+                    },
+                    digests,
+                    registrations,
+                    chats,
+                };
+                return crate::bench::province_main(plan, postgres).await;
+            }
             let plan = crate::bench::Plan {
                 registrations,
                 chats,
@@ -350,6 +383,7 @@ pub async fn main() -> anyhow::Result<()> {
         Command::Export {
             out,
             commune,
+            province,
             unmasked,
             force,
         } => {
@@ -365,8 +399,15 @@ pub async fn main() -> anyhow::Result<()> {
                 return Err(exists());
             }
             let store = app::open_store(&settings).await?;
-            let bytes =
-                crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?;
+            let bytes = match province {
+                Some(name) => {
+                    let name = Some(name.trim()).filter(|n| !n.is_empty());
+                    crate::report::export_province(&store, name, clock.now()).await?
+                }
+                None => {
+                    crate::report::export(&store, commune.as_deref(), unmasked, clock.now()).await?
+                }
+            };
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
                 .create(true)

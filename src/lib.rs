@@ -47,7 +47,7 @@
 //! `store::scratch::TestDb` and `clock::FixedClock`.
 
 pub mod app;
-mod bench;
+pub mod bench;
 pub mod channels;
 pub mod cli;
 pub mod clock;

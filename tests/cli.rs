@@ -550,3 +550,65 @@ fn a_failed_set_up_leaves_no_database() {
         "chat left a database"
     );
 }
+
+#[test]
+fn the_upper_level_exports_its_province_from_the_command_line() {
+    use calamine::{Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    for (code, name) in [("tan-cuong", "Xã Tân Cương"), ("phuc-xuan", "Xã Phúc Xuân")] {
+        let file = dir.path().join(format!("{code}.toml"));
+        std::fs::write(
+            &file,
+            format!(
+                "code = \"{code}\"\nname = \"{name}\"\ndistrict = \"Thành phố Thái Nguyên\"\n\
+                 province = \"Thái Nguyên\"\nhamlets = [\"Xóm 1\", \"Xóm 2\"]\n"
+            ),
+        )
+        .unwrap();
+        giamngheo(
+            dir.path(),
+            &["init", "--commune", file.to_str().unwrap()],
+            "",
+        );
+    }
+    // The only province in the database, unnamed.
+    let (out, err) = giamngheo(
+        dir.path(),
+        &["export", "--province", "--out", "tinh.xlsx"],
+        "",
+    );
+    assert!(out.contains("tinh.xlsx"), "{out}{err}");
+    let bytes = std::fs::read(dir.path().join("tinh.xlsx")).unwrap();
+    let book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Tổng hợp", "Xã Phúc Xuân", "Xã Tân Cương"]
+    );
+    // Named; one that is not there is said.
+    let (out, _) = giamngheo(
+        dir.path(),
+        &["export", "--province", "Thái Nguyên", "--out", "tn.xlsx"],
+        "",
+    );
+    assert!(out.contains("tn.xlsx"), "{out}");
+    let refused = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = refused(&["export", "--province", "Bắc Kạn", "--out", "bk.xlsx"]);
+    assert!(
+        err.contains("no commune of the province \"Bắc Kạn\""),
+        "{err}"
+    );
+    assert!(!dir.path().join("bk.xlsx").exists());
+    // Counts only: there is nothing to unmask.
+    let err = refused(&["export", "--province", "--unmasked", "--out", "x.xlsx"]);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

@@ -596,3 +596,168 @@ async fn the_digest_check_reads_without_the_write_lock() {
         held.commit().await.unwrap();
     }
 }
+
+/// A province of `communes` × `households` built at `at` (see `bench::province`).
+async fn province(
+    db: &TestDb,
+    communes: usize,
+    households: usize,
+    at: DateTime<Utc>,
+) -> giamngheo::bench::province::Province {
+    let size = giamngheo::bench::province::Size {
+        communes,
+        households,
+    };
+    giamngheo::bench::province::build(&db.store, size, at)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_racing_in_a_province_send_each_digest_once() {
+    for db in common::databases().await {
+        let clock = Arc::new(FixedClock::new(vn(2026, 11, 26, 10, 0)));
+        let p = province(&db.db, 3, 500, clock.now()).await;
+        let one = common::app(db.db.store.clone(), clock.clone());
+        let other = common::app(db.db.another_pool().await.unwrap(), clock.clone());
+        clock.set(vn(2026, 11, 27, 7, 0));
+        let (a, b) = tokio::join!(digest::tick(&one), digest::tick(&other));
+        // Ten hamlet heads and two officers in each commune.
+        assert_eq!(
+            a.unwrap() + b.unwrap(),
+            36,
+            "{}: every recipient once",
+            db.name
+        );
+        let engine = common::engine(&db.db, clock.clone());
+        for i in 0..3 {
+            let code = giamngheo::bench::province::code(i);
+            for who in ["canbo", "khuyennong", "truongxom1", "truongxom10"] {
+                let who = format!("{code}-{who}");
+                assert_eq!(
+                    digests_for(&engine, &who).await.len(),
+                    1,
+                    "{}: {who}",
+                    db.name
+                );
+            }
+        }
+        // Each officer's digest is their own commune's: the queue names its households.
+        let mut tx = db.db.store.begin().await.unwrap();
+        let sent = digests::last_sent(&mut tx, p.officers[1]).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(sent.is_some(), "{}", db.name);
+    }
+}
+
+#[tokio::test]
+async fn the_households_list_reads_page_after_page_and_only_its_commune() {
+    for db in common::databases().await {
+        let now = vn(2026, 11, 26, 10, 0);
+        // 2,500 a commune, 1 in 20 rejected: 2,375 listed, more than one page.
+        province(&db.db, 2, 2500, now).await;
+        let code = giamngheo::bench::province::code(1);
+        let bytes = giamngheo::report::export(&db.db.store, Some(&code), false, now)
+            .await
+            .unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let list = book.worksheet_range("Danh sách hộ").unwrap();
+        let ids: Vec<f64> = (1..list.height() as u32)
+            .map(|r| cell(&list, r, 0).parse().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 2375, "{}", db.name);
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{}: in order", db.name);
+        // The second commune's households were registered after all the first's.
+        assert!(ids[0] > 2500.0, "{}: {}", db.name, ids[0]);
+        assert_eq!(cell(&list, 1, 4), "0301 *** 000", "{}: masked", db.name);
+    }
+}
+
+#[tokio::test]
+async fn the_province_workbook_sums_each_communes_own_report() {
+    for db in common::databases().await {
+        let now = vn(2026, 11, 26, 10, 0);
+        let p = province(&db.db, 3, 1000, now).await;
+        let bytes = giamngheo::report::export_province(&db.db.store, None, now)
+            .await
+            .unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["Tổng hợp", "Xã Thử 1", "Xã Thử 2", "Xã Thử 3"],
+            "{}",
+            db.name
+        );
+        let summary = book.worksheet_range("Tổng hợp").unwrap();
+        assert_eq!(cell(&summary, 0, 0), "Xã");
+        assert_eq!(cell(&summary, 0, 2), "Hộ nghèo (đã xác nhận)");
+        assert_eq!(cell(&summary, 0, 7), "Hộ chờ xác nhận");
+        assert_eq!(cell(&summary, 0, 9), "Nhóm: đang thành lập");
+        assert_eq!(
+            cell(&summary, 0, 16),
+            "Đề xuất: đã trình cấp trên, chờ trả lời"
+        );
+        assert_eq!(cell(&summary, 0, 21), "Hạn chót quá hạn");
+        let mut sums = [0.0; 20];
+        for i in 0..3 {
+            let code = giamngheo::bench::province::code(i);
+            let own = giamngheo::report::export(&db.db.store, Some(&code), false, now)
+                .await
+                .unwrap();
+            let mut own: Xlsx<_> = Xlsx::new(std::io::Cursor::new(own)).unwrap();
+            let by_hamlet = own.worksheet_range("Theo xóm").unwrap();
+            let row = i as u32 + 1;
+            assert_eq!(cell(&summary, row, 0), format!("Xã Thử {}", i + 1));
+            // Households by category, confirmed, waiting, people: the commune's own total.
+            for k in 0..7 {
+                assert_eq!(
+                    cell(&summary, row, k + 2),
+                    cell(&by_hamlet, 11, k + 1),
+                    "{}: commune {i}, column {k}",
+                    db.name
+                );
+            }
+            // Its sheet is its "Theo xóm", cell for cell.
+            let sheet = book.worksheet_range(&format!("Xã Thử {}", i + 1)).unwrap();
+            for r in 0..12 {
+                for c in 0..8 {
+                    assert_eq!(cell(&sheet, r, c), cell(&by_hamlet, r, c), "{}", db.name);
+                }
+            }
+            // 5 groups: forming, requested, established in turn; 2 proposals; one deadline
+            // three days late.
+            let counts: Vec<String> = (9..22).map(|c| cell(&summary, row, c)).collect();
+            assert_eq!(counts[0..3], ["2", "2", "1"], "{}: groups", db.name);
+            assert_eq!(counts[12], "1", "{}: late deadlines", db.name);
+            let proposals: f64 = counts[3..12]
+                .iter()
+                .map(|n| n.parse::<f64>().unwrap())
+                .sum();
+            assert_eq!(proposals, 2.0, "{}", db.name);
+            for (k, s) in sums.iter_mut().enumerate() {
+                *s += cell(&summary, row, k as u32 + 2).parse::<f64>().unwrap();
+            }
+        }
+        assert_eq!(cell(&summary, 4, 0), "Tổng");
+        for (k, s) in sums.iter().enumerate() {
+            assert_eq!(
+                cell(&summary, 4, k as u32 + 2),
+                s.to_string(),
+                "{}",
+                db.name
+            );
+        }
+        // Each commune's log says the province's report read its counts.
+        let mut tx = db.db.store.begin().await.unwrap();
+        for id in &p.communes {
+            let log = giamngheo::store::audit::for_entity(&mut tx, "province", *id)
+                .await
+                .unwrap();
+            assert_eq!(log.len(), 1, "{}", db.name);
+        }
+        // A province not in the database is said, not an empty workbook.
+        let none = giamngheo::report::export_province(&db.db.store, Some("Tỉnh Khác"), now).await;
+        assert!(none.unwrap_err().to_string().contains("Tỉnh Khác"));
+        tx.commit().await.unwrap();
+    }
+}

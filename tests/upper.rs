@@ -510,3 +510,77 @@ async fn tinh_id(store: &Store) -> i64 {
     tx.commit().await.unwrap();
     p
 }
+
+/// The upper level asks for the province's workbook in chat: it is made as the reply goes
+/// out and holds a row for each commune of its province and none of another; each commune's
+/// audit log records the export; nobody else gets it.
+#[tokio::test]
+async fn the_upper_level_gets_its_provinces_workbook_in_chat() {
+    use calamine::Reader;
+    for db in common::databases().await {
+        let name = db.name;
+        let clock = Arc::new(FixedClock::new(vn(11, 16, 10)));
+        province(&db.db, &clock).await;
+        let engine = common::engine(&db.db, clock.clone());
+        let mut tinh = Account::new(&engine, "console", "tinh");
+        tinh.say("/start").await;
+        let sent = ask(&mut tinh, "/baocaotinh").await;
+        let file = sent
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .next()
+            .unwrap_or_else(|| panic!("{name}: no file in {sent:?}"))
+            .clone();
+        assert!(file.recipe().is_some(), "{name}: made when sent");
+        let reply = giamngheo::message::Reply {
+            files: vec![file],
+            ..Default::default()
+        };
+        let made = giamngheo::report::made::resolve(engine.store(), reply)
+            .await
+            .unwrap();
+        let bytes = made.files[0].bytes().expect("an inline workbook");
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let first = book.sheet_names()[0].clone();
+        let summary = format!("{:?}", book.worksheet_range(&first).unwrap());
+        assert!(
+            summary.contains("Xã A") && summary.contains("Xã B") && !summary.contains("Xã C"),
+            "{name}: {summary}"
+        );
+        for code in ["a", "b"] {
+            let id = commune_id(engine.store(), code).await;
+            let mut tx = engine.store().read().await.unwrap();
+            let log = audit::for_entity(&mut tx, "province", id).await.unwrap();
+            tx.commit().await.unwrap();
+            assert!(
+                log.iter().any(|e| e.action == "export"),
+                "{name}: {code}: {log:?}"
+            );
+        }
+        let mut canbo = Account::new(&engine, "console", "canbo-a");
+        canbo.say("/start").await;
+        let sent = ask(&mut canbo, "/baocaotinh").await;
+        assert!(
+            sent.iter().all(|r| r.files.is_empty()),
+            "{name}: a commune officer gets no province workbook"
+        );
+    }
+}
+
+/// Sends a line and returns the replies as queued (files included).
+async fn ask(a: &mut Account<'_>, text: &str) -> Vec<giamngheo::message::Reply> {
+    use giamngheo::message::{Content, Inbound};
+    a.n += 1;
+    let msg = Inbound {
+        channel: a.channel.into(),
+        chat_id: a.who.into(),
+        sender_id: a.who.into(),
+        sender_name: Some(a.who.into()),
+        message_id: format!("{}-{}-ask-{}", a.channel, a.who, a.n),
+        lang_hint: None,
+        content: Content::Text(text.into()),
+    };
+    a.engine.handle(&msg).await.unwrap();
+    common::replies_on(a.engine.store(), a.channel, a.who).await
+}

@@ -16,7 +16,10 @@
 
 mod digest;
 mod e2e;
+mod figures;
 mod memory;
+pub mod province;
+mod scale;
 mod script;
 mod standin;
 mod throughput;
@@ -32,12 +35,10 @@ use crate::config::Settings;
 use crate::dialogue::setup;
 use crate::store::{Store, scratch};
 use e2e::{Crowd, Quiet, Spread};
+use figures::{SLICES, median, millis, thousands};
+pub use scale::Plan as ProvincePlan;
+pub(crate) use scale::main as province_main;
 pub use script::Plan;
-
-/// The floor and the engine take turns this many times a round, each with a share of the
-/// work: the machine's noise (other processes on two cores) comes and goes within seconds,
-/// and should fall on both alike.
-const SLICES: usize = 4;
 
 /// The targets the measurements are held to.
 const ENGINE_OVER_FLOOR: f64 = 0.5;
@@ -267,39 +268,6 @@ fn spread(s: Option<Spread>) -> String {
     match s {
         Some(s) => format!("p50 {}, p99 {}", millis(s.p50), millis(s.p99)),
         None => "none measured".into(),
-    }
-}
-
-/// Milliseconds under a second, seconds above.
-fn millis(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-    } else {
-        format!("{:.2} s", d.as_secs_f64())
-    }
-}
-
-/// A whole number with thousands separated: 12,345.
-fn thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.max(0.0));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The median, or None if any value is missing (a round that measured nothing).
-fn median(xs: Vec<Option<f64>>) -> Option<f64> {
-    let mut xs: Vec<f64> = xs.into_iter().collect::<Option<_>>()?;
-    xs.sort_by(f64::total_cmp);
-    match xs.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(xs[n / 2]),
-        n => Some((xs[n / 2 - 1] + xs[n / 2]) / 2.0),
     }
 }
 

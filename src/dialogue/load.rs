@@ -149,6 +149,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "upper_decide.toml",
         include_str!("../../dialogues/upper_decide.toml"),
     ),
+    (
+        "province_report.toml",
+        include_str!("../../dialogues/province_report.toml"),
+    ),
 ];
 
 pub fn load_embedded() -> Result<Dialogues, Vec<LoadError>> {

@@ -73,6 +73,8 @@ pub enum Action {
     /// The upper level's answer to a forwarded proposal.
     UpperDecide,
     MovePerson,
+    /// The upper level's workbook across the province's communes.
+    ProvinceReport,
 }
 
 /// The kind of answer a step takes, which decides how the text is parsed and stored.

@@ -96,6 +96,8 @@ pub enum Capability {
     /// Move someone who chose the wrong commune (and has nothing in it yet) to another
     /// commune of the database: those who keep the commune's people.
     MovePerson,
+    /// The workbook across the province's communes (counts only): the upper level.
+    SeeProvinceReport,
 }
 
 use Capability as C;
@@ -158,6 +160,7 @@ const TABLE: &[(Capability, &[Role])] = &[
     (C::RevokeRole, STAFF_MANAGERS),
     (C::RecordDisabledPerson, &[R::HamletHead, R::CultureOfficer]),
     (C::MovePerson, STAFF_MANAGERS),
+    (C::SeeProvinceReport, UPPER),
 ];
 
 impl Capability {
@@ -365,6 +368,7 @@ mod tests {
             C::SeeForwarded,
             C::RecordUpperDecision,
             C::MovePerson,
+            C::SeeProvinceReport,
         ];
         assert_eq!(TABLE.len(), all.len());
         for c in all {

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{chart, tally, xlsx};
+use super::{chart, province, tally, xlsx};
 use crate::domain::CommuneRules;
 use crate::message::{FileRef, Reply};
 use crate::store::{Store, communes};
@@ -38,6 +38,13 @@ pub fn chart_of(commune_id: i64, day: NaiveDate, lang: Lang) -> FileRef {
 pub fn report_of(commune_id: i64, day: NaiveDate) -> FileRef {
     let name = format!("bao-cao-{}.xlsx", day.format("%Y-%m-%d"));
     FileRef::to_make("document", &name, format!("report:{commune_id}:{day}"))
+}
+
+/// The workbook across the province of the commune `commune_id` as of `day`, made when it is
+/// sent.
+pub fn province_of(commune_id: i64, day: NaiveDate) -> FileRef {
+    let name = format!("bao-cao-tinh-{}.xlsx", day.format("%Y-%m-%d"));
+    FileRef::to_make("document", &name, format!("province:{commune_id}:{day}"))
 }
 
 /// `reply` with every file to make made (one with nothing to show, a chart of an empty
@@ -83,6 +90,19 @@ async fn make(store: &Store, recipe: &str) -> Result<Option<FileRef>, MadeError>
             tx.commit().await?;
             let bytes = book.save_to_buffer().map_err(anyhow::Error::from)?;
             let name = format!("bao-cao-{day}.xlsx");
+            Ok(Some(FileRef::inline("document", &name, &bytes)))
+        }
+        ["province", commune, day] => {
+            let commune: i64 = commune.parse().map_err(|_| unknown())?;
+            let day: NaiveDate = day.parse().map_err(|_| unknown())?;
+            let mut tx = store.read().await?;
+            let commune = communes::by_id(&mut tx, commune).await?;
+            let texts = commune_texts(&commune)?;
+            let made = province::workbook(&mut tx, &commune.province, day, &texts).await;
+            tx.commit().await?;
+            let (mut book, _) = made.map_err(anyhow::Error::from)?;
+            let bytes = book.save_to_buffer().map_err(anyhow::Error::from)?;
+            let name = format!("bao-cao-tinh-{day}.xlsx");
             Ok(Some(FileRef::inline("document", &name, &bytes)))
         }
         _ => Err(unknown()),

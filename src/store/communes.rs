@@ -171,6 +171,18 @@ pub async fn all(tx: &mut Tx) -> sqlx::Result<Vec<Commune>> {
     .await)
 }
 
+/// The provinces of the database's communes, real communes' first (the demo's only when no
+/// real commune has one), by name.
+pub async fn provinces(tx: &mut Tx) -> sqlx::Result<Vec<String>> {
+    on_tx!(tx, |conn| sqlx::query_scalar(
+        "SELECT DISTINCT province FROM communes
+         WHERE NOT is_demo OR NOT EXISTS (SELECT 1 FROM communes c WHERE NOT c.is_demo)
+         ORDER BY province"
+    )
+    .fetch_all(conn)
+    .await)
+}
+
 /// A commune and how much it holds, for `giamngheo communes`.
 #[derive(Debug, Clone, FromRow)]
 pub struct Summary {

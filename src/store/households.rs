@@ -194,3 +194,25 @@ pub async fn in_commune(tx: &mut Tx, commune_id: i64) -> sqlx::Result<Vec<Househ
     .fetch_all(conn)
     .await)
 }
+
+/// Households in a page of `page_in_commune`.
+pub const PAGE: usize = 2_000;
+
+/// A page of the commune's live (not rejected) households, by number, after `after_id`: the
+/// report reads them page by page rather than all at once (a commune may hold 100,000).
+/// The page's size is written into the statement: told only "LIMIT $3", PostgreSQL's generic
+/// plan guesses a few rows and walks the whole table by number looking for the commune's.
+pub async fn page_in_commune(
+    tx: &mut Tx,
+    commune_id: i64,
+    after_id: i64,
+) -> sqlx::Result<Vec<Household>> {
+    on_tx!(tx, |conn| sqlx::query_as(select!(
+        "WHERE h.commune_id = $1 AND h.status <> 'rejected' AND h.id > $2
+         ORDER BY h.id LIMIT 2000"
+    ))
+    .bind(commune_id)
+    .bind(after_id)
+    .fetch_all(conn)
+    .await)
+}

@@ -262,6 +262,7 @@ impl Action {
             "upper_queue" => Action::UpperQueue,
             "upper_decide" => Action::UpperDecide,
             "move_person" => Action::MovePerson,
+            "province_report" => Action::ProvinceReport,
             _ => return None,
         })
     }
@@ -302,6 +303,7 @@ impl Action {
             Action::ChooseLeader => C::ChooseLeader,
             Action::AddDisabledPerson => C::RecordDisabledPerson,
             Action::UpperQueue => C::SeeForwarded,
+            Action::ProvinceReport => C::SeeProvinceReport,
             Action::UpperDecide => C::RecordUpperDecision,
             Action::MovePerson => C::MovePerson,
         }
@@ -331,6 +333,7 @@ impl Action {
                 | Action::DigestNow
                 | Action::Report
                 | Action::UpperQueue
+                | Action::ProvinceReport
                 // It hands over to the proposal's summary, where nothing is saved unasked.
                 | Action::ReviseProposal
         )
@@ -347,7 +350,8 @@ impl Action {
             | Action::Report
             | Action::AuditLog
             | Action::ShowStaff
-            | Action::UpperQueue => &[],
+            | Action::UpperQueue
+            | Action::ProvinceReport => &[],
             Action::DigestTime => TIME_FIELDS,
             Action::AddDeadline => DEADLINE_FIELDS,
             Action::FinishDeadline => DEADLINE_ONLY,
@@ -422,6 +426,7 @@ impl Action {
             Action::ChooseLeader => self::leaders::choose(ctx, tx, typed(answers)?).await,
             Action::AddDisabledPerson => disabled::add(ctx, tx, typed(answers)?).await,
             Action::UpperQueue => upper::queue(ctx, tx).await,
+            Action::ProvinceReport => upper::report(ctx, tx).await,
             Action::UpperDecide => upper::decide(ctx, tx, typed(answers)?).await,
             Action::MovePerson => commune::chat_move(ctx, tx, typed(answers)?).await,
         }

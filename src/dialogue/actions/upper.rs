@@ -187,3 +187,25 @@ pub(super) async fn decide(ctx: &Ctx<'_>, tx: &mut Tx, input: ActInput) -> anyho
     }
     Ok(out)
 }
+
+/// `/baocaotinh`: the province's workbook (a summary row per commune, then each commune's
+/// counts by hamlet; counts only). Recorded in each commune's audit log now, made when the
+/// reply is sent.
+pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome> {
+    let all: Vec<Commune> = communes_of(ctx, tx).await?.into_values().collect();
+    let province = &ctx.commune.province;
+    let reader = |commune: i64| audit::Who {
+        commune,
+        ..ctx.who()
+    };
+    crate::report::province::record_export(tx, province, &all, reader, ctx.now).await?;
+    let reply = crate::message::Reply {
+        text: ctx.t("report-ready", &[]),
+        files: vec![crate::report::made::province_of(ctx.commune.id, ctx.today)],
+        ..Default::default()
+    };
+    Ok(Outcome {
+        replies: vec![reply],
+        ..Outcome::default()
+    })
+}
