@@ -72,6 +72,7 @@ command                                     | R1 R2 HA HB ORG BIZ AGRI CULT UP
 /thuhoi ; 1 ; co                            | -  -  -  -  -   -   -    A    -
 /chocaptren                                 | -  -  -  -  -   -   -    -    A
 /quyetdinh {p_forwarded} ; 2 ; Thiếu vốn    | -  -  -  -  -   -   -    -    A
+/baocaotinh                                 | -  -  -  -  -   -   -    -    A
 /xemda {p_forwarded}                        | -  -  -  -  -   A   A    A    A
 ";
 
@@ -617,7 +618,7 @@ fn worked(row: &Row, said: &str, replies: &[Reply], fx: &Fixture, changed: bool)
         // The upper level's is the province's.
         "/bantin" => said.contains("Bản tin ngày") || said.contains("Bản tin cấp tỉnh ngày"),
         "/giobantin" => said.contains("06:30"),
-        "/baocao" => replies.iter().any(|r| !r.files.is_empty()),
+        "/baocao" | "/baocaotinh" => replies.iter().any(|r| !r.files.is_empty()),
         "/lienket" => said.contains("Mã liên kết:"),
         "/ten" => said.contains("Đã lưu tên của bạn: Nguyễn Văn Tên."),
         "/nhatky" => said.contains("Nhật ký thao tác (mới nhất trước):"),
