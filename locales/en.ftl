@@ -238,6 +238,7 @@ deadlines-none = No deadline is open.
 deadlines-title = Deadlines (type /done when one is done):
 deadline-done = Marked deadline #{ $id } done.
 report-ready = The Excel report (phones and CCCD masked):
+province-report-ready = Report of the communes of { $province } (Excel, counts only):
 pstep-appraise = Start appraisal
 pstep-forward = Forward to { $upper }
 pstep-return = Send back for revision

@@ -233,6 +233,7 @@ deadlines-none = Không có hạn chót nào đang mở.
 deadlines-title = Hạn chót (gõ /xonghan khi xong):
 deadline-done = Đã đánh dấu xong hạn chót #{ $id }.
 report-ready = Báo cáo Excel (số điện thoại, CCCD đã che):
+province-report-ready = Báo cáo các xã của { $province } (Excel, chỉ có số liệu):
 pstep-appraise = Bắt đầu thẩm định
 pstep-forward = Trình { $upper }
 pstep-return = Trả lại để sửa
