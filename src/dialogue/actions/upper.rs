@@ -200,7 +200,10 @@ pub(super) async fn report(ctx: &Ctx<'_>, tx: &mut Tx) -> anyhow::Result<Outcome
     };
     crate::report::province::record_export(tx, province, &all, reader, ctx.now).await?;
     let reply = crate::message::Reply {
-        text: ctx.t("province-report-ready", &[("province", province.clone().into())]),
+        text: ctx.t(
+            "province-report-ready",
+            &[("province", province.clone().into())],
+        ),
         files: vec![crate::report::made::province_of(ctx.commune.id, ctx.today)],
         ..Default::default()
     };
