@@ -293,6 +293,8 @@ impl<P: Platform> Sender<P> {
                 };
                 let result = match made {
                     Err(f) => Err(f),
+                    // A chart with nothing left to count by the time it is sent: nothing to say.
+                    Ok(made) if made.text.is_empty() && made.files.is_empty() => Ok(()),
                     Ok(made) => {
                         if !self.pace(chat, group).await {
                             return Ok(progressed);
