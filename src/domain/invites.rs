@@ -8,8 +8,8 @@ use super::roles::Role;
 use super::typed_code;
 
 /// Eight characters of 31: about 850 billion codes, so a guess never lands on a live one
-/// within the wrong-try limit. Group join codes have six, so the length tells the two apart
-/// when a Telegram link brings either as `/start CODE`.
+/// within the wrong-try limit. Group join codes have eight too: a `/start CODE` link is
+/// taken as an invite unless it is a join code of the person's commune (`dialogue::commands`).
 pub const CODE_LEN: usize = 8;
 
 /// How long an invite may be taken: long enough for a hamlet head to come by the commune
@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(c.len(), 8);
         assert_eq!(parse_code(&shown(&c).to_lowercase()), Some(c.clone()));
         assert_eq!(parse_code("abcd efgh").as_deref(), Some("ABCDEFGH"));
-        // A group's six-character join code is never taken for an invite.
+        // Six characters (the old join codes) are never taken for an invite.
         assert_eq!(parse_code("FORMA2"), None);
         assert_eq!(shown("ABCDEFGH"), "ABCD-EFGH");
     }
