@@ -12,7 +12,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::domain::GroupStatus;
 use crate::domain::input::format_date;
 use crate::present;
-use crate::store::{Tx, province};
+use crate::store::Tx;
+use crate::store::province::{self, Created};
 use crate::text::{Arg, Lang, Texts};
 
 /// A commune that did nothing in the bot (no entry by a person in its audit log) for this
@@ -86,10 +87,10 @@ impl ProvinceDay {
                 f(l)
             }
         };
-        for c in province::registered_between(tx, name, demo, from, to).await? {
+        for c in province::created_between(tx, Created::Households, name, demo, from, to).await? {
             set(c.commune_id, &mut |l| l.registered = c.n);
         }
-        for c in province::groups_created_between(tx, name, demo, from, to).await? {
+        for c in province::created_between(tx, Created::Groups, name, demo, from, to).await? {
             set(c.commune_id, &mut |l| l.groups_new = c.n);
         }
         for c in province::groups_by_status(tx, name, demo).await? {

@@ -57,56 +57,50 @@ pub async fn resolve(store: &Store, mut reply: Reply) -> Result<Reply, MadeError
     for f in reply.files {
         match f.recipe() {
             None => files.push(f),
-            Some(recipe) => files.extend(make(store, recipe).await?),
+            Some(recipe) => files.extend(make(store, &f, recipe).await?),
         }
     }
     reply.files = files;
     Ok(reply)
 }
 
-async fn make(store: &Store, recipe: &str) -> Result<Option<FileRef>, MadeError> {
+/// Makes the file `f` names, under `f`'s own name. Every recipe is `WHAT:COMMUNE:DAY`, the
+/// chart's with `:LANG` after.
+async fn make(store: &Store, f: &FileRef, recipe: &str) -> Result<Option<FileRef>, MadeError> {
     let unknown = || MadeError::Unknown(recipe.to_string());
-    match recipe.split(':').collect::<Vec<_>>().as_slice() {
-        ["chart", commune, day, lang] => {
-            let commune: i64 = commune.parse().map_err(|_| unknown())?;
-            let day: NaiveDate = day.parse().map_err(|_| unknown())?;
-            let lang = Lang::parse(lang).ok_or_else(unknown)?;
-            let mut tx = store.read().await?;
-            let commune = communes::by_id(&mut tx, commune).await?;
+    let parts: Vec<&str> = recipe.split(':').collect();
+    let [what, commune, day, rest @ ..] = parts.as_slice() else {
+        return Err(unknown());
+    };
+    let commune: i64 = commune.parse().map_err(|_| unknown())?;
+    let day: NaiveDate = day.parse().map_err(|_| unknown())?;
+    let lang = match (*what, rest) {
+        ("chart", [lang]) => Lang::parse(lang).ok_or_else(unknown)?,
+        ("report" | "province", []) => Lang::Vi,
+        _ => return Err(unknown()),
+    };
+    let mut tx = store.read().await?;
+    let commune = communes::by_id(&mut tx, commune).await?;
+    let texts = commune_texts(&commune)?;
+    // Read in one read transaction; drawn or compressed after it.
+    let mut book = match *what {
+        "chart" => {
             let tally = tally::of_commune(&mut tx, &commune, day).await?;
             tx.commit().await?;
-            let texts = commune_texts(&commune)?;
-            Ok(chart::of_tally(&tally, &commune.name, &texts, lang)?)
+            return Ok(chart::of_tally(&tally, &commune.name, &texts, lang)?);
         }
-        ["report", commune, day] => {
-            let commune: i64 = commune.parse().map_err(|_| unknown())?;
-            let day: NaiveDate = day.parse().map_err(|_| unknown())?;
-            let mut tx = store.read().await?;
-            let commune = communes::by_id(&mut tx, commune).await?;
-            let texts = commune_texts(&commune)?;
+        "report" => {
             let now = chrono::Utc::now();
-            // Read in one read transaction; compressed after it.
-            let mut book = xlsx::workbook(&mut tx, &commune, day, false, None, now, &texts).await?;
-            tx.commit().await?;
-            let bytes = book.save_to_buffer().map_err(anyhow::Error::from)?;
-            let name = format!("bao-cao-{day}.xlsx");
-            Ok(Some(FileRef::inline("document", &name, &bytes)))
+            xlsx::workbook(&mut tx, &commune, day, false, None, now, &texts).await?
         }
-        ["province", commune, day] => {
-            let commune: i64 = commune.parse().map_err(|_| unknown())?;
-            let day: NaiveDate = day.parse().map_err(|_| unknown())?;
-            let mut tx = store.read().await?;
-            let commune = communes::by_id(&mut tx, commune).await?;
-            let texts = commune_texts(&commune)?;
+        _ => {
             let made = province::workbook(&mut tx, &commune.province, day, &texts).await;
-            tx.commit().await?;
-            let (mut book, _) = made.map_err(anyhow::Error::from)?;
-            let bytes = book.save_to_buffer().map_err(anyhow::Error::from)?;
-            let name = format!("bao-cao-tinh-{day}.xlsx");
-            Ok(Some(FileRef::inline("document", &name, &bytes)))
+            made.map_err(anyhow::Error::from)?.0
         }
-        _ => Err(unknown()),
-    }
+    };
+    tx.commit().await?;
+    let bytes = book.save_to_buffer().map_err(anyhow::Error::from)?;
+    Ok(Some(FileRef::inline(&f.kind, &f.name, &bytes)))
 }
 
 /// The catalogue in the commune's words.

@@ -53,45 +53,40 @@ pub struct Waiting {
     pub oldest: DateTime<Utc>,
 }
 
-/// Households registered in (from, to], by commune.
-pub async fn registered_between(
-    tx: &mut Tx,
-    province: &str,
-    demo: bool,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> sqlx::Result<Vec<PerCommune>> {
-    let sql = concat!(
-        "SELECT commune_id, COUNT(*) AS n FROM households
-         WHERE commune_id IN (",
-        in_province!(),
-        ") AND created_at > $3 AND created_at <= $4
-         GROUP BY commune_id"
-    );
-    on_tx!(tx, |conn| sqlx::query_as(sql)
-        .bind(province)
-        .bind(demo)
-        .bind(from)
-        .bind(to)
-        .fetch_all(conn)
-        .await)
+/// What `created_between` counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Created {
+    /// Households registered.
+    Households,
+    /// Groups created.
+    Groups,
 }
 
-/// Groups created in (from, to], by commune.
-pub async fn groups_created_between(
+/// Households registered, or groups created, in (from, to], by commune.
+pub async fn created_between(
     tx: &mut Tx,
+    what: Created,
     province: &str,
     demo: bool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<PerCommune>> {
-    let sql = concat!(
-        "SELECT commune_id, COUNT(*) AS n FROM groups
-         WHERE commune_id IN (",
-        in_province!(),
-        ") AND created_at > $3 AND created_at <= $4
-         GROUP BY commune_id"
-    );
+    macro_rules! count_in {
+        ($table:literal) => {
+            concat!(
+                "SELECT commune_id, COUNT(*) AS n FROM ",
+                $table,
+                " WHERE commune_id IN (",
+                in_province!(),
+                ") AND created_at > $3 AND created_at <= $4
+                 GROUP BY commune_id"
+            )
+        };
+    }
+    let sql = match what {
+        Created::Households => count_in!("households"),
+        Created::Groups => count_in!("groups"),
+    };
     on_tx!(tx, |conn| sqlx::query_as(sql)
         .bind(province)
         .bind(demo)
